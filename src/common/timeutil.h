@@ -1,0 +1,57 @@
+/* timeutil.h — UTC calendar arithmetic for timestamps (int64 µs since the
+ * Unix epoch): ISO-8601 parsing, the time buckets of the language (hour,
+ * weekday, day, week, month) and their text forms. One definition, used by
+ * the binder, both engines, the loaders and the result encoder. */
+#ifndef SKY_COMMON_TIMEUTIL_H
+#define SKY_COMMON_TIMEUTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define SKY_US_PER_SEC INT64_C(1000000)
+#define SKY_US_PER_MIN (60 * SKY_US_PER_SEC)
+#define SKY_US_PER_HOUR (60 * SKY_US_PER_MIN)
+#define SKY_US_PER_DAY (24 * SKY_US_PER_HOUR)
+
+/* Days since 1970-01-01 of a proleptic Gregorian date, and back. */
+int64_t sky_days_from_civil(int64_t y, unsigned m, unsigned d);
+void sky_civil_from_days(int64_t days, int64_t *y, unsigned *m, unsigned *d);
+
+static inline int64_t sky_floor_div(int64_t a, int64_t b) {
+  int64_t q = a / b;
+  return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+}
+
+/* Time buckets. `day` and `week` are day numbers (week: its Monday), `month`
+ * is months since 1970-01 ((year-1970)*12 + month-1). */
+static inline int64_t sky_bucket_day(int64_t ts_us) { return sky_floor_div(ts_us, SKY_US_PER_DAY); }
+static inline int64_t sky_bucket_hour(int64_t ts_us) {
+  return (ts_us - sky_bucket_day(ts_us) * SKY_US_PER_DAY) / SKY_US_PER_HOUR;
+}
+static inline int64_t sky_bucket_weekday(int64_t ts_us) { /* 0 = Monday; 1970-01-01 was a Thursday */
+  int64_t r = (sky_bucket_day(ts_us) + 3) % 7;
+  return r < 0 ? r + 7 : r;
+}
+static inline int64_t sky_bucket_week(int64_t ts_us) { return sky_bucket_day(ts_us) - sky_bucket_weekday(ts_us); }
+int64_t sky_bucket_month(int64_t ts_us);
+
+/* Text forms: 'YYYY-MM-DD' for a day number, 'YYYY-MM' for a month number.
+ * `out` must hold 32 bytes. Return the length written. */
+size_t sky_format_day(int64_t day, char *out);
+size_t sky_format_month(int64_t month, char *out);
+/* ISO-8601 UTC form of a timestamp, e.g. 2026-03-01T10:00:00.123456Z
+ * (fraction only when non-zero). `out` must hold 48 bytes. */
+size_t sky_format_timestamp(int64_t ts_us, char *out);
+
+/* Parses an ISO-8601 instant: YYYY-MM-DD, optionally followed by 'T' (or a
+ * space) and HH:MM[:SS[.f{1,6}]], optionally 'Z' or +hh:mm / -hh:mm / +hhmm.
+ * No offset means UTC; a bare date is midnight UTC. Returns 0 and sets
+ * *ts_us, or -1 when the text is not such an instant or out of range. */
+int sky_parse_iso8601(const char *s, size_t len, int64_t *ts_us);
+
+/* Parses a canonical 'YYYY-MM-DD' (day number) or 'YYYY-MM' (month number);
+ * anything else returns -1. Used to compare buckets with literals. */
+int sky_parse_day(const char *s, size_t len, int64_t *day);
+int sky_parse_month(const char *s, size_t len, int64_t *month);
+
+#endif

@@ -1,0 +1,244 @@
+/* plan.h — the typed, name-free plan of a SELECT: the single place where a
+ * query's meaning is decided.
+ *
+ * The binder (bind.c) turns the AST into a plan; the reference interpreter
+ * and the LLVM back end both execute it and must agree exactly; EXPLAIN
+ * prints it. Everything an engine needs is explicit here: which columns are
+ * read, which STATE properties are carried in registers, the session cut,
+ * the per-event filter, the group keys, the aggregates, and the
+ * post-aggregation items (output, HAVING, ORDER BY, LIMIT) that shared C
+ * code evaluates after the partial aggregates are merged.
+ *
+ * Values at run time are 64-bit words plus a NULL flag:
+ *   BOOL   0/1                 INT    int64 (timestamps are INT µs)
+ *   FLOAT  double bits         OBJECT uint64 object id
+ *   STRING a word whose meaning depends on the expression's string domain
+ *          `dom`: a dictionary code (dom = dictionary id, see schema.h;
+ *          code 0 never appears as a value, NULL is the flag), an index
+ *          into plan->literals (SKY_DOM_LITERAL), a day number
+ *          (SKY_DOM_DAY: day() and week()), or a month number
+ *          (SKY_DOM_MONTH). Two STRING values of the same domain are equal
+ *          exactly when their words are equal.
+ *
+ * Invariants the binder guarantees (engines may rely on them, never check):
+ *  - Operands of comparisons and arithmetic have the same vtype (INT/FLOAT
+ *    mixes are made explicit with SKY_OP_TO_FLOAT); DIV has FLOAT operands.
+ *  - EQ/NE/IN on STRING operands have the same `dom`; ordering comparisons
+ *    never see STRING operands: dictionary strings are compared through
+ *    SKY_OP_RANK, day/month buckets are compared as their INT words (the
+ *    binder retypes them), anything else goes through SKY_OP_STR_CMP.
+ *  - LIKE and IN over a dictionary string with literal operands are
+ *    SKY_OP_DICT_MATCH lookups prepared per snapshot.
+ *  - Per-event expressions (filter, keys, aggregate arguments) never contain
+ *    KEY_REF or AGG_REF; post-aggregation expressions (outputs, HAVING,
+ *    ORDER BY) reach per-event values only through KEY_REF and AGG_REF.
+ */
+#ifndef SKY_PARSER_PLAN_H
+#define SKY_PARSER_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/arena.h"
+#include "common/buf.h"
+#include "storage/schema.h"
+
+typedef enum sky_vtype {
+  SKY_VT_NULL = 0, /* only the type of an untyped NULL constant */
+  SKY_VT_BOOL,
+  SKY_VT_INT,
+  SKY_VT_FLOAT,
+  SKY_VT_STRING,
+  SKY_VT_OBJECT,
+} sky_vtype;
+
+/* String domains beyond the dictionary ids (which are < SKY_DOM_LITERAL). */
+#define SKY_DOM_LITERAL 0xFFFFFF01u /* word = index into plan->literals */
+#define SKY_DOM_DAY 0xFFFFFF02u     /* word = day number (formatted YYYY-MM-DD) */
+#define SKY_DOM_MONTH 0xFFFFFF03u   /* word = months since 1970-01 (YYYY-MM) */
+#define SKY_DOM_NONE 0xFFFFFFFFu    /* not a string */
+
+/* Operators: X(name, arity (-1 = variable), EXPLAIN spelling). */
+#define SKY_OPS(X)                                                                       \
+  /* leaves */                                                                           \
+  X(CONST, 0, "const")                 /* e->value */                                    \
+  X(OBJECT, 0, "object")                                                                 \
+  X(TIMESTAMP, 0, "timestamp")                                                           \
+  X(ACTION, 0, "action")               /* STRING, dom SKY_DICT_ACTION */                 \
+  X(PROP_EVENT, 0, "event")            /* e->index = property: value this event carries */ \
+  X(PROP_STATE, 0, "state")            /* e->index = property: carried-forward value */  \
+  X(SESSION_NUMBER, 0, "session.number")                                                 \
+  X(RCONST, 0, "rconst")               /* e->index = runtime constant (plan->rcs) */     \
+  X(KEY_REF, 0, "key")                 /* post-aggregation: group key e->index */        \
+  X(AGG_REF, 0, "agg")                 /* post-aggregation: aggregate e->index */        \
+  /* unary */                                                                            \
+  X(NOT, 1, "NOT")                                                                       \
+  X(NEG, 1, "-")                       /* INT overflow (-INT64_MIN) is an error */       \
+  X(IS_NULL, 1, "IS NULL")                                                               \
+  X(IS_NOT_NULL, 1, "IS NOT NULL")                                                       \
+  X(TO_FLOAT, 1, "float")              /* INT -> FLOAT */                                \
+  X(RANK, 1, "rank")                   /* dict STRING -> INT order rank; e->index = RC_RANKS */ \
+  X(DICT_MATCH, 1, "match")            /* dict STRING -> BOOL; e->index = RC_MATCH */    \
+  X(LIKE, 1, "LIKE")                   /* any STRING -> BOOL; e->index = literal pattern (helper) */ \
+  X(HOUR, 1, "hour")                   /* INT ts -> INT 0..23 */                         \
+  X(WEEKDAY, 1, "weekday")             /* INT ts -> INT 0..6, 0 = Monday */              \
+  X(DAY, 1, "day")                     /* INT ts -> STRING dom DAY */                    \
+  X(WEEK, 1, "week")                   /* INT ts -> STRING dom DAY (its Monday) */       \
+  X(MONTH, 1, "month")                 /* INT ts -> STRING dom MONTH */                  \
+  /* binary */                                                                           \
+  X(AND, 2, "AND")                     /* SQL three-valued logic */                      \
+  X(OR, 2, "OR")                                                                         \
+  X(EQ, 2, "=")                                                                          \
+  X(NE, 2, "!=")                                                                         \
+  X(LT, 2, "<")                                                                          \
+  X(LE, 2, "<=")                                                                         \
+  X(GT, 2, ">")                                                                          \
+  X(GE, 2, ">=")                                                                         \
+  X(ADD, 2, "+")                       /* INT: overflow is an error */                   \
+  X(SUB, 2, "-")                                                                         \
+  X(MUL, 2, "*")                                                                         \
+  X(DIV, 2, "/")                       /* FLOAT only; x / 0 is NULL */                   \
+  X(MOD, 2, "%")                       /* INT or FLOAT; x % 0 is NULL; sign of dividend */ \
+  X(STR_CMP, 2, "strcmp")              /* any STRINGs -> INT -1/0/1 by UTF-8 bytes (helper) */ \
+  /* n-ary */                                                                            \
+  X(IN, -1, "IN")                      /* args[0] IN (args[1..]); SQL NULL rules */
+
+typedef enum sky_op {
+#define SKY_X_OP(name, arity, text) SKY_OP_##name,
+  SKY_OPS(SKY_X_OP)
+#undef SKY_X_OP
+  SKY_OP_COUNT_
+} sky_op;
+
+/* A constant value (CONST nodes). STRING constants are literals: word is
+ * the literal index (dom SKY_DOM_LITERAL) or a day/month number. */
+typedef struct sky_const {
+  bool is_null;
+  uint64_t word;
+} sky_const;
+
+typedef struct sky_expr {
+  sky_op op;
+  sky_vtype type;
+  uint32_t dom;          /* STRING: its domain; SKY_DOM_NONE otherwise */
+  uint32_t index;        /* op-specific: property, key, aggregate, rconst, literal */
+  sky_const value;       /* CONST */
+  uint32_t id;           /* unique per plan, 0..plan->n_exprs-1 (errors, IR names) */
+  uint32_t n_args;
+  struct sky_expr **args;
+  int line, column;      /* position of the expression in the statement */
+  const char *text;      /* its source text, trimmed (error messages, names) */
+} sky_expr;
+
+/* Aggregates: X(name, EXPLAIN spelling). */
+#define SKY_AGGS(X)                                                        \
+  X(COUNT_ALL, "count")           /* count(): matching events */             \
+  X(COUNT, "count")               /* count(x): non-NULL x */                 \
+  X(COUNT_DISTINCT, "count_distinct") /* distinct non-NULL x (a set) */      \
+  X(OBJECTS, "objects")           /* objects(), count(DISTINCT object) */    \
+  X(SESSIONS, "sessions")         /* distinct (object, session) pairs */     \
+  X(SUM, "sum")                                                              \
+  X(AVG, "avg")                                                              \
+  X(MIN, "min")                                                              \
+  X(MAX, "max")
+
+typedef enum sky_agg_kind {
+#define SKY_X_AGG(name, text) SKY_AGG_##name,
+  SKY_AGGS(SKY_X_AGG)
+#undef SKY_X_AGG
+  SKY_AGG_COUNT_
+} sky_agg_kind;
+
+typedef struct sky_agg {
+  sky_agg_kind kind;
+  sky_expr *arg;          /* NULL for COUNT_ALL, OBJECTS, SESSIONS */
+  sky_vtype type;         /* result type: INT for counts, FLOAT for avg, the
+                             argument's type for sum (INT/FLOAT), min, max */
+  uint32_t dom;           /* STRING min/max: the argument's domain */
+  int32_t rank_rc;        /* MIN/MAX over a dictionary STRING: RC_RANKS index, else -1 */
+  uint32_t word;          /* offset of this aggregate's state in a group slot (groups.h) */
+  const char *text;       /* e.g. "count()" */
+} sky_agg;
+
+/* Runtime constants: values that depend on the snapshot's dictionaries,
+ * resolved by sky_runtime_prepare() before a run and read by the engines
+ * from the runtime (so compiled code is reusable across snapshots). */
+typedef enum sky_rc_kind {
+  SKY_RC_CODE,   /* code of `str` in `dict`, or SKY_CODE_MISSING (never equals a value) */
+  SKY_RC_RANK,   /* even order rank of `str` among `dict`'s strings (see RANKS) */
+  SKY_RC_RANKS,  /* table code -> odd rank: 2*(position in byte order)+1 */
+  SKY_RC_LIKE,   /* table code -> 0/1: string LIKE pattern `str` */
+  SKY_RC_IN_SET, /* table code -> 0/1: string is one of `strs` */
+} sky_rc_kind;
+
+#define SKY_CODE_MISSING 0xFFFFFFFFu
+
+typedef struct sky_rc {
+  sky_rc_kind kind;
+  uint32_t dict;
+  const char *str;    /* CODE, RANK, LIKE */
+  size_t len;
+  uint32_t n_strs;    /* IN_SET */
+  const char **strs;
+  const size_t *lens;
+} sky_rc;
+
+typedef struct sky_literal {
+  const char *str;
+  size_t len;
+} sky_literal;
+
+typedef struct sky_order {
+  sky_expr *expr; /* post-aggregation expression */
+  bool desc;
+} sky_order;
+
+typedef struct sky_plan {
+  /* inputs */
+  uint64_t schema_uid, schema_version; /* what the plan was bound against */
+  uint32_t n_props;                    /* schema's property count at bind time */
+  bool need_ts;                        /* timestamps (time refs, buckets, sessions) */
+  bool need_action;
+  uint8_t *need_props;                 /* [n_props]: raw column read (event.p or state.p) */
+  uint32_t n_state;                    /* STATE registers, in this order */
+  uint32_t *state_props;               /* [n_state] property indexes */
+  int64_t session_gap_us;              /* WITHIN SESSION gap; -1 when absent */
+  bool uses_session_number;            /* session.number or sessions() */
+
+  /* per event */
+  sky_expr *filter;                    /* NULL = every event matches */
+  uint32_t n_keys;
+  sky_expr **keys;                     /* GROUP BY, in order */
+  uint32_t n_aggs;
+  sky_agg *aggs;
+  uint32_t slot_words;                 /* words per group slot (groups.h) */
+
+  /* post aggregation */
+  uint32_t n_outputs;
+  sky_expr **outputs;                  /* SELECT items */
+  const char **output_names;           /* alias or source text */
+  sky_expr *having;                    /* NULL = none */
+  uint32_t n_order;
+  sky_order *order;                    /* explicit ORDER BY; default order is by keys */
+  int64_t limit;                       /* -1 = none */
+
+  /* tables */
+  uint32_t n_rcs;
+  sky_rc *rcs;
+  uint32_t n_literals;
+  sky_literal *literals;
+  uint32_t n_exprs;                    /* ids are 0..n_exprs-1 */
+} sky_plan;
+
+/* Spelling of an operator / aggregate for EXPLAIN and IR names. */
+const char *sky_op_name(sky_op op);
+int sky_op_arity(sky_op op);
+const char *sky_agg_name(sky_agg_kind k);
+const char *sky_vtype_name(sky_vtype t);
+
+/* Prints the plan readably (EXPLAIN): one line per part, expressions as
+ * trees with their types. Stable text: golden tests diff it. */
+void sky_plan_explain(const sky_plan *plan, const sky_schema *schema, sky_buf *out);
+
+#endif

@@ -1,0 +1,62 @@
+/* schema.h — a table's property schema: names, kinds (STATE/EVENT) and types.
+ *
+ * A schema value is immutable once published: ALTER TABLE makes a new schema
+ * with `version` + 1 and the new property appended (existing data is never
+ * rewritten; segments written before it simply lack the column, read as
+ * NULL). Property indexes are stable for the life of the table.
+ *
+ * String columns are dictionary-encoded; dictionary ids are fixed by the
+ * schema: SKY_DICT_ACTION for `action`, sky_prop_dict(i) for property i.
+ */
+#ifndef SKY_STORAGE_SCHEMA_H
+#define SKY_STORAGE_SCHEMA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sky.h"
+
+typedef enum sky_prop_kind { SKY_KIND_STATE = 0, SKY_KIND_EVENT = 1 } sky_prop_kind;
+
+typedef enum sky_prop_type {
+  SKY_PTYPE_INT = 0,    /* int64 */
+  SKY_PTYPE_FLOAT = 1,  /* double */
+  SKY_PTYPE_BOOL = 2,   /* stored as uint8 0/1 */
+  SKY_PTYPE_STRING = 3, /* dictionary code (uint32, 1-based; 0 = NULL) */
+} sky_prop_type;
+
+#define SKY_MAX_PROPS 1024
+#define SKY_MAX_NAME 128 /* bytes in a table or property name */
+
+typedef struct sky_prop {
+  char name[SKY_MAX_NAME + 1];
+  sky_prop_kind kind;
+  sky_prop_type type;
+} sky_prop;
+
+typedef struct sky_schema {
+  uint64_t table_uid; /* random at CREATE TABLE: distinguishes a re-created table */
+  uint64_t version;   /* 1 at creation, +1 per ALTER */
+  uint32_t n_props;
+  sky_prop *props;    /* [n_props], declaration order */
+} sky_schema;
+
+#define SKY_DICT_ACTION 0u
+static inline uint32_t sky_prop_dict(uint32_t prop) { return prop + 1; }
+
+/* Index of property `name` (exact, case-sensitive), or -1. */
+int sky_schema_find(const sky_schema *s, const char *name, size_t len);
+/* "STATE"/"EVENT", "INT"/"FLOAT"/"BOOL"/"STRING". */
+const char *sky_prop_kind_name(sky_prop_kind k);
+const char *sky_prop_type_name(sky_prop_type t);
+/* Bytes per value in decoded columns: 8, 8, 1, 4. */
+size_t sky_prop_type_width(sky_prop_type t);
+/* Names reserved by the language (object timestamp action state event
+ * session): not allowed as property names. Case-insensitive. */
+bool sky_name_is_reserved(const char *name, size_t len);
+/* Deep copy / free of a schema value (props array owned). */
+sky_schema *sky_schema_clone(const sky_schema *s);
+void sky_schema_free(sky_schema *s);
+
+#endif

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The README's test command: installs what is missing, builds the release and
+# the sanitizer (ASan + UBSan) configurations, runs the whole suite under
+# both, then builds the libFuzzer harnesses and runs each for a bounded time.
+# CI (.ci/run) calls exactly this. Set SKY_FUZZ_SECONDS to change the fuzz time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tools/install-deps.sh
+jobs=$(nproc)
+start=$(date +%s)
+
+echo "== release build and tests"
+cmake --preset release >/dev/null
+cmake --build --preset release -j"$jobs"
+ctest --preset release -j"$jobs"
+
+echo "== sanitizer build (ASan + UBSan) and tests"
+cmake --preset asan >/dev/null
+cmake --build --preset asan -j"$jobs"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --preset asan -j"$jobs"
+
+echo "== fuzzing"
+cmake --preset fuzz >/dev/null
+cmake --build --preset fuzz -j"$jobs"
+tools/fuzz.sh "${SKY_FUZZ_SECONDS:-30}"
+
+echo "== all tests passed in $(( $(date +%s) - start ))s"
