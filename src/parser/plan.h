@@ -23,10 +23,12 @@
  * Invariants the binder guarantees (engines may rely on them, never check):
  *  - Operands of comparisons and arithmetic have the same vtype (INT/FLOAT
  *    mixes are made explicit with SKY_OP_TO_FLOAT); DIV has FLOAT operands.
- *  - EQ/NE/IN on STRING operands have the same `dom`; ordering comparisons
- *    never see STRING operands: dictionary strings are compared through
- *    SKY_OP_RANK, day/month buckets are compared as their INT words (the
- *    binder retypes them), anything else goes through SKY_OP_STR_CMP.
+ *  - EQ/NE/IN on STRING operands have the same `dom`. Ordering comparisons
+ *    (LT LE GT GE) see STRING operands only when both are SKY_DOM_DAY or both
+ *    SKY_DOM_MONTH, and then compare the words as signed integers (which is
+ *    the order of their text for years 0000-9999, the only ones stored);
+ *    dictionary strings are ordered through SKY_OP_RANK (INT), anything else
+ *    through SKY_OP_STR_CMP (INT -1/0/1 compared with 0).
  *  - LIKE and IN over a dictionary string with literal operands are
  *    SKY_OP_DICT_MATCH lookups prepared per snapshot.
  *  - Per-event expressions (filter, keys, aggregate arguments) never contain

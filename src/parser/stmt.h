@@ -1,0 +1,132 @@
+/* stmt.h — parsed statements, the front end's output to the statement layer.
+ *
+ * sky_parse() turns one statement's text into a sky_stmt allocated in the
+ * caller's arena (freed with it). Everything but SELECT is fully described
+ * here; a SELECT keeps its AST private to the parser and is turned into a
+ * plan by sky_bind_select() once the statement layer knows the table's
+ * schema. Positions are 1-based line/column of the token they describe.
+ */
+#ifndef SKY_PARSER_STMT_H
+#define SKY_PARSER_STMT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/arena.h"
+#include "parser/plan.h"
+#include "sky.h"
+#include "storage/schema.h"
+
+typedef enum sky_stmt_kind {
+  SKY_STMT_CREATE_TABLE,
+  SKY_STMT_ALTER_ADD,
+  SKY_STMT_DROP_TABLE,
+  SKY_STMT_USE,
+  SKY_STMT_SHOW_TABLES,
+  SKY_STMT_DESCRIBE,
+  SKY_STMT_INSERT,
+  SKY_STMT_LOAD,
+  SKY_STMT_DELETE_OBJECT,
+  SKY_STMT_GET_OBJECT,
+  SKY_STMT_SELECT,
+  SKY_STMT_EXPLAIN,    /* EXPLAIN SELECT: the plan */
+  SKY_STMT_EXPLAIN_IR, /* EXPLAIN IR SELECT: the optimized LLVM IR */
+} sky_stmt_kind;
+
+typedef struct sky_pos {
+  int line, column;
+} sky_pos;
+
+/* A literal value in INSERT ... VALUES and AS OF. Its meaning depends on the
+ * column it lands in (the statement layer checks and converts). */
+typedef enum sky_lit_kind {
+  SKY_LIT_NULL,
+  SKY_LIT_INT,    /* fits int64: `i` */
+  SKY_LIT_UINT,   /* 2^63 .. 2^64-1 (only valid as an object id): `u` */
+  SKY_LIT_FLOAT,  /* `f` */
+  SKY_LIT_STRING, /* `s`, `len` (quotes removed, '' unescaped) */
+  SKY_LIT_BOOL,   /* `b` */
+} sky_lit_kind;
+
+typedef struct sky_lit {
+  sky_lit_kind kind;
+  int64_t i;
+  uint64_t u;
+  double f;
+  bool b;
+  const char *s;
+  size_t len;
+  sky_pos pos;
+} sky_lit;
+
+/* A property definition in CREATE TABLE / ALTER TABLE ADD. */
+typedef struct sky_propdef {
+  sky_prop prop;
+  sky_pos pos; /* of the name */
+} sky_propdef;
+
+typedef enum sky_load_format {
+  SKY_FORMAT_AUTO = 0, /* from the file name's extension */
+  SKY_FORMAT_CSV,
+  SKY_FORMAT_NDJSON,
+} sky_load_format;
+
+typedef struct sky_select sky_select; /* parser-private AST of a SELECT */
+
+typedef struct sky_stmt {
+  sky_stmt_kind kind;
+  const char *text;        /* the statement's full text (NUL-terminated copy) */
+  const char *normalized;  /* SELECT/EXPLAIN: tokens re-spelled canonically
+                              (keywords upper case, one space between tokens,
+                              literals and identifiers as written): the
+                              compiled-query cache key */
+
+  const char *table;       /* table named by the statement (FROM/INTO/t), or
+                              NULL when omitted (the connection's USE table) */
+  sky_pos table_pos;
+
+  /* CREATE TABLE (props), ALTER TABLE ADD (one prop) */
+  uint32_t n_props;
+  sky_propdef *props;
+
+  /* INSERT INTO t (columns) VALUES (row), ... */
+  uint32_t n_columns;
+  const char **columns;    /* as written; "object", "timestamp", "action" or a property */
+  sky_pos *column_pos;
+  uint32_t n_rows;
+  sky_lit **rows;          /* [n_rows][n_columns] */
+
+  /* LOAD 'path' [INTO t] [FORMAT f] [MAX ERRORS n] / LOAD INTO t FORMAT f FROM STDIN */
+  const char *path;        /* NULL for FROM STDIN */
+  size_t path_len;
+  bool from_stdin;
+  sky_load_format format;
+  int64_t max_errors;      /* 0 when absent */
+
+  /* DELETE OBJECT n / GET OBJECT n [AS OF ts] */
+  uint64_t object;
+  sky_pos object_pos;
+  bool has_as_of;
+  sky_lit as_of;           /* INT (µs) or STRING (ISO-8601) */
+
+  /* SELECT, EXPLAIN [IR] SELECT */
+  sky_select *select;
+} sky_stmt;
+
+/* Parses one statement (a trailing ';' and surrounding blanks allowed).
+ * On error returns -1 with a syntax_error (or bad_value for a malformed
+ * literal) carrying line and column. Everything lives in `arena`. */
+int sky_parse(const char *text, size_t len, sky_arena *arena, sky_stmt **out, sky_error *err);
+
+/* Binds a parsed SELECT against `schema`: resolves names, checks types,
+ * builds the plan (calling sky_groups_layout is the caller's job). Errors
+ * carry the position of the offending expression. The plan lives in
+ * `arena`. */
+int sky_bind_select(const sky_stmt *stmt, const sky_schema *schema, sky_arena *arena, sky_plan **out,
+                    sky_error *err);
+
+/* Prints the statement's AST (golden tests of the parser). */
+void sky_stmt_dump(const sky_stmt *stmt, sky_buf *out);
+
+#endif
