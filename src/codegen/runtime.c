@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "common/alloc.h"
+#include "common/error.h"
 #include "common/timeutil.h"
 
 /* Tables built by prepare, freed with the runtime. */

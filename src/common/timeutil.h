@@ -43,6 +43,12 @@ size_t sky_format_month(int64_t month, char *out);
  * (fraction only when non-zero). `out` must hold 48 bytes. */
 size_t sky_format_timestamp(int64_t ts_us, char *out);
 
+/* Stored timestamps lie in years 0000..9999 (so day/week/month text is
+ * always 'YYYY-MM-DD' and sorts like the instants). */
+#define SKY_TS_MIN INT64_C(-62167219200000000) /* 0000-01-01T00:00:00Z */
+#define SKY_TS_MAX INT64_C(253402300799999999) /* 9999-12-31T23:59:59.999999Z */
+static inline int sky_ts_valid(int64_t ts_us) { return ts_us >= SKY_TS_MIN && ts_us <= SKY_TS_MAX; }
+
 /* Parses an ISO-8601 instant: YYYY-MM-DD, optionally followed by 'T' (or a
  * space) and HH:MM[:SS[.f{1,6}]], optionally 'Z' or +hh:mm / -hh:mm / +hhmm.
  * No offset means UTC; a bare date is midnight UTC. Returns 0 and sets

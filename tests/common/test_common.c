@@ -84,6 +84,9 @@ static void test_time(void **state) {
   assert_int_equal(sky_parse_month("2026-03", 7, &month), 0);
   assert_int_equal(month, sky_bucket_month(iso("2026-03-15")));
   assert_int_equal(sky_parse_day("2026-03", 7, &day), -1);
+  assert_int_equal(iso("0000-01-01"), SKY_TS_MIN);
+  assert_int_equal(iso("9999-12-31T23:59:59.999999Z"), SKY_TS_MAX);
+  assert_true(sky_ts_valid(SKY_TS_MAX) && !sky_ts_valid(SKY_TS_MAX + 1) && !sky_ts_valid(SKY_TS_MIN - 1));
 }
 
 static void test_utf8(void **state) {

@@ -1,0 +1,56 @@
+/* db_internal.h — the statement layer's shared state: what a sky_db and a
+ * sky_conn hold, and the per-statement helpers the exec_*.c files share.
+ * Internal to src/server; the public face is sky.h. */
+#ifndef SKY_SERVER_DB_INTERNAL_H
+#define SKY_SERVER_DB_INTERNAL_H
+
+#include <stdatomic.h>
+
+#include "codegen/jit.h"
+#include "common/arena.h"
+#include "common/pool.h"
+#include "parser/stmt.h"
+#include "server/result.h"
+#include "sky.h"
+#include "storage/storage.h"
+
+struct sky_db {
+  sky_store *store;
+  sky_pool *pool; /* query partitions; callers work too */
+  sky_jit *jit;
+  sky_db_options opt;
+  char *load_dir; /* owned copy of opt.load_dir (NULL = cwd) */
+};
+
+struct sky_conn {
+  sky_db *db;
+  char *table; /* USE; owned */
+  sky_engine engine;
+  uint64_t timeout_ms;
+  atomic_int cancel;
+};
+
+/* The table a statement works on: stmt->table, else the connection's USE
+ * table; unknown_table when neither names an existing table. Release the
+ * result with sky_table_release(). */
+sky_table *sky_exec_table(sky_conn *conn, const sky_stmt *stmt, sky_error *err);
+
+/* Statement handlers, by family. Each returns a result or NULL with err. */
+sky_result *sky_exec_ddl(sky_conn *conn, const sky_stmt *stmt, sky_error *err);
+sky_result *sky_exec_show_tables(sky_conn *conn, sky_error *err);
+sky_result *sky_exec_describe(sky_conn *conn, const sky_stmt *stmt, sky_error *err);
+sky_result *sky_exec_insert(sky_conn *conn, const sky_stmt *stmt, sky_error *err);
+sky_result *sky_exec_load(sky_conn *conn, const sky_stmt *stmt, sky_error *err);
+sky_result *sky_exec_delete(sky_conn *conn, const sky_stmt *stmt, sky_error *err);
+sky_result *sky_exec_get_object(sky_conn *conn, const sky_stmt *stmt, sky_error *err);
+sky_result *sky_exec_select(sky_conn *conn, const sky_stmt *stmt, sky_error *err);
+
+/* Fills `cell` with the value of property column `col` at event `i` of a
+ * chunk (NULL when absent), copying strings into the result. */
+int sky_exec_prop_cell(sky_result *r, sky_value *cell, sky_snapshot *snap, uint32_t prop, const sky_chunk *c,
+                       uint64_t i);
+
+/* CLOCK_MONOTONIC now, in ns. */
+int64_t sky_now_ns(void);
+
+#endif

@@ -1,0 +1,210 @@
+/* exec_read.c — statements that read: SELECT (through the JIT or the
+ * interpreter), EXPLAIN, EXPLAIN IR and GET OBJECT [AS OF].
+ *
+ * A SELECT binds against the schema of the snapshot it will read, so the
+ * plan and the data always agree even while ALTER TABLE runs.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "codegen/select.h"
+#include "common/alloc.h"
+#include "common/error.h"
+#include "common/timeutil.h"
+#include "server/db_internal.h"
+
+int sky_exec_prop_cell(sky_result *r, sky_value *cell, sky_snapshot *snap, uint32_t prop, const sky_chunk *c,
+                       uint64_t i) {
+  const sky_chunk_col *col = &c->cols[prop];
+  if (!col->present || !col->present[i]) return 0; /* NULL */
+  switch (sky_snapshot_schema(snap)->props[prop].type) {
+  case SKY_PTYPE_INT:
+    cell->type = SKY_TYPE_INT;
+    cell->as.i = ((const int64_t *)col->values)[i];
+    return 0;
+  case SKY_PTYPE_FLOAT:
+    cell->type = SKY_TYPE_FLOAT;
+    cell->as.f = ((const double *)col->values)[i];
+    return 0;
+  case SKY_PTYPE_BOOL:
+    cell->type = SKY_TYPE_BOOL;
+    cell->as.b = ((const uint8_t *)col->values)[i] != 0;
+    return 0;
+  case SKY_PTYPE_STRING: {
+    const char *s;
+    size_t len;
+    sky_snapshot_dict_string(snap, sky_prop_dict(prop), ((const uint32_t *)col->values)[i], &s, &len);
+    return sky_result_set_string(r, cell, s, len);
+  }
+  }
+  return 0;
+}
+
+/* A result with one text column and one row per line of `text`. */
+static sky_result *lines_result(const char *column, const char *text, size_t len, sky_error *err) {
+  sky_result *r = sky_result_new_rows(1);
+  if (!r || sky_result_set_column(r, 0, column, strlen(column)) != 0) goto oom;
+  size_t start = 0;
+  while (start < len) {
+    const char *nl = memchr(text + start, '\n', len - start);
+    size_t end = nl ? (size_t)(nl - text) : len;
+    sky_value *row = sky_result_append_row(r);
+    if (!row || sky_result_set_string(r, &row[0], text + start, end - start) != 0) goto oom;
+    start = end + 1;
+  }
+  return r;
+oom:
+  sky_result_free(r);
+  sky_error_oom(err);
+  return NULL;
+}
+
+static sky_result *run_select(sky_conn *conn, const sky_stmt *stmt, const sky_plan *plan, sky_snapshot *snap,
+                              sky_error *err) {
+  sky_db *db = conn->db;
+  sky_select_opts opts = {
+      .pool = db->pool,
+      .memory_limit = db->opt.query_memory_bytes,
+      .cancel = &conn->cancel,
+      .max_result_rows = db->opt.max_result_rows,
+  };
+  uint64_t timeout = conn->timeout_ms ? conn->timeout_ms : db->opt.query_timeout_ms;
+  if (timeout) opts.deadline_ns = sky_now_ns() + (int64_t)timeout * 1000000;
+  sky_jit_query *q = NULL;
+  if (conn->engine == SKY_ENGINE_JIT) {
+    q = sky_jit_get(db->jit, plan, stmt->normalized, err);
+    if (!q) return NULL;
+    opts.scan = sky_jit_query_fn(q);
+  } else {
+    opts.scan = sky_interp_scan;
+  }
+  sky_result *r = sky_select_run(plan, snap, &opts, err);
+  if (q) sky_jit_query_release(q);
+  return r;
+}
+
+sky_result *sky_exec_select(sky_conn *conn, const sky_stmt *stmt, sky_error *err) {
+  sky_table *t = sky_exec_table(conn, stmt, err);
+  if (!t) return NULL;
+  sky_snapshot *snap = sky_table_snapshot(t, err);
+  sky_table_release(t);
+  if (!snap) return NULL;
+  sky_arena arena;
+  sky_arena_init(&arena);
+  sky_plan *plan = NULL;
+  sky_result *r = NULL;
+  if (sky_bind_select(stmt, sky_snapshot_schema(snap), &arena, &plan, err) == 0) {
+    sky_groups_layout(plan);
+    if (stmt->kind == SKY_STMT_SELECT) {
+      r = run_select(conn, stmt, plan, snap, err);
+    } else {
+      sky_buf text;
+      sky_buf_init(&text);
+      int rc = 0;
+      if (stmt->kind == SKY_STMT_EXPLAIN) sky_plan_explain(plan, sky_snapshot_schema(snap), &text);
+      else rc = sky_jit_explain_ir(conn->db->jit, plan, &text, err);
+      if (rc == 0 && text.failed) rc = sky_error_oom(err);
+      if (rc == 0)
+        r = lines_result(stmt->kind == SKY_STMT_EXPLAIN ? "plan" : "ir", text.data ? text.data : "", text.len, err);
+      sky_buf_free(&text);
+    }
+  }
+  sky_arena_free(&arena);
+  sky_snapshot_release(snap);
+  return r;
+}
+
+/* AS OF's instant: integer µs or an ISO-8601 string. */
+static int as_of_instant(const sky_stmt *stmt, int64_t *ts, sky_error *err) {
+  const sky_lit *l = &stmt->as_of;
+  if (l->kind == SKY_LIT_INT) {
+    *ts = l->i;
+    return 0;
+  }
+  if (l->kind == SKY_LIT_STRING && sky_parse_iso8601(l->s, l->len, ts) == 0) return 0;
+  char q[72];
+  sky_error_quote(q, l->kind == SKY_LIT_STRING ? l->s : "", l->kind == SKY_LIT_STRING ? l->len : 0);
+  return sky_error_set(err, SKY_ERR_BAD_VALUE, l->pos.line, l->pos.column,
+                       "AS OF needs a timestamp (integer microseconds or ISO-8601), got '%s'", q);
+}
+
+static sky_result *path_rows(sky_snapshot *snap, const sky_chunk *c, sky_error *err) {
+  const sky_schema *schema = sky_snapshot_schema(snap);
+  sky_result *r = sky_result_new_rows(2 + schema->n_props);
+  if (!r || sky_result_set_column(r, 0, "timestamp", 9) || sky_result_set_column(r, 1, "action", 6)) goto oom;
+  for (uint32_t p = 0; p < schema->n_props; p++)
+    if (sky_result_set_column(r, 2 + p, schema->props[p].name, strlen(schema->props[p].name))) goto oom;
+  for (uint64_t i = 0; i < c->n_events; i++) {
+    sky_value *row = sky_result_append_row(r);
+    if (!row) goto oom;
+    row[0].type = SKY_TYPE_INT;
+    row[0].as.i = c->ts[i];
+    if (c->action[i]) {
+      const char *s;
+      size_t len;
+      sky_snapshot_dict_string(snap, SKY_DICT_ACTION, c->action[i], &s, &len);
+      if (sky_result_set_string(r, &row[1], s, len)) goto oom;
+    }
+    for (uint32_t p = 0; p < schema->n_props; p++)
+      if (sky_exec_prop_cell(r, &row[2 + p], snap, p, c, i)) goto oom;
+  }
+  return r;
+oom:
+  sky_result_free(r);
+  sky_error_oom(err);
+  return NULL;
+}
+
+/* One row: the last event at or before ts, and each STATE property's value
+ * then (the latest non-NULL value up to that event). */
+static sky_result *state_row(sky_snapshot *snap, const sky_chunk *c, int64_t ts, sky_error *err) {
+  const sky_schema *schema = sky_snapshot_schema(snap);
+  sky_result *r = NULL;
+  uint32_t col = 1;
+  uint32_t n_state = 0;
+  for (uint32_t p = 0; p < schema->n_props; p++) n_state += schema->props[p].kind == SKY_KIND_STATE;
+  r = sky_result_new_rows(1 + n_state);
+  if (!r || sky_result_set_column(r, 0, "timestamp", 9)) goto oom;
+  for (uint32_t p = 0; p < schema->n_props; p++)
+    if (schema->props[p].kind == SKY_KIND_STATE &&
+        sky_result_set_column(r, col++, schema->props[p].name, strlen(schema->props[p].name)))
+      goto oom;
+  uint64_t n = 0; /* events at or before ts */
+  while (n < c->n_events && c->ts[n] <= ts) n++;
+  if (n == 0) return r; /* nothing known yet at ts */
+  sky_value *row = sky_result_append_row(r);
+  if (!row) goto oom;
+  row[0].type = SKY_TYPE_INT;
+  row[0].as.i = c->ts[n - 1];
+  col = 1;
+  for (uint32_t p = 0; p < schema->n_props; p++) {
+    if (schema->props[p].kind != SKY_KIND_STATE) continue;
+    uint64_t i = n;
+    while (i > 0 && !c->cols[p].present[i - 1]) i--;
+    if (i > 0 && sky_exec_prop_cell(r, &row[col], snap, p, c, i - 1)) goto oom;
+    col++;
+  }
+  return r;
+oom:
+  sky_result_free(r);
+  sky_error_oom(err);
+  return NULL;
+}
+
+sky_result *sky_exec_get_object(sky_conn *conn, const sky_stmt *stmt, sky_error *err) {
+  int64_t ts = 0;
+  if (stmt->has_as_of && as_of_instant(stmt, &ts, err) != 0) return NULL;
+  sky_table *t = sky_exec_table(conn, stmt, err);
+  if (!t) return NULL;
+  sky_snapshot *snap = sky_table_snapshot(t, err);
+  sky_table_release(t);
+  if (!snap) return NULL;
+  sky_chunk c;
+  sky_result *r = NULL;
+  if (sky_snapshot_read_object(snap, stmt->object, &c, err) == 0) {
+    r = stmt->has_as_of ? state_row(snap, &c, ts, err) : path_rows(snap, &c, err);
+    sky_chunk_release(&c);
+  }
+  sky_snapshot_release(snap);
+  return r;
+}

@@ -1,0 +1,25 @@
+-- Tables: create, describe, alter, drop, and their errors.
+SHOW TABLES
+CREATE TABLE shop (plan STATE STRING, country STATE STRING, vip STATE BOOL, price EVENT FLOAT, qty EVENT INT, note EVENT STRING)
+CREATE TABLE shop
+CREATE TABLE empty
+CREATE TABLE bad (object STATE INT)
+CREATE TABLE bad2 (p STATE INT, p EVENT INT)
+CREATE TABLE bad3 (p STATE NUMBER)
+CREATE TABLE "odd name" ("two words" EVENT STRING);
+SHOW TABLES
+DESCRIBE shop
+DESCRIBE nope
+ALTER TABLE shop ADD coupon EVENT STRING
+ALTER TABLE shop ADD coupon EVENT INT
+ALTER TABLE shop ADD Session STATE INT
+ALTER TABLE nope ADD x EVENT INT
+DESCRIBE shop
+DESCRIBE "odd name"
+DROP TABLE empty
+DROP TABLE empty
+USE empty
+USE shop
+DESCRIBE
+SELECT count()
+SHOW TABLES
