@@ -50,11 +50,11 @@ static int is_select(const char *stmt) {
 
 /* Runs one case; returns the number of failures. */
 static int run_case(const char *dir, const char *name, const char *tmp) {
-  char path[4096], data_dir[4096], load_dir[4096];
+  char path[4400], data_dir[4400], load_dir[4400];
   snprintf(path, sizeof path, "%s/cases/%s.sql", dir, name);
   snprintf(load_dir, sizeof load_dir, "%s/data", dir);
   snprintf(data_dir, sizeof data_dir, "%s/golden-%s-%d", tmp, name, (int)getpid());
-  char cmd[8192];
+  char cmd[9000];
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", data_dir);
   if (system(cmd) != 0) return 1;
   size_t len;
@@ -142,7 +142,7 @@ int main(int argc, char **argv) {
   if (argc > 1) {
     for (int i = 1; i < argc; i++, cases++) failures += run_case(dir, argv[i], tmp);
   } else {
-    char cases_dir[4096];
+    char cases_dir[4200];
     snprintf(cases_dir, sizeof cases_dir, "%s/cases", dir);
     struct dirent **names;
     int n = scandir(cases_dir, &names, NULL, alphasort);
