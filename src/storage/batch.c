@@ -83,10 +83,18 @@ int64_t sky_batch_add_row(sky_batch *b, uint64_t obj, int64_t ts) {
   b->obj[r] = obj;
   b->ts[r] = ts;
   b->action[r] = 0;
+  /* Absent values are zeroed too, so a batch's bytes never depend on
+   * uninitialized memory. This runs per row: no width lookups, no memset. */
+  const sky_prop *props = b->schema->props;
   for (uint32_t i = 0; i < b->schema->n_props; i++) {
-    b->cols[i].present[r] = 0;
-    memset((char *)b->cols[i].values + r * sky_prop_type_width(b->schema->props[i].type), 0,
-           sky_prop_type_width(b->schema->props[i].type));
+    sky_batch_col *c = &b->cols[i];
+    c->present[r] = 0;
+    switch (props[i].type) {
+    case SKY_PTYPE_INT: ((int64_t *)c->values)[r] = 0; break;
+    case SKY_PTYPE_FLOAT: ((uint64_t *)c->values)[r] = 0; break;
+    case SKY_PTYPE_BOOL: ((uint8_t *)c->values)[r] = 0; break;
+    case SKY_PTYPE_STRING: ((uint32_t *)c->values)[r] = 0; break;
+    }
   }
   return (int64_t)r;
 }

@@ -1,0 +1,3 @@
+# sky-gen: deterministic synthetic events (storage/gen.h) as CSV or NDJSON.
+add_executable(sky-gen ${CMAKE_CURRENT_LIST_DIR}/sky-gen.c)
+target_link_libraries(sky-gen PRIVATE sky)
