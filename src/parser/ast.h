@@ -1,0 +1,276 @@
+/* ast.h — the parser-private syntax tree and the state of one parse.
+ *
+ * The Bison grammar (grammar/sky.y) builds this tree through the ast_*
+ * constructors below, one call per grammar action; the binder (bind*.c)
+ * reads it to build the plan; dump.c prints it. Nothing here looks up
+ * tables or properties: names stay names until binding.
+ *
+ * Every node carries a sky_loc: the 1-based line/column of its first token
+ * and its byte span [start, end) in the statement text, parentheses
+ * included, so that a node's source text is exactly what was written.
+ * Everything lives in the statement's arena; a constructor that cannot
+ * allocate sets an out_of_memory error and returns NULL (the grammar then
+ * aborts). Expression depth is capped (SKY_AST_MAX_DEPTH) so the recursive
+ * binder, printers and engines never exhaust the C stack.
+ */
+#ifndef SKY_PARSER_AST_H
+#define SKY_PARSER_AST_H
+
+#include <locale.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/arena.h"
+#include "parser/stmt.h"
+#include "sky.h"
+
+#define SKY_AST_MAX_DEPTH 256
+
+/* A token's or node's position: first line/column, byte span. */
+typedef struct sky_loc {
+  int line, column;
+  uint32_t start, end;
+} sky_loc;
+
+/* The value the lexer attaches to a token. */
+typedef struct sky_tokval {
+  union {
+    struct {
+      const char *s; /* IDENT: the name (unquoted); STRING: the value */
+      uint32_t len;
+    } str;
+    uint64_t u; /* INTEGER: the value; DURATION: µs */
+    double f;   /* FLOAT */
+  };
+} sky_tokval;
+
+/* An identifier with its position (names of tables, properties, aliases). */
+typedef struct ast_ident {
+  const char *s;
+  uint32_t len;
+  sky_loc loc;
+} ast_ident;
+
+/* Expression node kinds: X(name, dump label). */
+#define AST_KINDS(X)                                                   \
+  X(INT, "int")           /* u (magnitude), neg */                     \
+  X(FLOAT, "float")       /* f (sign applied) */                       \
+  X(DURATION, "duration") /* u (magnitude in µs), neg */               \
+  X(STRING, "string")     /* s, len: the value */                      \
+  X(BOOL, "bool")         /* b */                                      \
+  X(NULL, "null")                                                      \
+  X(OBJECT, "object")                                                  \
+  X(TIMESTAMP, "timestamp")                                            \
+  X(ACTION, "action")                                                  \
+  X(NAME, "name")         /* bare property name (or alias) s, len */   \
+  X(STATE, "state")       /* state.s */                                \
+  X(EVENT, "event")       /* event.s */                                \
+  X(SESSION, "session")   /* session.s */                              \
+  X(OP, "op")             /* op (sky_op) over args */                  \
+  X(LIKE, "like")         /* args[0] LIKE args[1]; neg = NOT LIKE */   \
+  X(IN, "in")             /* args[0] IN (args[1..]); neg = NOT IN */   \
+  X(CALL, "call")         /* s(args), distinct, star */
+
+typedef enum ast_kind {
+#define AST_X_KIND(name, label) AST_##name,
+  AST_KINDS(AST_X_KIND)
+#undef AST_X_KIND
+  AST_KIND_COUNT_
+} ast_kind;
+
+typedef struct ast_expr {
+  ast_kind kind;
+  sky_op op;      /* AST_OP: NOT NEG IS_NULL IS_NOT_NULL AND OR EQ..GE ADD..MOD */
+  bool neg;       /* INT/DURATION: negative; LIKE/IN: negated */
+  bool paren;     /* written in parentheses */
+  bool distinct;  /* CALL: f(DISTINCT x) */
+  bool star;      /* CALL: f(*) */
+  bool b;         /* BOOL */
+  uint16_t depth; /* 1 for leaves */
+  sky_loc loc;
+  const char *s;
+  uint32_t len;
+  uint64_t u;
+  double f;
+  uint32_t n_args;
+  struct ast_expr **args;
+} ast_expr;
+
+/* A growable list of pointers (items, keys, rows, ...). */
+typedef struct ast_list {
+  uint32_t n, cap;
+  void **v;
+} ast_list;
+
+typedef struct ast_item {
+  ast_expr *expr;
+  bool has_alias;
+  ast_ident alias;
+} ast_item;
+
+typedef struct ast_order {
+  ast_expr *expr;
+  bool desc;
+} ast_order;
+
+/* GROUP BY and WITHIN SESSION, which may come in either order. */
+typedef struct ast_gs {
+  ast_list *group;
+  ast_expr *session;
+} ast_gs;
+
+/* Options of LOAD: FORMAT and MAX ERRORS. */
+typedef struct ast_loadopt {
+  sky_load_format format;
+  bool has_max;
+  uint64_t max_errors;
+  sky_loc max_loc;
+} ast_loadopt;
+
+struct sky_select {
+  const char *text; /* the statement text (item source text, positions) */
+  uint32_t n_items;
+  ast_item **items;
+  ast_expr *where;
+  uint32_t n_group;
+  ast_expr **group;
+  ast_expr *session; /* INT or DURATION literal, or NULL */
+  ast_expr *having;
+  uint32_t n_order;
+  ast_order **order;
+  ast_expr *limit; /* INT literal, or NULL */
+};
+
+/* One lexed token, kept for the normalized text. */
+typedef struct sky_tok {
+  int kind;      /* token kind (grammar) */
+  uint32_t start, end;
+  bool keyword;  /* spelled canonically upper case in the normalized text */
+} sky_tok;
+
+/* The state of one sky_parse() call: lexer position, token log, result. */
+typedef struct sky_parse_ctx {
+  sky_arena *arena;
+  sky_error *err;
+  const char *text; /* arena copy, NUL-terminated, followed by one more NUL;
+                       flex scans it in place and masks the byte after the
+                       current token while an action runs */
+  const char *src;  /* the caller's text, unmasked (during sky_parse only) */
+  uint32_t len;
+  void *scanner;    /* the reentrant flex scanner */
+
+  /* lexer position: line/column of byte `off` */
+  int line, column;
+  uint32_t off;
+
+  /* token log */
+  sky_tok *toks;
+  uint32_t n_toks, cap_toks;
+
+  /* one token of lookahead, to merge NOT LIKE / NOT IN */
+  bool has_peek;
+  int peek_kind;
+  sky_tokval peek_val;
+  sky_loc peek_loc;
+  bool peek_error;   /* the peeked token is a lexical error (recorded) */
+
+  locale_t c_locale; /* strtod_l: the decimal point is always '.' */
+  bool failed;       /* err is set */
+  sky_stmt *stmt;    /* the result */
+
+  /* flex's own few allocations (scanner, buffer state) come from here, so
+   * the scanner never meets an allocation failure it cannot report */
+  size_t pool_used;
+  _Alignas(16) unsigned char pool[1536];
+} sky_parse_ctx;
+
+/* ---- errors ---------------------------------------------------------------- */
+
+/* Sets a positioned error on the parse (first error wins). Returns NULL. */
+void *ast_fail(sky_parse_ctx *ctx, sky_code code, const sky_loc *loc, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void *ast_oom(sky_parse_ctx *ctx);
+
+/* ---- lists ----------------------------------------------------------------- */
+
+ast_list *ast_list_new(sky_parse_ctx *ctx, void *first);
+ast_list *ast_list_push(sky_parse_ctx *ctx, ast_list *list, void *item);
+
+/* ---- expressions ----------------------------------------------------------- */
+
+ast_expr *ast_int(sky_parse_ctx *ctx, const sky_tokval *v, const sky_loc *loc);
+ast_expr *ast_float(sky_parse_ctx *ctx, const sky_tokval *v, const sky_loc *loc);
+ast_expr *ast_duration(sky_parse_ctx *ctx, const sky_tokval *v, const sky_loc *loc);
+ast_expr *ast_string(sky_parse_ctx *ctx, const sky_tokval *v, const sky_loc *loc);
+ast_expr *ast_bool(sky_parse_ctx *ctx, bool b, const sky_loc *loc);
+ast_expr *ast_null(sky_parse_ctx *ctx, const sky_loc *loc);
+/* object, timestamp, action */
+ast_expr *ast_column(sky_parse_ctx *ctx, ast_kind kind, const sky_loc *loc);
+/* p, state.p, event.p, session.p */
+ast_expr *ast_ref(sky_parse_ctx *ctx, ast_kind kind, const ast_ident *name, const sky_loc *loc);
+ast_expr *ast_op1(sky_parse_ctx *ctx, sky_op op, ast_expr *a, const sky_loc *loc);
+ast_expr *ast_op2(sky_parse_ctx *ctx, sky_op op, ast_expr *a, ast_expr *b, const sky_loc *loc);
+/* '-' e: folds into a numeric literal written right after the sign */
+ast_expr *ast_neg(sky_parse_ctx *ctx, ast_expr *a, const sky_loc *loc);
+ast_expr *ast_like(sky_parse_ctx *ctx, ast_expr *a, ast_expr *pattern, bool negated, const sky_loc *loc);
+ast_expr *ast_in(sky_parse_ctx *ctx, ast_expr *a, ast_list *items, bool negated, const sky_loc *loc);
+/* f(), f(*), f(args), f(DISTINCT x) */
+ast_expr *ast_call(sky_parse_ctx *ctx, const ast_ident *name, ast_list *args, bool distinct, bool star,
+                   const sky_loc *loc);
+ast_expr *ast_paren(sky_parse_ctx *ctx, ast_expr *a, const sky_loc *loc);
+
+/* ---- identifiers ----------------------------------------------------------- */
+
+ast_ident ast_ident_of(const sky_tokval *v, const sky_loc *loc);
+/* An omitted name (optional FROM / INTO). */
+ast_ident ast_ident_none(void);
+/* A non-reserved keyword used as a name: spelled as written. */
+ast_ident ast_ident_kw(sky_parse_ctx *ctx, const sky_loc *loc);
+/* The column keywords of INSERT: "object", "timestamp", "action". */
+ast_ident ast_ident_fixed(const char *name, const sky_loc *loc);
+
+/* ---- SELECT ---------------------------------------------------------------- */
+
+ast_item *ast_item_new(sky_parse_ctx *ctx, ast_expr *e, const ast_ident *alias);
+ast_order *ast_order_new(sky_parse_ctx *ctx, ast_expr *e, bool desc);
+ast_gs ast_gs_make(ast_list *group, ast_expr *session);
+sky_stmt *ast_select(sky_parse_ctx *ctx, ast_list *items, const ast_ident *from, ast_expr *where, ast_gs gs,
+                     ast_expr *having, ast_list *order, ast_expr *limit);
+sky_stmt *ast_explain(sky_parse_ctx *ctx, sky_stmt *select, bool ir);
+
+/* ---- other statements ------------------------------------------------------ */
+
+sky_stmt *ast_create_table(sky_parse_ctx *ctx, const ast_ident *table, ast_list *propdefs);
+sky_stmt *ast_alter_add(sky_parse_ctx *ctx, const ast_ident *table, sky_propdef *def);
+sky_propdef *ast_propdef(sky_parse_ctx *ctx, const ast_ident *name, sky_prop_kind kind, sky_prop_type type);
+sky_stmt *ast_table_stmt(sky_parse_ctx *ctx, sky_stmt_kind kind, const ast_ident *table);
+sky_stmt *ast_show_tables(sky_parse_ctx *ctx);
+ast_ident *ast_ident_new(sky_parse_ctx *ctx, const ast_ident *id);
+sky_stmt *ast_insert(sky_parse_ctx *ctx, const ast_ident *table, ast_list *columns, ast_list *rows);
+/* row values of INSERT and AS OF */
+sky_lit *ast_lit_int(sky_parse_ctx *ctx, const sky_tokval *v, bool neg, const sky_loc *loc);
+sky_lit *ast_lit_float(sky_parse_ctx *ctx, const sky_tokval *v, bool neg, const sky_loc *loc);
+sky_lit *ast_lit_string(sky_parse_ctx *ctx, const sky_tokval *v, const sky_loc *loc);
+sky_lit *ast_lit_bool(sky_parse_ctx *ctx, bool b, const sky_loc *loc);
+sky_lit *ast_lit_null(sky_parse_ctx *ctx, const sky_loc *loc);
+ast_loadopt ast_loadopt_none(void);
+ast_loadopt ast_loadopt_max(const sky_tokval *max_errors, const sky_loc *max_loc);
+ast_loadopt ast_loadopt_format(ast_loadopt opt, sky_load_format format);
+sky_stmt *ast_load_file(sky_parse_ctx *ctx, const sky_tokval *path, const ast_ident *into, ast_loadopt opt);
+sky_stmt *ast_load_stdin(sky_parse_ctx *ctx, const ast_ident *into, sky_load_format format, ast_loadopt opt);
+sky_stmt *ast_delete_object(sky_parse_ctx *ctx, const sky_tokval *obj, const sky_loc *obj_loc,
+                            const ast_ident *from);
+sky_stmt *ast_get_object(sky_parse_ctx *ctx, const sky_tokval *obj, const sky_loc *obj_loc, const ast_ident *from,
+                         sky_lit *as_of);
+
+/* The statement is complete: records it as the parse's result. */
+void ast_finish(sky_parse_ctx *ctx, sky_stmt *stmt);
+
+/* ---- for the binder and the printers ---------------------------------------- */
+
+const char *ast_kind_name(ast_kind k);
+/* True when the call node names an aggregate (by the function table). */
+bool ast_is_aggregate(const ast_expr *e);
+
+#endif

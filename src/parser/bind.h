@@ -1,0 +1,113 @@
+/* bind.h — the binder's private interface, shared by its files:
+ *
+ *   bind.c       sky_bind_select(): clauses, keys, outputs, HAVING, ORDER BY,
+ *                LIMIT, session gap, expression ids
+ *   bind_util.c  plan building blocks: nodes, constants, literal and
+ *                runtime-constant tables, structural equality, errors
+ *   bind_expr.c  names, literals, logic, arithmetic, time buckets
+ *   bind_cmp.c   comparisons, string domains, ISO literals, IN, LIKE
+ *   bind_call.c  aggregates and post-aggregation expressions
+ *
+ * An expression is bound in one of two modes. EVENT: a per-event value
+ * (WHERE, GROUP BY, aggregate arguments); aggregates are errors there.
+ * POST: a value of a finished group (SELECT items, HAVING, ORDER BY);
+ * aggregates become AGG_REF, sub-expressions equal to a group key become
+ * KEY_REF, and any other per-event value is an error. The binder checks
+ * every type once; the plan it returns satisfies plan.h's invariants.
+ */
+#ifndef SKY_PARSER_BIND_H
+#define SKY_PARSER_BIND_H
+
+#include "parser/ast.h"
+#include "parser/funcs.h"
+#include "parser/plan.h"
+
+typedef enum bind_mode { BIND_EVENT, BIND_POST } bind_mode;
+
+typedef struct bind_ctx {
+  sky_arena *arena; /* the plan's */
+  const sky_schema *schema;
+  const sky_select *sel;
+  sky_error *err;
+  bool failed;
+  sky_plan *plan;
+  bind_mode mode;
+  const char *clause;       /* EVENT mode: "WHERE" or "GROUP BY" (misplaced aggregates) */
+  const ast_expr *in_agg;   /* EVENT mode: the aggregate whose argument is bound */
+  bool aliases;             /* HAVING / ORDER BY: a bare name may be a SELECT alias */
+  sky_expr **items;         /* bound SELECT items (what aliases refer to) */
+  uint32_t cap_keys, cap_aggs, cap_rcs, cap_literals, cap_state;
+} bind_ctx;
+
+/* ---- bind_util.c --------------------------------------------------------------- */
+
+/* Records an error at `at` (first error wins). Returns NULL. */
+void *bind_fail(bind_ctx *b, sky_code code, const ast_expr *at, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void *bind_oom(bind_ctx *b);
+/* The source text of `a` (a copy in the plan's arena; "" when out of memory,
+ * with the error set). */
+const char *bind_src(bind_ctx *b, const ast_expr *a);
+/* `text` quoted for a message: 'price', or a string literal as written. */
+const char *bind_quote(const char *text, char out[80]);
+/* "INT 'price'": an expression's type and text, for type errors. */
+const char *bind_describe(const sky_expr *e, char out[112]);
+
+/* A new node standing for source node `src` (its position and text). */
+sky_expr *bx_new(bind_ctx *b, sky_op op, sky_vtype type, uint32_t dom, const ast_expr *src);
+sky_expr *bx_unary(bind_ctx *b, sky_op op, sky_vtype type, uint32_t dom, sky_expr *a, const ast_expr *src);
+sky_expr *bx_binary(bind_ctx *b, sky_op op, sky_vtype type, uint32_t dom, sky_expr *l, sky_expr *r,
+                    const ast_expr *src);
+sky_expr *bx_const(bind_ctx *b, sky_vtype type, uint32_t dom, bool is_null, uint64_t word, const ast_expr *src);
+static inline sky_expr *bx_int(bind_ctx *b, int64_t v, const ast_expr *src) {
+  return bx_const(b, SKY_VT_INT, SKY_DOM_NONE, false, (uint64_t)v, src);
+}
+static inline sky_expr *bx_bool(bind_ctx *b, bool v, const ast_expr *src) {
+  return bx_const(b, SKY_VT_BOOL, SKY_DOM_NONE, false, v, src);
+}
+/* A unary node over `e` that stands for the same source (TO_FLOAT, RANK). */
+sky_expr *bx_wrap(bind_ctx *b, sky_op op, sky_vtype type, uint32_t dom, uint32_t index, sky_expr *e);
+/* INT -> FLOAT; other types unchanged. */
+sky_expr *bx_to_float(bind_ctx *b, sky_expr *e);
+/* Gives an untyped NULL constant a type (and domain); others unchanged. */
+void bx_type_null(sky_expr *e, sky_vtype type, uint32_t dom);
+
+/* Index of the literal string (deduplicated), or -1 when out of memory. */
+int64_t bind_literal(bind_ctx *b, const char *s, size_t len);
+/* Index of the runtime constant (deduplicated; strings copied), or -1. */
+int64_t bind_rc(bind_ctx *b, const sky_rc *rc);
+/* Structural equality of two bound expressions (ids, text, positions ignored). */
+bool bx_equal(const sky_expr *a, const sky_expr *b);
+/* True for a timestamp-valued INT: the timestamp column, ts ± INT, and
+ * keys / min / max of those. */
+bool bx_is_ts(const bind_ctx *b, const sky_expr *e);
+static inline bool bx_is_dict(const sky_expr *e) { return e->type == SKY_VT_STRING && e->dom < SKY_DOM_LITERAL; }
+
+/* ---- bind_expr.c --------------------------------------------------------------- */
+
+/* Binds `a` in the current mode. NULL on error. */
+sky_expr *bind_expr(bind_ctx *b, const ast_expr *a);
+/* The operator and literal rules shared by both modes. */
+sky_expr *bind_generic(bind_ctx *b, const ast_expr *a);
+/* An integer literal as INT (an error when it does not fit). */
+sky_expr *bind_int_literal(bind_ctx *b, const ast_expr *a);
+/* object, timestamp, action, p, state.p, event.p, session.p */
+bool ast_is_leaf_ref(const ast_expr *a);
+
+/* ---- bind_cmp.c ---------------------------------------------------------------- */
+
+sky_expr *bind_compare(bind_ctx *b, sky_op op, const ast_expr *node, const ast_expr *l, const ast_expr *r);
+sky_expr *bind_in(bind_ctx *b, const ast_expr *node);
+sky_expr *bind_like(bind_ctx *b, const ast_expr *node);
+
+/* ---- bind_call.c --------------------------------------------------------------- */
+
+/* f(...): a time bucket, or an aggregate (POST mode: AGG_REF). */
+sky_expr *bind_call(bind_ctx *b, const ast_expr *a);
+/* POST mode: aggregates, aliases and group keys; *done is false when the
+ * node is left to the generic rules. */
+sky_expr *bind_post(bind_ctx *b, const ast_expr *a, bool *done);
+/* Binds `a` as a per-event expression for `clause`. */
+sky_expr *bind_event_expr(bind_ctx *b, const ast_expr *a, const char *clause);
+
+#endif

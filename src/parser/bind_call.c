@@ -1,0 +1,258 @@
+/* bind_call.c — function calls (time buckets and aggregates) and the
+ * post-aggregation side of binding.
+ *
+ * An aggregate's argument is any per-event expression; aggregates nest
+ * nowhere (not in WHERE, GROUP BY, or another aggregate's argument).
+ * Identical aggregates — same kind, structurally equal bound argument — are
+ * one sky_agg, so `count()` in SELECT and HAVING is counted once; those
+ * only HAVING or ORDER BY mention are added as hidden aggregates.
+ *
+ * A post-aggregation expression (SELECT item, HAVING, ORDER BY) may use
+ * aggregates, constants, group keys and (HAVING / ORDER BY) SELECT aliases.
+ * A key is recognized structurally after binding: the sub-expression is
+ * bound as if per event and compared with every key, so `plan` matches
+ * `GROUP BY state.plan` for a STATE property and `hour(timestamp)` matches
+ * itself. Anything else that reads the event is an error at its position.
+ */
+#include <string.h>
+
+#include "common/error.h"
+#include "parser/bind.h"
+
+/* ---- time buckets ---------------------------------------------------------------- */
+
+static sky_expr *arity_error(bind_ctx *b, const sky_fn *fn, const ast_expr *a, const char *what) {
+  return bind_fail(b, SKY_ERR_SEMANTIC, a, "%s() takes %s", fn->name, what);
+}
+
+/* hour(ts), weekday(ts), day(ts), week(ts), month(ts) */
+static sky_expr *bind_bucket(bind_ctx *b, const sky_fn *fn, const ast_expr *a) {
+  if (a->distinct) return bind_fail(b, SKY_ERR_SEMANTIC, a, "DISTINCT is only allowed in count()");
+  if (a->star || a->n_args != 1) return arity_error(b, fn, a, "one argument");
+  sky_expr *x = bind_expr(b, a->args[0]);
+  if (!x) return NULL;
+  bx_type_null(x, SKY_VT_INT, 0);
+  if (x->type != SKY_VT_INT) {
+    char d[112];
+    return bind_fail(b, SKY_ERR_TYPE, a->args[0], "%s() takes a timestamp, not %s", fn->name, bind_describe(x, d));
+  }
+  b->plan->need_ts = true;
+  return bx_unary(b, (sky_op)fn->code, fn->type, fn->dom, x, a);
+}
+
+/* ---- aggregates ---------------------------------------------------------------- */
+
+/* The argument of aggregate `a`, bound per event. */
+static sky_expr *agg_argument(bind_ctx *b, const ast_expr *a) {
+  bind_mode mode = b->mode;
+  const ast_expr *outer = b->in_agg;
+  b->mode = BIND_EVENT;
+  b->in_agg = a;
+  sky_expr *x = bind_expr(b, a->args[0]);
+  b->mode = mode;
+  b->in_agg = outer;
+  if (x) bx_type_null(x, SKY_VT_INT, 0); /* an untyped NULL argument is an INT NULL */
+  return x;
+}
+
+/* Checks the call's shape and binds its argument; fills kind and arg. */
+static bool agg_shape(bind_ctx *b, const sky_fn *fn, const ast_expr *a, sky_agg *g) {
+  if (a->distinct && fn->cls != SKY_FN_COUNT)
+    return bind_fail(b, SKY_ERR_SEMANTIC, a, "DISTINCT is only allowed in count()"), false;
+  if (a->star && fn->cls != SKY_FN_COUNT)
+    return bind_fail(b, SKY_ERR_SEMANTIC, a, "'*' is only allowed in count(*)"), false;
+  g->kind = (sky_agg_kind)fn->code;
+  switch (fn->cls) {
+  case SKY_FN_COUNT:
+    if (a->n_args > 1) return arity_error(b, fn, a, "at most one argument"), false;
+    if (a->n_args == 0) {
+      g->kind = SKY_AGG_COUNT_ALL;
+      return true;
+    }
+    if (!(g->arg = agg_argument(b, a))) return false;
+    if (a->distinct) g->kind = g->arg->op == SKY_OP_OBJECT ? SKY_AGG_OBJECTS : SKY_AGG_COUNT_DISTINCT;
+    if (g->kind == SKY_AGG_OBJECTS) g->arg = NULL;
+    return true;
+  case SKY_FN_OBJECTS:
+  case SKY_FN_SESSIONS:
+    if (a->n_args) return arity_error(b, fn, a, "no arguments"), false;
+    if (fn->cls == SKY_FN_SESSIONS && !b->sel->session)
+      return bind_fail(b, SKY_ERR_SEMANTIC, a, "sessions() needs WITHIN SESSION"), false;
+    if (fn->cls == SKY_FN_SESSIONS) b->plan->uses_session_number = true;
+    return true;
+  default:
+    if (a->n_args != 1) return arity_error(b, fn, a, "one argument"), false;
+    if (!(g->arg = agg_argument(b, a))) return false;
+    if (fn->cls == SKY_FN_NUMERIC && g->arg->type != SKY_VT_INT && g->arg->type != SKY_VT_FLOAT) {
+      char d[112];
+      return bind_fail(b, SKY_ERR_TYPE, a->args[0], "%s() takes INT or FLOAT, not %s", fn->name,
+                       bind_describe(g->arg, d)),
+             false;
+    }
+    return true;
+  }
+}
+
+/* The aggregate's result type, domain and rank table. */
+static bool agg_type(bind_ctx *b, sky_agg *g) {
+  g->dom = SKY_DOM_NONE;
+  g->rank_rc = -1;
+  switch (g->kind) {
+  case SKY_AGG_AVG: g->type = SKY_VT_FLOAT; return true;
+  case SKY_AGG_SUM: g->type = g->arg->type; return true;
+  case SKY_AGG_MIN:
+  case SKY_AGG_MAX:
+    g->type = g->arg->type;
+    g->dom = g->arg->dom;
+    if (bx_is_dict(g->arg)) {
+      int64_t idx = bind_rc(b, &(sky_rc){.kind = SKY_RC_RANKS, .dict = g->arg->dom});
+      if (idx < 0) return false;
+      g->rank_rc = (int32_t)idx;
+    }
+    return true;
+  default: g->type = SKY_VT_INT; return true;
+  }
+}
+
+/* The index of aggregate `g` in the plan: an identical one, or a new one. */
+static int64_t agg_index(bind_ctx *b, const sky_agg *g) {
+  sky_plan *p = b->plan;
+  for (uint32_t i = 0; i < p->n_aggs; i++) {
+    const sky_agg *o = &p->aggs[i];
+    if (o->kind == g->kind && (o->arg == g->arg || (o->arg && g->arg && bx_equal(o->arg, g->arg)))) return i;
+  }
+  if (p->n_aggs == b->cap_aggs) {
+    uint32_t cap = b->cap_aggs ? b->cap_aggs * 2 : 8;
+    sky_agg *v = sky_arena_alloc(b->arena, sizeof *v * cap);
+    if (!v) return bind_oom(b), -1;
+    if (p->n_aggs) memcpy(v, p->aggs, sizeof *v * p->n_aggs);
+    p->aggs = v;
+    b->cap_aggs = cap;
+  }
+  p->aggs[p->n_aggs] = *g;
+  return p->n_aggs++;
+}
+
+/* count(), count(*), count(x), count(DISTINCT x), objects(), sessions(),
+ * sum(x), avg(x), min(x), max(x): an AGG_REF to the (shared) aggregate. */
+static sky_expr *bind_aggregate(bind_ctx *b, const sky_fn *fn, const ast_expr *a) {
+  if (b->mode == BIND_EVENT) {
+    char q[80], outer[80];
+    if (b->in_agg)
+      return bind_fail(b, SKY_ERR_SEMANTIC, a, "aggregate %s is not allowed inside another aggregate (%s)",
+                       bind_quote(bind_src(b, a), q), bind_quote(bind_src(b, b->in_agg), outer));
+    return bind_fail(b, SKY_ERR_SEMANTIC, a, "aggregate %s is not allowed in %s", bind_quote(bind_src(b, a), q),
+                     b->clause);
+  }
+  sky_agg g = {.word = 0};
+  if (!agg_shape(b, fn, a, &g) || !agg_type(b, &g)) return NULL;
+  g.text = bind_src(b, a);
+  int64_t idx = b->failed ? -1 : agg_index(b, &g);
+  if (idx < 0) return NULL;
+  const sky_agg *got = &b->plan->aggs[idx];
+  sky_expr *ref = bx_new(b, SKY_OP_AGG_REF, got->type, got->dom, a);
+  if (ref) ref->index = (uint32_t)idx;
+  return ref;
+}
+
+/* f(args): a function of the table in funcs.h */
+sky_expr *bind_call(bind_ctx *b, const ast_expr *a) {
+  const sky_fn *fn = sky_fn_find(a->s, a->len);
+  if (!fn) {
+    char q[80];
+    sky_error_quote(q, a->s, a->len);
+    return bind_fail(b, SKY_ERR_UNKNOWN_FUNCTION, a, "unknown function '%s'", q);
+  }
+  return fn->cls == SKY_FN_BUCKET ? bind_bucket(b, fn, a) : bind_aggregate(b, fn, a);
+}
+
+/* ---- post aggregation ------------------------------------------------------------ */
+
+static bool has_aggregate(const ast_expr *a) {
+  if (ast_is_aggregate(a)) return true;
+  for (uint32_t i = 0; i < a->n_args; i++)
+    if (has_aggregate(a->args[i])) return true;
+  return false;
+}
+
+/* The SELECT item aliased `a` (a bare name), or -1; -2 when ambiguous. */
+static int alias_of(const bind_ctx *b, const ast_expr *a) {
+  if (a->kind != AST_NAME) return -1;
+  int found = -1;
+  for (uint32_t i = 0; i < b->sel->n_items; i++) {
+    const ast_item *it = b->sel->items[i];
+    if (it->has_alias && it->alias.len == a->len && memcmp(it->alias.s, a->s, a->len) == 0)
+      found = found == -1 ? (int)i : -2;
+  }
+  return found;
+}
+
+static bool has_alias(const bind_ctx *b, const ast_expr *a) {
+  if (alias_of(b, a) != -1) return true;
+  for (uint32_t i = 0; i < a->n_args; i++)
+    if (has_alias(b, a->args[i])) return true;
+  return false;
+}
+
+static bool is_literal(const ast_expr *a) {
+  return a->kind == AST_INT || a->kind == AST_FLOAT || a->kind == AST_DURATION || a->kind == AST_STRING ||
+         a->kind == AST_BOOL || a->kind == AST_NULL;
+}
+
+/* `a` bound per event, with no aggregate context. */
+static sky_expr *probe(bind_ctx *b, const ast_expr *a) {
+  bind_mode mode = b->mode;
+  const ast_expr *outer = b->in_agg;
+  b->mode = BIND_EVENT;
+  b->in_agg = NULL;
+  sky_expr *e = bind_expr(b, a);
+  b->mode = mode;
+  b->in_agg = outer;
+  return e;
+}
+
+/* expr after aggregation: an alias, a group key, or (done = false) an
+ * operator / function / aggregate / literal left to the generic rules */
+sky_expr *bind_post(bind_ctx *b, const ast_expr *a, bool *done) {
+  *done = false;
+  if (is_literal(a)) return NULL;
+  if (b->aliases) {
+    int item = alias_of(b, a);
+    if (item == -2) {
+      char q[80];
+      *done = true;
+      return bind_fail(b, SKY_ERR_SEMANTIC, a, "alias %s names more than one SELECT item", bind_quote(bind_src(b, a), q));
+    }
+    if (item >= 0) {
+      *done = true;
+      return b->items[item];
+    }
+  }
+  if (has_aggregate(a) || (b->aliases && has_alias(b, a))) return NULL;
+  sky_expr *e = probe(b, a);
+  if (!e) {
+    *done = true;
+    return NULL;
+  }
+  for (uint32_t k = 0; k < b->plan->n_keys; k++) {
+    const sky_expr *key = b->plan->keys[k];
+    if (!bx_equal(e, key)) continue;
+    *done = true;
+    sky_expr *ref = bx_new(b, SKY_OP_KEY_REF, key->type, key->dom, a);
+    if (ref) ref->index = k;
+    return ref;
+  }
+  if (!ast_is_leaf_ref(a)) return NULL; /* operators and buckets: over their parts */
+  char q[80];
+  *done = true;
+  return bind_fail(b, SKY_ERR_SEMANTIC, a, "%s must appear in GROUP BY or be inside an aggregate",
+                   bind_quote(bind_src(b, a), q));
+}
+
+/* expr per event: WHERE condition, GROUP BY key */
+sky_expr *bind_event_expr(bind_ctx *b, const ast_expr *a, const char *clause) {
+  b->mode = BIND_EVENT;
+  b->clause = clause;
+  b->in_agg = NULL;
+  return bind_expr(b, a);
+}
