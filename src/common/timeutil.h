@@ -25,8 +25,9 @@ static inline int64_t sky_floor_div(int64_t a, int64_t b) {
 /* Time buckets. `day` and `week` are day numbers (week: its Monday), `month`
  * is months since 1970-01 ((year-1970)*12 + month-1). */
 static inline int64_t sky_bucket_day(int64_t ts_us) { return sky_floor_div(ts_us, SKY_US_PER_DAY); }
-static inline int64_t sky_bucket_hour(int64_t ts_us) {
-  return (ts_us - sky_bucket_day(ts_us) * SKY_US_PER_DAY) / SKY_US_PER_HOUR;
+static inline int64_t sky_bucket_hour(int64_t ts_us) { /* floor modulo: no overflow near INT64_MIN */
+  int64_t r = ts_us % SKY_US_PER_DAY;
+  return (r < 0 ? r + SKY_US_PER_DAY : r) / SKY_US_PER_HOUR;
 }
 static inline int64_t sky_bucket_weekday(int64_t ts_us) { /* 0 = Monday; 1970-01-01 was a Thursday */
   int64_t r = (sky_bucket_day(ts_us) + 3) % 7;
@@ -48,6 +49,17 @@ size_t sky_format_timestamp(int64_t ts_us, char *out);
 #define SKY_TS_MIN INT64_C(-62167219200000000) /* 0000-01-01T00:00:00Z */
 #define SKY_TS_MAX INT64_C(253402300799999999) /* 9999-12-31T23:59:59.999999Z */
 static inline int sky_ts_valid(int64_t ts_us) { return ts_us >= SKY_TS_MIN && ts_us <= SKY_TS_MAX; }
+
+/* day(), week() and month() of a computed instant (timestamp ± duration)
+ * can leave those years; such a bucket is NULL, since it has no
+ * 'YYYY-MM-DD' text that would sort like the number. Day and month numbers
+ * of 0000-01-01 .. 9999-12-31: */
+#define SKY_DAY_MIN INT64_C(-719528)
+#define SKY_DAY_MAX INT64_C(2932896)
+#define SKY_MONTH_MIN INT64_C(-23640)
+#define SKY_MONTH_MAX INT64_C(96359)
+static inline int sky_day_in_range(int64_t day) { return day >= SKY_DAY_MIN && day <= SKY_DAY_MAX; }
+static inline int sky_month_in_range(int64_t month) { return month >= SKY_MONTH_MIN && month <= SKY_MONTH_MAX; }
 
 /* Parses an ISO-8601 instant: YYYY-MM-DD, optionally followed by 'T' (or a
  * space) and HH:MM[:SS[.f{1,6}]], optionally 'Z' or +hh:mm / -hh:mm / +hhmm.

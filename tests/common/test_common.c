@@ -87,6 +87,12 @@ static void test_time(void **state) {
   assert_int_equal(iso("0000-01-01"), SKY_TS_MIN);
   assert_int_equal(iso("9999-12-31T23:59:59.999999Z"), SKY_TS_MAX);
   assert_true(sky_ts_valid(SKY_TS_MAX) && !sky_ts_valid(SKY_TS_MAX + 1) && !sky_ts_valid(SKY_TS_MIN - 1));
+  assert_int_equal(SKY_DAY_MIN, sky_days_from_civil(0, 1, 1));
+  assert_int_equal(SKY_DAY_MAX, sky_days_from_civil(9999, 12, 31));
+  assert_int_equal(SKY_MONTH_MIN, sky_bucket_month(SKY_TS_MIN));
+  assert_int_equal(SKY_MONTH_MAX, sky_bucket_month(SKY_TS_MAX));
+  assert_int_equal(SKY_DAY_MIN, sky_bucket_day(SKY_TS_MIN));
+  assert_int_equal(SKY_DAY_MAX, sky_bucket_day(SKY_TS_MAX));
 }
 
 static void test_utf8(void **state) {

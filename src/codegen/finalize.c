@@ -1,0 +1,287 @@
+/* finalize.c — from the merged group table of a run to its result rows:
+ * aggregate results, HAVING, the SELECT items, ORDER BY, LIMIT, and the
+ * conversion of run-time values to result values. Shared by both engines:
+ * the JIT fills the same table, so this code decides every post-aggregation
+ * semantic once.
+ *
+ * Groups are first put in the default order (GROUP BY keys in order,
+ * ascending, NULL first; see sky_interp_sort_cmp). Then each group, in that
+ * order, has its aggregates computed, HAVING tested (only TRUE keeps it),
+ * and its items and ORDER BY values evaluated with the same evaluator as
+ * the scan (interp_eval.c) — so the first post-aggregation error never
+ * depends on the table's layout. An explicit ORDER BY then sorts the kept
+ * rows, ties keeping the default order. A query without GROUP BY always has
+ * its one group, even over no data.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "codegen/interp.h"
+#include "common/alloc.h"
+#include "common/error.h"
+#include "server/result.h"
+
+static const sky_ival NULL_VAL = {0, true};
+
+static inline sky_ival word(uint64_t w) { return (sky_ival){w, false}; }
+
+/* ---- aggregate results (state layouts: groups.h) ------------------------------- */
+
+#define RESULT(name) static sky_ival result_##name(const sky_agg *a, const uint64_t *st, uint8_t *overflow)
+
+/* The counts: [n]. */
+#define COUNT_RESULT(name)                 \
+  RESULT(name) {                           \
+    (void)a, (void)overflow;               \
+    return word(st[0]);                    \
+  }
+COUNT_RESULT(COUNT_ALL)
+COUNT_RESULT(COUNT)
+COUNT_RESULT(OBJECTS)
+COUNT_RESULT(SESSIONS)
+
+RESULT(COUNT_DISTINCT) {
+  (void)a, (void)overflow;
+  return word(sky_distinct_count(st[0]));
+}
+
+static __int128 sum128(const uint64_t *st) { return (__int128)(((unsigned __int128)st[1] << 64) | st[0]); }
+
+RESULT(SUM) {
+  if (a->arg->type == SKY_VT_FLOAT) return st[1] ? word(st[0]) : NULL_VAL;
+  if (!st[2]) return NULL_VAL;
+  __int128 sum = sum128(st);
+  if (sum < INT64_MIN || sum > INT64_MAX) {
+    *overflow = 1;
+    return NULL_VAL;
+  }
+  return word((uint64_t)(int64_t)sum);
+}
+
+RESULT(AVG) {
+  (void)overflow;
+  double avg;
+  if (a->arg->type == SKY_VT_FLOAT) {
+    if (!st[1]) return NULL_VAL;
+    double sum;
+    memcpy(&sum, &st[0], sizeof sum);
+    avg = sum / (double)st[1];
+  } else {
+    if (!st[2]) return NULL_VAL;
+    avg = (double)sum128(st) / (double)st[2];
+  }
+  uint64_t w;
+  memcpy(&w, &avg, sizeof w);
+  return word(w);
+}
+
+/* MIN and MAX: [value, n]. */
+#define EXTREME_RESULT(name)                 \
+  RESULT(name) {                             \
+    (void)a, (void)overflow;                 \
+    return st[1] ? word(st[0]) : NULL_VAL;   \
+  }
+EXTREME_RESULT(MIN)
+EXTREME_RESULT(MAX)
+
+typedef sky_ival (*result_fn)(const sky_agg *a, const uint64_t *st, uint8_t *overflow);
+
+static const result_fn g_result[SKY_AGG_COUNT_] = {
+#define SKY_X_RESULT(name, text) [SKY_AGG_##name] = result_##name,
+    SKY_AGGS(SKY_X_RESULT)
+#undef SKY_X_RESULT
+};
+
+void sky_final_aggs(const sky_plan *plan, const uint64_t *slot, sky_ival *vals, uint8_t *overflow) {
+  for (uint32_t a = 0; a < plan->n_aggs; a++) {
+    const sky_agg *agg = &plan->aggs[a];
+    overflow[a] = 0;
+    vals[a] = g_result[agg->kind](agg, slot + agg->word, &overflow[a]);
+  }
+}
+
+/* ---- the finalizer's working state ------------------------------------------------- */
+
+typedef struct fin {
+  const sky_runtime *rt;
+  const sky_plan *plan;
+  const uint64_t **groups; /* [n_groups] slots, in default order */
+  size_t n_groups;
+  uint64_t *empty_slot;    /* the one group of a query without GROUP BY over no data */
+  sky_ival *agg_vals;      /* [n_aggs] results of the current group */
+  uint8_t *agg_overflow;   /* [n_aggs] */
+  size_t row_width;        /* values per row: n_outputs + n_order */
+  sky_ival *vals;          /* [n_groups * row_width], kept rows first */
+  size_t *order;           /* [n_rows] indexes of kept rows, in output order */
+  size_t n_rows;
+} fin;
+
+static void fin_free(fin *f) {
+  sky_free(f->groups);
+  sky_free(f->empty_slot);
+  sky_free(f->agg_vals);
+  sky_free(f->agg_overflow);
+  sky_free(f->vals);
+  sky_free(f->order);
+}
+
+/* Default order of two group slots: keys in GROUP BY order, then (for a
+ * total order) the raw words. */
+static int cmp_groups(const void *x, const void *y, void *arg) {
+  const fin *f = arg;
+  const uint64_t *a = *(const uint64_t *const *)x, *b = *(const uint64_t *const *)y;
+  uint32_t n = f->plan->n_keys;
+  for (uint32_t j = 0; j < n; j++) {
+    const sky_expr *k = f->plan->keys[j];
+    sky_ival va = {a[1 + j], (a[n + 1] >> j) & 1}, vb = {b[1 + j], (b[n + 1] >> j) & 1};
+    int c = sky_interp_sort_cmp(f->rt, k->type, k->dom, va, vb);
+    if (c) return c;
+  }
+  return memcmp(a + 1, b + 1, (n + 1) * sizeof(uint64_t));
+}
+
+static int collect_groups(fin *f, const sky_groups *merged) {
+  const sky_plan *p = f->plan;
+  size_t n = merged->count;
+  if (p->n_keys == 0 && n == 0) {
+    f->empty_slot = sky_calloc(p->slot_words, sizeof(uint64_t));
+    if (!f->empty_slot) return -1;
+    n = 1;
+  }
+  f->groups = sky_calloc(n + 1, sizeof *f->groups);
+  f->vals = sky_calloc(n * f->row_width + 1, sizeof *f->vals);
+  f->order = sky_calloc(n + 1, sizeof *f->order);
+  if (!f->groups || !f->vals || !f->order) return -1;
+  if (f->empty_slot) {
+    f->groups[0] = f->empty_slot;
+  } else {
+    for (uint64_t s = 0; s < merged->capacity; s++) {
+      const uint64_t *slot = merged->slots + s * merged->words;
+      if (slot[0]) f->groups[f->n_groups++] = slot;
+    }
+  }
+  f->n_groups = n;
+  qsort_r(f->groups, n, sizeof *f->groups, cmp_groups, f);
+  return 0;
+}
+
+/* ---- evaluation -------------------------------------------------------------------- */
+
+static int eval_error(const fin *f, const sky_eval_env *env, int rc, sky_error *err) {
+  const sky_expr *e = sky_interp_find_expr(f->plan, env->err_expr);
+  const char *text = e && e->text ? e->text : "?";
+  if (rc == SKY_EVAL_AGG_OVERFLOW && e) text = f->plan->aggs[e->index].text ? f->plan->aggs[e->index].text : "?";
+  return sky_error_set(err, SKY_ERR_NUMERIC_OVERFLOW, e ? e->line : 0, e ? e->column : 0,
+                       "integer overflow in '%s'", text);
+}
+
+/* HAVING, items and ORDER BY values of every group, in default order. */
+static int eval_rows(fin *f, sky_error *err) {
+  const sky_plan *p = f->plan;
+  sky_eval_env env = {.rt = f->rt, .aggs = f->agg_vals, .agg_overflow = f->agg_overflow};
+  for (size_t g = 0; g < f->n_groups; g++) {
+    env.slot = f->groups[g];
+    sky_final_aggs(p, env.slot, f->agg_vals, f->agg_overflow);
+    sky_ival v;
+    int rc;
+    if (p->having) {
+      if ((rc = sky_interp_eval(&env, p->having, &v)) != SKY_EVAL_OK) return eval_error(f, &env, rc, err);
+      if (v.null || !v.w) continue;
+    }
+    sky_ival *row = f->vals + f->n_rows * f->row_width;
+    for (uint32_t i = 0; i < p->n_outputs; i++)
+      if ((rc = sky_interp_eval(&env, p->outputs[i], &row[i])) != SKY_EVAL_OK) return eval_error(f, &env, rc, err);
+    for (uint32_t o = 0; o < p->n_order; o++)
+      if ((rc = sky_interp_eval(&env, p->order[o].expr, &row[p->n_outputs + o])) != SKY_EVAL_OK)
+        return eval_error(f, &env, rc, err);
+    f->order[f->n_rows] = f->n_rows;
+    f->n_rows++;
+  }
+  return 0;
+}
+
+/* ORDER BY: NULL smallest (first ascending, last descending), ties in the
+ * default order (the rows' indexes). */
+static int cmp_rows(const void *x, const void *y, void *arg) {
+  const fin *f = arg;
+  size_t a = *(const size_t *)x, b = *(const size_t *)y;
+  const sky_ival *ra = f->vals + a * f->row_width + f->plan->n_outputs;
+  const sky_ival *rb = f->vals + b * f->row_width + f->plan->n_outputs;
+  for (uint32_t o = 0; o < f->plan->n_order; o++) {
+    const sky_order *ord = &f->plan->order[o];
+    int c = sky_interp_sort_cmp(f->rt, ord->expr->type, ord->expr->dom, ra[o], rb[o]);
+    if (c) return ord->desc ? -c : c;
+  }
+  return a < b ? -1 : a > b;
+}
+
+/* ---- output ---------------------------------------------------------------------------- */
+
+static int set_cell(const fin *f, sky_result *r, sky_value *cell, const sky_expr *e, sky_ival v) {
+  if (v.null) {
+    cell->type = SKY_TYPE_NULL;
+    return 0;
+  }
+  switch (e->type) {
+  case SKY_VT_BOOL: cell->type = SKY_TYPE_BOOL, cell->as.b = v.w != 0; return 0;
+  case SKY_VT_INT: cell->type = SKY_TYPE_INT, cell->as.i = (int64_t)v.w; return 0;
+  case SKY_VT_OBJECT: cell->type = SKY_TYPE_OBJECT, cell->as.u = v.w; return 0;
+  case SKY_VT_FLOAT: cell->type = SKY_TYPE_FLOAT, memcpy(&cell->as.f, &v.w, sizeof cell->as.f); return 0;
+  case SKY_VT_STRING: {
+    char tmp[32];
+    const char *s;
+    size_t len;
+    sky_rt_string(f->rt, e->dom, v.w, tmp, &s, &len);
+    return sky_result_set_string(r, cell, s, len);
+  }
+  default: cell->type = SKY_TYPE_NULL; return 0;
+  }
+}
+
+static sky_result *build_result(const fin *f, size_t n_out, sky_error *err) {
+  const sky_plan *p = f->plan;
+  sky_result *r = sky_result_new_rows(p->n_outputs);
+  if (!r) goto oom;
+  for (uint32_t i = 0; i < p->n_outputs; i++) {
+    const char *name = p->output_names && p->output_names[i] ? p->output_names[i] : p->outputs[i]->text;
+    if (!name) name = "";
+    if (sky_result_set_column(r, i, name, strlen(name)) != 0) goto oom;
+  }
+  for (size_t k = 0; k < n_out; k++) {
+    const sky_ival *vals = f->vals + f->order[k] * f->row_width;
+    sky_value *cells = sky_result_append_row(r);
+    if (!cells) goto oom;
+    for (uint32_t i = 0; i < p->n_outputs; i++)
+      if (set_cell(f, r, &cells[i], p->outputs[i], vals[i]) != 0) goto oom;
+  }
+  return r;
+oom:
+  sky_result_free(r);
+  sky_error_oom(err);
+  return NULL;
+}
+
+sky_result *sky_finalize(const sky_runtime *rt, const sky_groups *merged, uint64_t max_rows, sky_error *err) {
+  const sky_plan *p = rt->plan;
+  fin f = {.rt = rt, .plan = p, .row_width = (size_t)p->n_outputs + p->n_order};
+  sky_result *r = NULL;
+  f.agg_vals = sky_calloc(p->n_aggs + 1, sizeof *f.agg_vals);
+  f.agg_overflow = sky_calloc(p->n_aggs + 1, sizeof *f.agg_overflow);
+  if (!f.agg_vals || !f.agg_overflow || collect_groups(&f, merged) != 0) {
+    sky_error_oom(err);
+    goto done;
+  }
+  if (eval_rows(&f, err) != 0) goto done;
+  if (p->n_order) qsort_r(f.order, f.n_rows, sizeof *f.order, cmp_rows, &f);
+  size_t n_out = f.n_rows;
+  if (p->limit >= 0 && (uint64_t)p->limit < n_out) n_out = (size_t)p->limit;
+  if (max_rows && n_out > max_rows) {
+    sky_error_set(err, SKY_ERR_RESULT_TOO_LARGE, 0, 0, "result has more than %llu rows",
+                  (unsigned long long)max_rows);
+    goto done;
+  }
+  r = build_result(&f, n_out, err);
+done:
+  fin_free(&f);
+  return r;
+}

@@ -1,0 +1,281 @@
+/* interp.c — the reference interpreter's scan: sky_interp_scan walks every
+ * object of a chunk, event by event in path order, and adds the matching
+ * events into a group table exactly as groups.h lays it out.
+ *
+ * Per object it resets the STATE registers (value + NULL flag, one per
+ * plan->state_props entry) and the session number; per event it loads the
+ * registers from the properties the event carries (a STATE value holds from
+ * the event that carries it, that event included), cuts a session when the
+ * gap to the previous event of the path exceeds the session gap (on every
+ * event, matching or not), then evaluates the filter, the keys and the
+ * aggregate arguments (interp_eval.c, in the order interp.h states),
+ * upserts the group and updates each aggregate through one table of update
+ * functions built from the SKY_AGGS list. It favours being obviously right
+ * over speed: the JIT is checked against it.
+ */
+#include <string.h>
+
+#include "codegen/interp.h"
+#include "common/alloc.h"
+
+/* Events between two deadline/cancel checks. */
+#define SKY_INTERP_CHECK_EVERY 4096u
+
+typedef struct scan {
+  const sky_runtime *rt;
+  const sky_plan *plan;
+  sky_groups *g;
+  sky_eval_env env;
+  sky_ival *regs;      /* [n_state] */
+  sky_vtype *reg_type; /* [n_state]: type of each register's property */
+  int32_t *reg_of;     /* [n_props]: register of a property, -1 none */
+  uint64_t *keys;      /* [n_keys] key words of the current event */
+  sky_ival *args;      /* [n_aggs] aggregate arguments of the current event */
+} scan;
+
+static const sky_ival NULL_VAL = {0, true};
+
+static inline double as_double(uint64_t w) {
+  double d;
+  memcpy(&d, &w, sizeof d);
+  return d;
+}
+
+static inline uint64_t double_bits(double d) {
+  uint64_t w;
+  memcpy(&w, &d, sizeof w);
+  return w;
+}
+
+/* ---- aggregate updates (state layouts: groups.h) ------------------------------ */
+
+#define UPDATE(name) static int update_##name(scan *s, const sky_agg *a, uint64_t *st, sky_ival v)
+
+UPDATE(COUNT_ALL) {
+  (void)s, (void)a, (void)v;
+  st[0]++;
+  return SKY_SCAN_OK;
+}
+
+UPDATE(COUNT) {
+  (void)s, (void)a;
+  if (!v.null) st[0]++;
+  return SKY_SCAN_OK;
+}
+
+UPDATE(COUNT_DISTINCT) {
+  if (v.null) return SKY_SCAN_OK;
+  uint64_t w = a->arg->type == SKY_VT_FLOAT ? sky_canon_float(as_double(v.w)) : v.w;
+  return sky_distinct_add(&st[0], w, s->g->budget) == 0 ? SKY_SCAN_OK : SKY_SCAN_NO_MEMORY;
+}
+
+UPDATE(OBJECTS) {
+  (void)a, (void)v;
+  if (st[1] != s->env.obj) {
+    st[0]++;
+    st[1] = s->env.obj;
+  }
+  return SKY_SCAN_OK;
+}
+
+UPDATE(SESSIONS) {
+  (void)a, (void)v;
+  if (st[1] != s->env.obj || st[2] != (uint64_t)s->env.session) {
+    st[0]++;
+    st[1] = s->env.obj;
+    st[2] = (uint64_t)s->env.session;
+  }
+  return SKY_SCAN_OK;
+}
+
+/* SUM and AVG: [lo, hi, n] for INT (128-bit two's complement), [sum, n]
+ * for FLOAT (added in path order). */
+static int add_sum(const sky_agg *a, uint64_t *st, sky_ival v) {
+  if (v.null) return SKY_SCAN_OK;
+  if (a->arg->type == SKY_VT_FLOAT) {
+    st[0] = double_bits(as_double(st[0]) + as_double(v.w));
+    st[1]++;
+    return SKY_SCAN_OK;
+  }
+  unsigned __int128 sum = ((unsigned __int128)st[1] << 64) | st[0];
+  sum += (unsigned __int128)(__int128)(int64_t)v.w;
+  st[0] = (uint64_t)sum;
+  st[1] = (uint64_t)(sum >> 64);
+  st[2]++;
+  return SKY_SCAN_OK;
+}
+
+UPDATE(SUM) {
+  (void)s;
+  return add_sum(a, st, v);
+}
+
+UPDATE(AVG) {
+  (void)s;
+  return add_sum(a, st, v);
+}
+
+/* MIN and MAX: [value, n]; NaN ignored, floats canonical, dictionary
+ * strings ordered through the aggregate's rank table. `sign` is -1 for MIN,
+ * 1 for MAX: a new value replaces the kept one when it orders that way. */
+static int keep_extreme(scan *s, const sky_agg *a, uint64_t *st, sky_ival v, int sign) {
+  if (v.null) return SKY_SCAN_OK;
+  uint64_t w = v.w;
+  if (a->type == SKY_VT_FLOAT) {
+    double d = as_double(w);
+    if (d != d) return SKY_SCAN_OK;
+    w = sky_canon_float(d);
+  }
+  int c;
+  if (st[1] == 0) {
+    c = sign;
+  } else if (a->type == SKY_VT_STRING && a->rank_rc >= 0) {
+    const uint32_t *rank = (const uint32_t *)(uintptr_t)s->rt->rc[a->rank_rc];
+    c = rank[w] < rank[st[0]] ? -1 : rank[w] > rank[st[0]];
+  } else {
+    c = sky_interp_sort_cmp(s->rt, a->type, a->dom, (sky_ival){w, false}, (sky_ival){st[0], false});
+  }
+  if ((sign < 0 && c < 0) || (sign > 0 && c > 0)) st[0] = w;
+  st[1]++;
+  return SKY_SCAN_OK;
+}
+
+UPDATE(MIN) { return keep_extreme(s, a, st, v, -1); }
+UPDATE(MAX) { return keep_extreme(s, a, st, v, 1); }
+
+typedef int (*update_fn)(scan *s, const sky_agg *a, uint64_t *st, sky_ival v);
+
+static const update_fn g_update[SKY_AGG_COUNT_] = {
+#define SKY_X_UPDATE(name, text) [SKY_AGG_##name] = update_##name,
+    SKY_AGGS(SKY_X_UPDATE)
+#undef SKY_X_UPDATE
+};
+
+/* ---- one event ------------------------------------------------------------------ */
+
+static int eval_event(scan *s, const sky_expr *e, sky_ival *v) {
+  return sky_interp_eval(&s->env, e, v) == SKY_EVAL_OK ? SKY_SCAN_OK : SKY_SCAN_OVERFLOW;
+}
+
+/* Filter, keys, arguments, upsert, updates: the order interp.h states. */
+static int scan_event(scan *s) {
+  const sky_plan *p = s->plan;
+  sky_ival v;
+  int rc;
+  if (p->filter) {
+    if ((rc = eval_event(s, p->filter, &v)) != SKY_SCAN_OK) return rc;
+    if (v.null || !v.w) return SKY_SCAN_OK;
+  }
+  uint64_t null_mask = 0;
+  for (uint32_t j = 0; j < p->n_keys; j++) {
+    if ((rc = eval_event(s, p->keys[j], &v)) != SKY_SCAN_OK) return rc;
+    if (v.null) {
+      s->keys[j] = 0;
+      null_mask |= UINT64_C(1) << j;
+    } else {
+      s->keys[j] = p->keys[j]->type == SKY_VT_FLOAT ? sky_canon_float(as_double(v.w)) : v.w;
+    }
+  }
+  for (uint32_t a = 0; a < p->n_aggs; a++) {
+    s->args[a] = NULL_VAL;
+    if (p->aggs[a].arg && (rc = eval_event(s, p->aggs[a].arg, &s->args[a])) != SKY_SCAN_OK) return rc;
+  }
+  uint64_t *slot = sky_groups_upsert(s->g, s->keys, null_mask);
+  if (!slot) return SKY_SCAN_NO_MEMORY;
+  for (uint32_t a = 0; a < p->n_aggs; a++) {
+    const sky_agg *agg = &p->aggs[a];
+    if ((rc = g_update[agg->kind](s, agg, slot + agg->word, s->args[a])) != SKY_SCAN_OK) return rc;
+  }
+  return SKY_SCAN_OK;
+}
+
+/* ---- setup ------------------------------------------------------------------------ */
+
+/* Records the value type of every register from the PROP_STATE nodes that
+ * read it (the plan carries registers because such nodes exist). */
+static void note_register_types(scan *s, const sky_expr *e) {
+  if (!e) return;
+  if (e->op == SKY_OP_PROP_STATE && s->reg_of[e->index] >= 0) s->reg_type[s->reg_of[e->index]] = e->type;
+  for (uint32_t k = 0; k < e->n_args; k++) note_register_types(s, e->args[k]);
+}
+
+static void scan_free(scan *s) {
+  sky_free(s->regs);
+  sky_free(s->reg_type);
+  sky_free(s->reg_of);
+  sky_free(s->keys);
+  sky_free(s->args);
+}
+
+static int scan_init(scan *s, const sky_runtime *rt, const sky_chunk *chunk, sky_groups *g) {
+  const sky_plan *p = rt->plan;
+  memset(s, 0, sizeof *s);
+  s->rt = rt;
+  s->plan = p;
+  s->g = g;
+  s->regs = sky_calloc(p->n_state + 1, sizeof *s->regs);
+  s->reg_type = sky_calloc(p->n_state + 1, sizeof *s->reg_type);
+  s->reg_of = sky_calloc((size_t)p->n_props + 1, sizeof *s->reg_of);
+  s->keys = sky_calloc(p->n_keys + 1, sizeof *s->keys);
+  s->args = sky_calloc(p->n_aggs + 1, sizeof *s->args);
+  if (!s->regs || !s->reg_type || !s->reg_of || !s->keys || !s->args) {
+    scan_free(s);
+    return -1;
+  }
+  for (uint32_t i = 0; i < p->n_props; i++) s->reg_of[i] = -1;
+  for (uint32_t r = 0; r < p->n_state; r++) s->reg_of[p->state_props[r]] = (int32_t)r;
+  note_register_types(s, p->filter);
+  for (uint32_t j = 0; j < p->n_keys; j++) note_register_types(s, p->keys[j]);
+  for (uint32_t a = 0; a < p->n_aggs; a++) note_register_types(s, p->aggs[a].arg);
+  s->env.rt = rt;
+  s->env.chunk = chunk;
+  s->env.regs = s->regs;
+  s->env.reg_of = s->reg_of;
+  return 0;
+}
+
+/* ---- the scan ----------------------------------------------------------------------- */
+
+static void load_registers(scan *s, uint64_t i) {
+  const sky_plan *p = s->plan;
+  for (uint32_t r = 0; r < p->n_state; r++) {
+    sky_ival v = sky_interp_read_col(&s->env.chunk->cols[p->state_props[r]], s->reg_type[r], i);
+    if (!v.null) s->regs[r] = v;
+  }
+}
+
+/* The events of object k, in path order. `until_check` counts events down
+ * to the next deadline/cancel check. */
+static int scan_object(scan *s, uint64_t k, uint32_t *until_check) {
+  const sky_chunk *c = s->env.chunk;
+  int64_t gap = s->plan->session_gap_us;
+  uint64_t first = c->obj_start[k], end = c->obj_start[k + 1];
+  s->env.obj = c->obj_id[k];
+  s->env.session = 0;
+  for (uint32_t r = 0; r < s->plan->n_state; r++) s->regs[r] = NULL_VAL;
+  for (uint64_t i = first; i < end; i++) {
+    if (*until_check == 0) {
+      if (sky_rt_should_stop(s->rt)) return SKY_SCAN_STOPPED;
+      *until_check = SKY_INTERP_CHECK_EVERY;
+    }
+    (*until_check)--;
+    s->env.event = i;
+    load_registers(s, i);
+    /* Timestamps ascend along a path, so the unsigned difference is exact. */
+    if (gap >= 0 && i > first && (uint64_t)c->ts[i] - (uint64_t)c->ts[i - 1] > (uint64_t)gap) s->env.session++;
+    int rc = scan_event(s);
+    if (rc != SKY_SCAN_OK) return rc;
+  }
+  return SKY_SCAN_OK;
+}
+
+int sky_interp_scan(const sky_runtime *rt, const sky_chunk *chunk, sky_groups *g, uint32_t *err_expr) {
+  scan s;
+  if (scan_init(&s, rt, chunk, g) != 0) return SKY_SCAN_NO_MEMORY;
+  uint32_t until_check = 0; /* check once before the first event */
+  int rc = SKY_SCAN_OK;
+  for (uint64_t k = 0; k < chunk->n_objects && rc == SKY_SCAN_OK; k++) rc = scan_object(&s, k, &until_check);
+  if (rc == SKY_SCAN_OVERFLOW && err_expr) *err_expr = s.env.err_expr;
+  scan_free(&s);
+  return rc;
+}

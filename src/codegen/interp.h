@@ -1,0 +1,113 @@
+/* interp.h — internals of the reference interpreter and the query runner,
+ * shared by interp*.c, finalize*.c, select.c and their unit tests.
+ *
+ * One expression evaluator serves both phases of a query: per event (the
+ * filter, group keys and aggregate arguments, reading the chunk, the state
+ * registers and the session number) and after aggregation (outputs, HAVING,
+ * ORDER BY, reading group keys and aggregate results through KEY_REF and
+ * AGG_REF). The JIT is tested against it, so its rules are the contract:
+ *
+ *  - Operands are evaluated left to right, all of them, except that AND
+ *    stops after a FALSE left operand, OR after a TRUE left operand, and IN
+ *    at the first item equal to its operand. An INT overflow in any
+ *    evaluated operand is an error even when the result would be NULL.
+ *  - Per event: the filter, then the group keys in order, then every
+ *    aggregate argument in aggregate order; keys and arguments only for
+ *    matching events. The first error in path order ends the scan.
+ *  - After aggregation: groups in the default (key) order; per group HAVING,
+ *    then the SELECT items, then the ORDER BY items (items only for groups
+ *    HAVING keeps). A SUM that does not fit int64 is an error when an
+ *    AGG_REF reads it.
+ *  - FLOAT comparisons are IEEE (any comparison with NaN is false except
+ *    `!=`); sorting places NaN after every other number.
+ */
+#ifndef SKY_CODEGEN_INTERP_H
+#define SKY_CODEGEN_INTERP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "codegen/runtime.h"
+#include "codegen/select.h"
+#include "parser/plan.h"
+#include "storage/storage.h"
+
+/* A run-time value: the 64-bit word of plan.h plus the NULL flag (the word
+ * of a NULL is 0). */
+typedef struct sky_ival {
+  uint64_t w;
+  bool null;
+} sky_ival;
+
+/* Evaluation outcomes. */
+enum {
+  SKY_EVAL_OK = 0,
+  SKY_EVAL_OVERFLOW = 1,     /* INT overflow in expression env->err_expr */
+  SKY_EVAL_AGG_OVERFLOW = 2, /* AGG_REF env->err_expr read a SUM beyond int64 */
+};
+
+/* What an expression can read. Per-event fields are set by the scan, the
+ * post-aggregation fields by the finalizer; the other half is unused. */
+typedef struct sky_eval_env {
+  const sky_runtime *rt;
+  /* per event */
+  const sky_chunk *chunk;
+  uint64_t event;          /* index into the chunk's columns */
+  uint64_t obj;            /* the event's object id */
+  const sky_ival *regs;    /* STATE registers, in plan->state_props order */
+  const int32_t *reg_of;   /* [plan->n_props]: register of a property, -1 none */
+  int64_t session;         /* 0-based session number within the path */
+  /* post aggregation */
+  const uint64_t *slot;        /* the group's slot (groups.h layout) */
+  const sky_ival *aggs;        /* [plan->n_aggs] aggregate results */
+  const uint8_t *agg_overflow; /* [plan->n_aggs] nonzero: SUM beyond int64 */
+  /* out */
+  uint32_t err_expr; /* id of the failing expression */
+} sky_eval_env;
+
+/* Evaluates `e`. Returns SKY_EVAL_*; on failure env->err_expr is set. */
+int sky_interp_eval(sky_eval_env *env, const sky_expr *e, sky_ival *out);
+
+/* A property column's value at `event` as a run-time value of `type`
+ * (absent, or a STRING code 0, is NULL). */
+sky_ival sky_interp_read_col(const sky_chunk_col *col, sky_vtype type, uint64_t event);
+
+/* Total order of two values of one type and domain, for sorting: NULL
+ * first, FALSE before TRUE, INT signed, OBJECT unsigned, FLOAT numerically
+ * with -0 = 0 and NaN last, day/month strings by number, other strings by
+ * UTF-8 bytes of their text. Returns <0, 0, >0. */
+int sky_interp_sort_cmp(const sky_runtime *rt, sky_vtype type, uint32_t dom, sky_ival a, sky_ival b);
+
+/* The expression with id `id` among the plan's per-event and
+ * post-aggregation expressions, or NULL. */
+const sky_expr *sky_interp_find_expr(const sky_plan *plan, uint32_t id);
+
+/* ---- finalizer (finalize.c) ----------------------------------------------- */
+
+/* The results of every aggregate of a group slot: vals[a], and overflow[a]
+ * nonzero for a SUM of INT whose total does not fit int64. */
+void sky_final_aggs(const sky_plan *plan, const uint64_t *slot, sky_ival *vals, uint8_t *overflow);
+
+/* Turns the merged table of a run into its ROWS result: HAVING, outputs,
+ * ORDER BY, LIMIT. `max_rows` 0 = unlimited. NULL with err on failure
+ * (numeric_overflow, out_of_memory, result_too_large). */
+sky_result *sky_finalize(const sky_runtime *rt, const sky_groups *merged, uint64_t max_rows, sky_error *err);
+
+/* ---- query runner over any partition source (select.c) -------------------- */
+
+/* Where a run reads its partitions: the snapshot in production, arrays of
+ * chunks in unit tests. */
+typedef struct sky_part_source {
+  uint32_t n_parts;
+  int (*read)(void *ctx, uint32_t part, const sky_colset *need, sky_chunk *out, sky_error *err);
+  void (*release)(void *ctx, sky_chunk *chunk);
+  void *ctx;
+} sky_part_source;
+
+/* Runs rt->plan over every partition of `src` (rt prepared, its deadline
+ * and cancel flag set), merges in partition order and finalizes. NULL with
+ * err on failure: the error of the lowest-numbered failing partition. */
+sky_result *sky_select_run_source(sky_runtime *rt, const sky_part_source *src, const sky_colset *need,
+                                  const sky_select_opts *opts, sky_error *err);
+
+#endif
