@@ -1,0 +1,63 @@
+/* client.h — a client of the skyd wire protocol (docs/PROTOCOL.md), used
+ * by sky-shell, the tests and the benchmark.
+ *
+ * A sky_client is one blocking TCP connection: send a request line, read
+ * its reply line, parse the reply into a sky_reply (the decoded JSON plus
+ * the protocol's fields picked out). Replies of any size are read; nothing
+ * here prints, exits or trusts the server's bytes.
+ */
+#ifndef SKY_SERVER_CLIENT_H
+#define SKY_SERVER_CLIENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/arena.h"
+#include "common/buf.h"
+#include "server/client_json.h"
+
+typedef struct sky_client sky_client;
+
+/* One parsed reply line. All pointers live in `arena`. */
+typedef struct sky_reply {
+  sky_arena arena;
+  const sky_jv *root;
+  bool ok;
+  /* failure */
+  const char *code;    /* "syntax_error", ... ("" on success) */
+  const char *message; /* error message, or a success message; "" if none */
+  int line, column;    /* 0 when absent */
+  const char *field;   /* LOAD row errors; NULL when absent */
+  /* success */
+  const sky_jv *columns; /* array of strings, or NULL */
+  const sky_jv *rows;    /* array of arrays, or NULL */
+  const sky_jv *errors;  /* LOAD ... MAX ERRORS: skipped rows, or NULL */
+  bool has_rows_affected;
+  int64_t rows_affected;
+  bool ready, pong;
+  double elapsed_ms; /* -1 when absent */
+} sky_reply;
+
+/* Parses one reply line. Returns 0, or -1 with a message in `err` (the line
+ * is not JSON, or not an object with a boolean "ok"), holding nothing.
+ * sky_reply_free() is safe on a reply in either state, and twice. */
+int sky_reply_parse(const char *line, size_t len, sky_reply *r, char *err, size_t err_len);
+void sky_reply_free(sky_reply *r);
+
+/* Connects to host:port (TCP_NODELAY). NULL with a message on failure. */
+sky_client *sky_client_connect(const char *host, const char *port, char *err, size_t err_len);
+void sky_client_close(sky_client *c);
+/* Sends bytes as they are. Returns 0, or -1 (connection lost). */
+int sky_client_send(sky_client *c, const void *data, size_t len);
+/* Reads one line (without "\n") into `line`. Returns 0, or -1 at end of
+ * stream or on error (message in `err`). */
+int sky_client_read_line(sky_client *c, sky_buf *line, char *err, size_t err_len);
+/* Sends `text` + "\n", reads and parses the reply. Returns 0 (reply parsed;
+ * it may be a failure reply), or -1 (connection or protocol problem). */
+int sky_client_request(sky_client *c, const char *text, size_t len, sky_reply *r, char *err, size_t err_len);
+/* True when the server has closed the connection (an idle timeout, say):
+ * checked without blocking before a request is sent. */
+bool sky_client_closed(sky_client *c);
+
+#endif

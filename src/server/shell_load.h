@@ -1,0 +1,23 @@
+/* shell_load.h — sky-shell's \load FILE INTO t [FORMAT csv|ndjson]: a
+ * local file streamed to the server through LOAD ... FROM STDIN, with a
+ * progress bar (percent, events/s, ETA) on a terminal's stderr.
+ *
+ * The file is sent in large chunks as it is read (never held whole). A
+ * line holding exactly "\." would end the stream early, so the file is
+ * checked as it goes and such a file is refused: the stream is abandoned,
+ * which makes the server discard everything sent. The load is atomic.
+ */
+#ifndef SKY_SERVER_SHELL_LOAD_H
+#define SKY_SERVER_SHELL_LOAD_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "server/shell_print.h"
+#include "server/shell_session.h"
+
+/* Runs "\load <args>". Prints the result to `out` or the error to `err`.
+ * Returns 0 on success, -1 on any failure. */
+int skysh_load_file(skysh_session *s, const char *args, skysh_format fmt, FILE *out, FILE *err, bool progress);
+
+#endif

@@ -1,0 +1,31 @@
+/* shell_print.h — how sky-shell shows replies: result sets as an aligned
+ * table, CSV or JSON lines; messages; errors with a caret under the
+ * offending column. Values print exactly as the server sent them (64-bit
+ * integers keep every digit). Output only: nothing here talks to a server.
+ */
+#ifndef SKY_SERVER_SHELL_PRINT_H
+#define SKY_SERVER_SHELL_PRINT_H
+
+#include <stdio.h>
+
+#include "server/client.h"
+#include "server/shell_split.h"
+
+typedef enum skysh_format {
+  SKYSH_FORMAT_TABLE = 0,
+  SKYSH_FORMAT_CSV,
+  SKYSH_FORMAT_JSON,
+} skysh_format;
+
+/* "table", "csv", "json" → format; -1 when unknown. */
+int skysh_format_parse(const char *name);
+const char *skysh_format_name(skysh_format f);
+
+/* Prints a successful reply to `out`; skipped LOAD rows go to `warn` as
+ * WARNING lines. */
+void skysh_print_result(FILE *out, FILE *warn, const sky_reply *r, skysh_format fmt);
+/* Prints a failure reply: "ERROR: code: message", then, when it has a
+ * position inside `stmt` (may be NULL), the line and a caret. */
+void skysh_print_error(FILE *out, const sky_reply *r, const skysh_stmt *stmt);
+
+#endif

@@ -1,0 +1,320 @@
+"""e2e_shell.py — sky-shell end to end against a real skyd (and in embedded
+mode): -c output in each format against golden files, errors with a caret
+(also for multi-line statements read from a pipe), -f, exit statuses,
+backslash commands, \\load with its progress bar, LOAD ... FROM STDIN fed
+from the shell's input, passwords, and the interactive editor (completion
+and persistent history) driven through a pseudo-terminal.
+
+Set SKY_UPDATE_GOLDEN=1 to rewrite the golden files; review the diff."""
+import difflib
+import os
+import pty
+import select
+import signal
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from skytest import SHELL, SLOW, Skyd, make_users, run_tests, scratch, wait_for
+
+GOLDEN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "golden")
+
+SETUP = [
+    "CREATE TABLE events (plan STATE STRING, price EVENT FLOAT, qty EVENT INT, note EVENT STRING)",
+    "INSERT INTO events (object, timestamp, action, plan, price, qty, note) VALUES "
+    "(1, '2026-03-01T10:00:00Z', 'signup', 'free', NULL, NULL, 'hello, \"world\"'), "
+    "(1, '2026-03-01T11:00:00Z', 'purchase', NULL, 9.5, 2, NULL), "
+    "(18446744073709551615, '2026-03-02', 'signup', 'pro', NULL, NULL, ''), "
+    "(18446744073709551615, '2026-03-02T01:00:00Z', 'purchase', NULL, 20.25, 1, 'tab\there'), "
+    "(2, '2026-03-03', 'purchase', NULL, 3.0, 4, 'caf\u00e9')",
+]
+QUERIES = [
+    "SELECT state.plan, count(), sum(qty), avg(price) FROM events GROUP BY state.plan",
+    "SELECT object, count() AS n, max(note) FROM events GROUP BY object",
+    "GET OBJECT 18446744073709551615 FROM events",
+    "SHOW TABLES",
+]
+
+
+def shell(port, *args, input=None, env=None):
+    full_env = dict(os.environ)
+    full_env.pop("SKY_PASSWORD", None)
+    full_env.update(env or {})
+    return subprocess.run([SHELL, "-p", str(port)] + list(args), input=input, capture_output=True, text=True,
+                          env=full_env, timeout=120 * SLOW)
+
+
+def embedded(data, *args, input=None):
+    return subprocess.run([SHELL, "--data", data] + list(args), input=input, capture_output=True, text=True,
+                          timeout=120 * SLOW)
+
+
+def golden(name, text):
+    path = os.path.join(GOLDEN, name)
+    if os.environ.get("SKY_UPDATE_GOLDEN"):
+        os.makedirs(GOLDEN, exist_ok=True)
+        with open(path, "w") as f:
+            f.write(text)
+        return
+    with open(path) as f:
+        want = f.read()
+    if text != want:
+        diff = "".join(difflib.unified_diff(want.splitlines(True), text.splitlines(True), "golden/" + name, "actual"))
+        raise AssertionError("output differs from golden/%s:\n%s" % (name, diff))
+
+
+def prepared_server(*args):
+    s = Skyd(*args)
+    c = s.connect()
+    for stmt in SETUP:
+        c.ok(stmt)
+    c.close()
+    return s
+
+
+def query_args():
+    out = []
+    for q in QUERIES:
+        out += ["-c", q]
+    return out
+
+
+def test_formats_match_golden():
+    with prepared_server() as s:
+        for fmt in ("table", "csv", "json"):
+            p = shell(s.port, "--format", fmt, *query_args())
+            assert p.returncode == 0, p.stderr
+            assert p.stderr == "", p.stderr
+            golden("shell_%s.out" % fmt, p.stdout)
+        # \format switches inside one run too.
+        p = shell(s.port, "-c", "\\format csv", "-c", QUERIES[-1], "-c", "\\format json", "-c", QUERIES[-1])
+        assert p.returncode == 0, p.stderr
+        lines = p.stdout.splitlines()
+        assert lines[0] == "table,events,objects" and lines[2].startswith("{\"table\":\"events\""), p.stdout
+
+
+def test_errors_with_caret():
+    with prepared_server() as s:
+        p = shell(s.port, "-c", "SELECT count() FROM events GROPU BY plan", "-c", "SELECT count() FROM nowhere",
+                  "-c", "SHOW TABLES")
+        assert p.returncode == 1
+        assert "(1 row)" in p.stdout  # later statements still run
+        golden("shell_errors.err", p.stderr)
+        # A multi-line statement from a pipe: the caret goes under the line typed.
+        script = "SHOW TABLES;\nSELECT count()\n  FROM events\n  WHERE nope = 1;\n"
+        p = shell(s.port, input=script)
+        assert p.returncode == 1
+        golden("shell_multiline.err", p.stderr)
+
+
+def test_file_and_statuses():
+    with prepared_server() as s:
+        d = scratch("shellf-")
+        path = os.path.join(d, "script.sky")
+        with open(path, "w") as f:
+            f.write("-- a comment; with a semicolon\nSELECT count()\n  FROM events; SELECT count() FROM events\n")
+        p = shell(s.port, "--format", "csv", "-f", path)
+        assert p.returncode == 0, p.stderr
+        assert p.stdout == "count()\n5\ncount()\n5\n", p.stdout
+        p = shell(s.port, "-c", "\\nosuch")
+        assert p.returncode == 1 and "unknown command" in p.stderr
+        p = shell(s.port, "--format", "yaml", "-c", "SHOW TABLES")
+        assert p.returncode == 2
+        p = subprocess.run([SHELL, "-p", "1", "-c", "SHOW TABLES"], capture_output=True, text=True)
+        assert p.returncode == 2 and "cannot connect" in p.stderr
+        p = shell(s.port, "-c", "\\timing on", "-c", "SHOW TABLES", "-c", "\\help")
+        assert p.returncode == 0 and "Time: " in p.stdout and " ms" in p.stdout and "\\load" in p.stdout
+
+
+def test_embedded_mode_same_output():
+    with prepared_server() as s:
+        remote = shell(s.port, "--format", "table", *query_args())
+        assert s.stop() == 0
+        local = embedded(s.data, "--format", "table", *query_args())
+        assert local.returncode == 0, local.stderr
+        assert local.stdout == remote.stdout
+        p = embedded(s.data, "-c", "SELECT count() FROM events GROPU BY plan")
+        assert p.returncode == 1 and "^" in p.stderr
+
+
+def write_csv(path, n, first_object=1000):
+    with open(path, "w") as f:
+        f.write("object,timestamp,action,qty\n")
+        for i in range(n):
+            f.write("%d,%d,view,%d\n" % (first_object + i % 500, 1700000000000000 + i, i % 7))
+
+
+def test_load_with_progress():
+    with prepared_server() as s:
+        d = scratch("load-")
+        csv = os.path.join(d, "rows.csv")
+        write_csv(csv, 20000)
+        p = shell(s.port, "-c", "\\load %s INTO events" % csv, "-c", "SELECT count() FROM events",
+                  "--format", "csv", env={"SKY_PROGRESS": "1"})
+        assert p.returncode == 0, p.stderr
+        assert "20000" in p.stdout.splitlines()[0], p.stdout
+        assert p.stdout.splitlines()[-1] == "20005", p.stdout
+        assert "%" in p.stderr and "events/s" in p.stderr and "ETA" in p.stderr, p.stderr
+        nd = os.path.join(d, "rows.ndjson")
+        with open(nd, "w") as f:
+            for i in range(10):
+                f.write('{"object":%d,"timestamp":%d,"action":"click"}\n' % (7 + i, 1700000000000000 + i))
+        p = shell(s.port, "-c", "\\load '%s' INTO events" % nd, "-c", "SELECT count() FROM events",
+                  "--format", "csv")
+        assert p.returncode == 0 and p.stdout.splitlines()[-1] == "20015", (p.stdout, p.stderr)
+        # A file holding a "\." line is refused and nothing of it is loaded.
+        bad = os.path.join(d, "bad.csv")
+        with open(bad, "w") as f:
+            f.write("object,timestamp,action\n1,1,a\n\\.\n2,2,b\n")
+        p = shell(s.port, "-c", "\\load %s INTO events" % bad, "-c", "SELECT count() FROM events", "--format", "csv")
+        assert p.returncode == 1 and "nothing was loaded" in p.stderr, p.stderr
+        assert p.stdout.splitlines()[-1] == "20015", p.stdout
+        p = shell(s.port, "-c", "\\load %s INTO events" % os.path.join(d, "rows.txt"))
+        assert p.returncode == 1 and "FORMAT" in p.stderr
+        p = shell(s.port, "-c", "\\load %s INTO nowhere" % csv)
+        assert p.returncode == 1 and "unknown_table" in p.stderr
+
+
+def test_load_from_shell_input():
+    with prepared_server() as s:
+        script = ("LOAD INTO events FORMAT CSV FROM STDIN;\nobject,timestamp,action\n5,1,a\n6,2,b\n\\.\n"
+                  "SELECT count() FROM events;\n")
+        p = shell(s.port, "--format", "csv", input=script)
+        assert p.returncode == 0, p.stderr
+        assert p.stdout.splitlines()[-1] == "7", p.stdout
+        # -c with the data on stdin.
+        p = shell(s.port, "-c", "LOAD INTO events FORMAT NDJSON FROM STDIN",
+                  input='{"object":9,"timestamp":5,"action":"x"}\n')
+        assert p.returncode == 0, p.stderr
+        assert "1" in p.stdout
+
+
+def test_password_from_environment():
+    d = scratch("shellauth-")
+    users = os.path.join(d, "users")
+    make_users(users, {"alice": "pa ss"})
+    with Skyd("--users", users, workdir=d) as s:
+        p = shell(s.port, "-u", "alice", "-c", "SHOW TABLES", env={"SKY_PASSWORD": "pa ss"})
+        assert p.returncode == 0, p.stderr
+        p = shell(s.port, "-u", "alice", "-c", "SHOW TABLES", env={"SKY_PASSWORD": "wrong"})
+        assert p.returncode == 2 and "auth_failed" in p.stderr
+        p = shell(s.port, "-c", "SHOW TABLES")
+        assert p.returncode == 1 and "auth_required" in p.stderr
+
+
+class Pty:
+    """sky-shell on a pseudo-terminal."""
+
+    def __init__(self, args, env):
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:
+            os.execve(SHELL, [SHELL] + args, env)
+        self.out = b""
+
+    def send(self, text):
+        os.write(self.fd, text.encode())
+
+    def expect(self, needle, timeout=15):
+        deadline = time.monotonic() + timeout * SLOW
+        while needle.encode() not in self.out:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise AssertionError("did not see %r in:\n%r" % (needle, self.out[-2000:]))
+            r, _, _ = select.select([self.fd], [], [], left)
+            if r:
+                try:
+                    self.out += os.read(self.fd, 65536)
+                except OSError:
+                    break
+        if needle.encode() not in self.out:
+            raise AssertionError("did not see %r in:\n%r" % (needle, self.out[-2000:]))
+
+    def mark(self):
+        self.out = b""
+
+    def close(self, timeout=15):
+        """Waits for the shell to exit; its exit status."""
+        deadline = time.monotonic() + timeout * SLOW
+        try:
+            while True:
+                pid, status = os.waitpid(self.pid, os.WNOHANG)
+                if pid:
+                    return os.waitstatus_to_exitcode(status)
+                if time.monotonic() > deadline:
+                    raise AssertionError("sky-shell did not exit; screen:\n%r" % self.out[-2000:])
+                r, _, _ = select.select([self.fd], [], [], 0.05)
+                if r:
+                    try:
+                        self.out += os.read(self.fd, 65536)
+                    except OSError:
+                        pass
+        finally:
+            os.close(self.fd)
+
+    def kill(self):
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+def history_entries(path):
+    """The entries of a libedit history file (vis(3)-encoded lines)."""
+    with open(path, "rb") as f:
+        lines = f.read().decode().splitlines()
+    assert lines[0] == "_HiStOrY_V2_", lines[:1]
+    return [bytes(l, "ascii").decode("unicode_escape") for l in lines[1:]]
+
+
+def test_interactive_completion_and_history():
+    with prepared_server() as s:
+        home = scratch("home-")
+        env = dict(os.environ, HOME=home, TERM="xterm")
+        env.pop("SKY_PASSWORD", None)
+        t = Pty(["-p", str(s.port)], env)
+        try:
+            t.expect("sky> ")
+            # Keywords, tables, and properties after "state." complete; the
+            # statement only runs if every completion produced the right text.
+            t.send("SEL\tcount() FROM ev\tWHERE state.pl\tIS NOT NULL GRO\tBY state.plan;\r")
+            t.expect("(2 rows)")
+            t.expect("sky> ")
+            t.mark()
+            t.send("sel\tcount() fr\tevents;\r")  # keywords follow the case typed
+            t.expect("(1 row)")
+            t.mark()
+            t.send("SELECT count()\r")  # a statement over two lines
+            t.expect("...> ")
+            t.send("FROM events;\r")
+            t.expect("(1 row)")
+            t.send("\\form\tcsv\r")
+            t.expect("Output format is csv.")
+            t.send("USE events;\r")
+            t.expect("sky:events> ")
+            t.send("\\q\r")
+            status = t.close()
+            assert status == 0, "exit status %s; screen:\n%s" % (status, t.out[-4000:].decode("utf-8", "replace"))
+        finally:
+            t.kill()
+        entries = history_entries(os.path.join(home, ".sky_history"))
+        assert "SELECT count() FROM events WHERE state.plan IS NOT NULL GROUP BY state.plan;" in entries, entries
+        assert "select count() from events;" in entries, entries
+        assert "SELECT count() FROM events;" in entries, entries
+        assert entries[-1] == "\\q", entries
+        # A new session recalls earlier statements with the up arrow.
+        t = Pty(["-p", str(s.port)], env)
+        try:
+            t.expect("sky> ")
+            t.send("\x1b[A\x1b[A")  # skip "\q", land on "USE events;"
+            t.send("\r")
+            t.expect("sky:events> ")
+            t.send("\x04")  # Ctrl-D ends the session
+            status = t.close()
+            assert status == 0, "exit status %s; screen:\n%s" % (status, t.out[-4000:].decode("utf-8", "replace"))
+        finally:
+            t.kill()
+
+
+if __name__ == "__main__":
+    run_tests(globals())
