@@ -1,0 +1,299 @@
+/* rq.h — the shared vocabulary of the independent random-query checker.
+ *
+ * The checker (tests/random/) builds a small random dataset and random
+ * queries, answers each query with a deliberately naive row-by-row evaluator
+ * and compares that answer with Sky's, reached only through src/sky.h. To be
+ * an independent oracle it shares no code with Sky's parser, binder, plan,
+ * engines or storage: the dataset lives in this module's own arrays, queries
+ * in its own small AST (rendered to SQL text for Sky), values in its own
+ * struct, and the UTC calendar is re-derived here. Nothing in tests/random/
+ * may include src/parser, src/codegen or src/storage headers.
+ *
+ * Pieces: rq_util.c (random numbers, values, calendar, text buffers),
+ * rq_data.c (datasets and their INSERT/CSV/NDJSON forms), rq_gen.c (typed
+ * random queries), rq_render.c (query → SQL text), rq_eval.c (the naive
+ * evaluator), test_random_queries.c (the driver that talks to Sky).
+ */
+#ifndef SKY_TESTS_RQ_H
+#define SKY_TESTS_RQ_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- random numbers (splitmix64: tiny, seedable, reproducible) ---------- */
+
+typedef struct rq_rng {
+  uint64_t s;
+} rq_rng;
+
+void rq_rng_seed(rq_rng *r, uint64_t seed);
+uint64_t rq_next(rq_rng *r);
+/* Uniform in [0, n); n > 0. */
+uint64_t rq_below(rq_rng *r, uint64_t n);
+/* Uniform in [lo, hi]. */
+int64_t rq_range(rq_rng *r, int64_t lo, int64_t hi);
+/* True with probability pct/100. */
+bool rq_chance(rq_rng *r, unsigned pct);
+
+/* ---- text buffers ------------------------------------------------------- */
+
+typedef struct rq_buf {
+  char *data; /* NUL-terminated; owned */
+  size_t len, cap;
+} rq_buf;
+
+void rq_buf_init(rq_buf *b);
+void rq_buf_free(rq_buf *b);
+void rq_buf_reset(rq_buf *b);
+void rq_buf_add(rq_buf *b, const char *s, size_t len);
+void rq_buf_puts(rq_buf *b, const char *s);
+void rq_buf_printf(rq_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* 'text' with quotes doubled (SQL literal). */
+void rq_buf_sql_string(rq_buf *b, const char *s, size_t len);
+/* A multiple of 0.25 as a decimal literal with at least one fraction digit. */
+void rq_float_text(rq_buf *b, double f);
+
+/* ---- values ------------------------------------------------------------- */
+
+typedef enum rq_type {
+  RQ_NULL = 0, /* a NULL value, or the static type of an untyped NULL */
+  RQ_BOOL,
+  RQ_INT,   /* int64; timestamps are INT µs */
+  RQ_FLOAT, /* double */
+  RQ_STR,
+  RQ_OBJ, /* uint64 object id */
+} rq_type;
+
+#define RQ_STR_MAX 40
+
+typedef struct rq_val {
+  rq_type t; /* RQ_NULL when the value is NULL, whatever its static type */
+  uint8_t len;
+  bool b;
+  int64_t i;
+  uint64_t u;
+  double f;
+  char s[RQ_STR_MAX];
+} rq_val;
+
+rq_val rq_null(void);
+rq_val rq_bool(bool b);
+rq_val rq_int(int64_t i);
+rq_val rq_float(double f);
+rq_val rq_obj(uint64_t u);
+rq_val rq_str(const char *s, size_t len);
+/* Total order used for sorting: NULL first, FALSE < TRUE, numbers by value
+ * (INT and FLOAT mixed), strings by bytes, objects unsigned. */
+int rq_val_cmp(const rq_val *a, const rq_val *b);
+/* Grouping equality: NULL equals NULL, 0.0 equals -0.0. */
+bool rq_val_same(const rq_val *a, const rq_val *b);
+/* JSON-ish rendering for reports (floats with %.17g). */
+void rq_val_print(rq_buf *b, const rq_val *v);
+
+/* ---- UTC calendar (civil from days after H. Hinnant), µs ----------------- */
+
+#define RQ_US_PER_SEC INT64_C(1000000)
+#define RQ_US_PER_MIN (60 * RQ_US_PER_SEC)
+#define RQ_US_PER_HOUR (60 * RQ_US_PER_MIN)
+#define RQ_US_PER_DAY (24 * RQ_US_PER_HOUR)
+
+int64_t rq_days_from_civil(int64_t y, int m, int d);
+void rq_civil_from_days(int64_t days, int64_t *y, int *m, int *d);
+int64_t rq_floor_div(int64_t a, int64_t b);
+/* µs of y-m-d hh:mm:ss UTC. */
+int64_t rq_utc(int64_t y, int m, int d, int hh, int mi, int ss);
+/* An ISO-8601 rendering of `ts`; `style` picks among the accepted forms
+ * (date only when at midnight, 'T'/' ' separator, Z/offset, fraction). */
+void rq_format_iso(rq_buf *b, int64_t ts, unsigned style);
+
+/* ---- the dataset -------------------------------------------------------- */
+
+enum {
+  RQ_P_S1, /* s1 STATE STRING */
+  RQ_P_S2, /* s2 STATE INT */
+  RQ_P_SB, /* sb STATE BOOL */
+  RQ_P_SF, /* sf STATE FLOAT */
+  RQ_P_E1, /* e1 EVENT STRING */
+  RQ_P_EF, /* ef EVENT FLOAT */
+  RQ_P_EI, /* ei EVENT INT */
+  RQ_P_EB, /* eb EVENT BOOL */
+  RQ_N_PROPS
+};
+
+typedef struct rq_prop {
+  const char *name;
+  bool state;
+  rq_type type;
+} rq_prop;
+
+extern const rq_prop rq_props[RQ_N_PROPS];
+
+/* Strings the data and the queries draw from ('' , non-ASCII, a comma, a
+ * quote, LIKE metacharacters, a leading space). */
+extern const char *const rq_string_pool[];
+extern const size_t rq_string_pool_len;
+extern const char *const rq_action_pool[];
+extern const size_t rq_action_pool_len;
+
+typedef enum rq_load_method { RQ_LOAD_INSERT, RQ_LOAD_CSV, RQ_LOAD_NDJSON } rq_load_method;
+
+typedef struct rq_event {
+  uint64_t obj;
+  int64_t ts;
+  rq_val action;           /* RQ_STR or RQ_NULL */
+  rq_val v[RQ_N_PROPS];    /* what the row carries; RQ_NULL = not carried */
+  uint32_t seq;            /* arrival order, 0-based, global */
+  uint8_t batch;           /* which load batch carried it */
+  uint8_t ts_style;        /* how its timestamp is written */
+} rq_event;
+
+#define RQ_MAX_BATCHES 5
+
+typedef struct rq_dataset {
+  uint64_t seed;
+  rq_event *ev; /* in arrival order; owned */
+  size_t n_ev;
+  int n_batches;
+  rq_load_method method[RQ_MAX_BATCHES];
+  int64_t session_us; /* the gap the data is built around (and 1 µs more) */
+} rq_dataset;
+
+void rq_dataset_generate(rq_dataset *ds, uint64_t seed);
+void rq_dataset_free(rq_dataset *ds);
+/* A copy keeping only events with keep[i] (arrival order preserved). */
+void rq_dataset_subset(rq_dataset *dst, const rq_dataset *src, const bool *keep);
+/* "CREATE TABLE t (...)". */
+void rq_render_create(rq_buf *b);
+/* Batch `k` as one INSERT statement (whatever its load method). Returns
+ * false when the batch is empty. `style` varies column order. */
+bool rq_render_insert(rq_buf *b, const rq_dataset *ds, int k);
+/* Batch `k` as a CSV or NDJSON file body. */
+void rq_render_csv(rq_buf *b, const rq_dataset *ds, int k);
+void rq_render_ndjson(rq_buf *b, const rq_dataset *ds, int k);
+
+/* ---- the query AST ------------------------------------------------------ */
+
+typedef enum rq_kind {
+  RQ_E_LIT,      /* val; text holds its spelling (ISO strings, durations) */
+  RQ_E_OBJECT,
+  RQ_E_TIMESTAMP,
+  RQ_E_ACTION,
+  RQ_E_PROP,     /* prop; ref: 0 bare, 1 state., 2 event. */
+  RQ_E_SESSNUM,
+  RQ_E_NEG,
+  RQ_E_NOT,
+  RQ_E_ISNULL,   /* neg: IS NOT NULL */
+  RQ_E_BIN,      /* op */
+  RQ_E_IN,       /* args[0] IN (args[1..]); neg: NOT IN */
+  RQ_E_LIKE,     /* args[0] LIKE text; neg: NOT LIKE */
+  RQ_E_BUCKET,   /* fn over args[0] */
+  RQ_E_AGG,      /* agg over args[0] (none for count(), objects(), sessions()) */
+  RQ_E_KEY,      /* post-aggregation: GROUP BY key number `index` */
+  RQ_E_ALIAS,    /* HAVING: the value of SELECT item `index`, named by its alias */
+  RQ_E_RAW,      /* mutants only: text as is, never evaluated */
+} rq_kind;
+
+typedef enum rq_op {
+  RQ_ADD, RQ_SUB, RQ_MUL, RQ_DIV, RQ_MOD,
+  RQ_EQ, RQ_NE, RQ_NE2 /* <> */, RQ_LT, RQ_LE, RQ_GT, RQ_GE,
+  RQ_AND, RQ_OR,
+} rq_op;
+
+typedef enum rq_bucket { RQ_HOUR, RQ_WEEKDAY, RQ_DAY, RQ_WEEK, RQ_MONTH } rq_bucket;
+
+typedef enum rq_agg {
+  RQ_COUNT_ALL, RQ_COUNT, RQ_COUNT_DISTINCT, RQ_OBJECTS, RQ_COUNT_DISTINCT_OBJECT,
+  RQ_SESSIONS, RQ_SUM, RQ_AVG, RQ_MIN, RQ_MAX,
+} rq_agg;
+
+#define RQ_MAX_ARGS 6
+#define RQ_TEXT_MAX 96
+
+typedef struct rq_node {
+  rq_kind kind;
+  rq_type type;     /* static type (RQ_NULL: untyped NULL literal) */
+  int op;           /* rq_op, rq_bucket or rq_agg by kind */
+  int prop, ref;    /* RQ_E_PROP */
+  int index;        /* RQ_E_KEY */
+  bool neg;         /* IS NOT NULL, NOT IN, NOT LIKE */
+  bool paren;       /* render with extra parentheses */
+  bool upper;       /* function / keyword spelling in upper case */
+  bool quoted;      /* property name written "quoted" */
+  rq_val val;       /* RQ_E_LIT */
+  char text[RQ_TEXT_MAX]; /* literal spelling, LIKE pattern (value), raw text */
+  int n_args;
+  struct rq_node *args[RQ_MAX_ARGS];
+} rq_node;
+
+#define RQ_MAX_NODES 600
+#define RQ_MAX_ITEMS 6
+#define RQ_MAX_KEYS 2
+#define RQ_MAX_ORDER 3
+
+typedef enum rq_expect {
+  RQ_EXPECT_ROWS,      /* the naive evaluator's answer */
+  RQ_EXPECT_CODE,      /* an error with exactly `expect_code` */
+  RQ_EXPECT_ERROR,     /* some error */
+  RQ_EXPECT_UNKNOWN,   /* only the engines are compared */
+} rq_expect;
+
+typedef struct rq_order {
+  rq_node *expr;  /* NULL when by item number */
+  int item;       /* 1-based item number, or 0 */
+  int alias_of;   /* render the alias of this 1-based item, or 0 */
+  bool desc, explicit_dir;
+} rq_order;
+
+typedef struct rq_query {
+  rq_node nodes[RQ_MAX_NODES];
+  int n_nodes;
+  bool overflowed; /* ran out of nodes: the generator starts over */
+  int n_items;
+  rq_node *items[RQ_MAX_ITEMS];
+  char alias[RQ_MAX_ITEMS][8]; /* "" = none */
+  uint8_t pad[RQ_MAX_ITEMS];    /* extra spaces around the item (bit 0: before, bit 1: after) */
+  rq_node *where;
+  int n_keys;
+  rq_node *keys[RQ_MAX_KEYS];
+  int key_alias_item[RQ_MAX_KEYS]; /* GROUP BY written as this item's alias (1-based), 0 = text */
+  bool has_session;
+  int64_t session_us;
+  char session_text[32];
+  bool session_before_group;
+  rq_node *having;
+  int n_order;
+  rq_order order[RQ_MAX_ORDER];
+  int64_t limit; /* -1 = none */
+  bool from, semicolon, lower_keywords;
+  bool newlines; /* clauses on lines of their own */
+  rq_expect expect;
+  int expect_code; /* sky_code, for RQ_EXPECT_CODE */
+  char truncate_at_pct; /* mutant: cut the text (0 = no) */
+} rq_query;
+
+/* A fresh well-typed random query over the dataset (or, rarely, a mutant
+ * with an expected error). Deterministic in (ds, seed). */
+void rq_query_generate(rq_query *q, const rq_dataset *ds, uint64_t seed);
+/* The SQL text of the query. */
+void rq_query_render(rq_buf *b, const rq_query *q);
+/* The text of one expression as it appears in the statement. */
+void rq_node_render(rq_buf *b, const rq_query *q, const rq_node *n);
+/* The column name the query's item `i` must get (alias or its text). */
+void rq_item_name(rq_buf *b, const rq_query *q, int i);
+
+/* ---- the naive evaluator ------------------------------------------------- */
+
+typedef struct rq_answer {
+  bool overflow;  /* the query must fail with numeric_overflow */
+  bool undefined; /* the language leaves the answer open: compare engines only */
+  int n_cols;
+  size_t n_rows;
+  rq_val *cells; /* row-major; owned */
+} rq_answer;
+
+/* Answers `q` over `ds` row by row. The caller frees with rq_answer_free. */
+void rq_evaluate(const rq_dataset *ds, const rq_query *q, rq_answer *out);
+void rq_answer_free(rq_answer *a);
+
+#endif

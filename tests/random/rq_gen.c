@@ -1,0 +1,776 @@
+/* rq_gen.c — random, well-typed queries for the random-query checker.
+ *
+ * Every generator asks for an expression of one static type and builds only
+ * what LANGUAGE.md's type rules allow: no STRING/number mixing, LIKE on
+ * strings, buckets on timestamps, sum/avg on numbers, ordering comparisons
+ * only between numbers or strings (BOOL gets = != <>), objects compared with
+ * integer literals. Two contexts exist: per event (WHERE, GROUP BY keys,
+ * aggregate arguments) and post aggregation (SELECT items, HAVING, ORDER BY),
+ * whose leaves are aggregates, group keys and constants.
+ *
+ * Magnitudes are bounded so that no well-typed query overflows INT64 by
+ * accident: data INTs are |x| <= 20, literals |x| <= 100, expression depth is
+ * small, and post-aggregation products take a literal on the right. Sums are
+ * exact in any order: FLOAT data are multiples of 0.25 and sum/avg arguments
+ * divide only by 2, 4, 0.5, 0.25 or 0. Deliberate overflow lives in a few
+ * aggregate arguments (a huge literal factor), where the language makes the
+ * outcome unambiguous. A few percent of queries are mutants with a known
+ * error (type errors, unknown names, missing WITHIN SESSION, bad syntax).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "random/rq.h"
+#include "sky.h"
+
+typedef struct gen {
+  rq_rng r;
+  rq_query *q;
+  const rq_dataset *ds;
+  bool post;  /* post-aggregation context */
+  bool exact; /* inside sum/avg: only exact divisions */
+  bool top;   /* the expression is a whole SELECT item */
+  bool alias_ok; /* HAVING and ORDER BY may name a key by its item's alias */
+} gen;
+
+static rq_node *expr(gen *g, rq_type t, int depth, bool null_ok);
+static bool has_ref(const rq_node *n);
+
+static rq_node *node(gen *g, rq_kind kind, rq_type type) {
+  rq_query *q = g->q;
+  rq_node *n;
+  if (q->n_nodes >= RQ_MAX_NODES - 1) {
+    q->overflowed = true; /* the caller starts over; the spare slot absorbs writes */
+    n = &q->nodes[RQ_MAX_NODES - 1];
+  } else {
+    n = &q->nodes[q->n_nodes++];
+  }
+  memset(n, 0, sizeof *n);
+  n->kind = kind;
+  n->type = type;
+  n->paren = rq_chance(&g->r, 4);
+  n->upper = rq_chance(&g->r, 25);
+  return n;
+}
+
+static void set_text(rq_node *n, const rq_buf *b) {
+  size_t len = b->len < RQ_TEXT_MAX - 1 ? b->len : RQ_TEXT_MAX - 1;
+  memcpy(n->text, b->data, len);
+  n->text[len] = '\0';
+}
+
+/* A literal of static type `type` holding `v`; its spelling is fixed here. */
+static rq_node *lit(gen *g, rq_val v, rq_type type) {
+  rq_node *n = node(g, RQ_E_LIT, type);
+  n->val = v;
+  n->paren = false;
+  rq_buf b;
+  rq_buf_init(&b);
+  bool lower = g->q->lower_keywords;
+  switch (v.t) {
+  case RQ_NULL: rq_buf_puts(&b, lower ? "null" : "NULL"); break;
+  case RQ_BOOL: rq_buf_puts(&b, v.b ? (lower ? "true" : "TRUE") : (lower ? "false" : "FALSE")); break;
+  case RQ_INT: rq_buf_printf(&b, "%lld", (long long)v.i); break;
+  case RQ_FLOAT: rq_float_text(&b, v.f); break;
+  case RQ_STR: rq_buf_sql_string(&b, v.s, v.len); break;
+  case RQ_OBJ: rq_buf_printf(&b, "%llu", (unsigned long long)v.u); break;
+  }
+  set_text(n, &b);
+  rq_buf_free(&b);
+  return n;
+}
+
+static const rq_event *some_event(gen *g) {
+  return g->ds->n_ev ? &g->ds->ev[rq_below(&g->r, g->ds->n_ev)] : NULL;
+}
+
+static rq_node *int_lit(gen *g) {
+  const rq_event *e = some_event(g);
+  if (e && e->v[RQ_P_EI].t == RQ_INT && rq_chance(&g->r, 30)) return lit(g, e->v[RQ_P_EI], RQ_INT);
+  static const int64_t small[] = {0, 1, 2, 3, -1, -2, 4, 5, 7, 10, 23, -7, 100, 6};
+  return lit(g, rq_int(small[rq_below(&g->r, sizeof small / sizeof *small)]), RQ_INT);
+}
+
+static rq_node *float_lit(gen *g) {
+  const rq_event *e = some_event(g);
+  if (e && e->v[RQ_P_EF].t == RQ_FLOAT && rq_chance(&g->r, 30)) return lit(g, e->v[RQ_P_EF], RQ_FLOAT);
+  return lit(g, rq_float((double)rq_range(&g->r, -40, 40) * 0.25), RQ_FLOAT);
+}
+
+/* Day/week/month texts near the data, for comparisons with buckets. */
+static rq_val date_string(gen *g) {
+  const rq_event *e = some_event(g);
+  int64_t ts = e ? e->ts : rq_utc(2026, 3, 1, 0, 0, 0);
+  int64_t days = rq_floor_div(ts, RQ_US_PER_DAY);
+  int kind = (int)rq_below(&g->r, 3);
+  if (kind == 1) days -= ((days + 3) % 7 + 7) % 7; /* its Monday */
+  int64_t y;
+  int m, d;
+  rq_civil_from_days(days, &y, &m, &d);
+  char tmp[24];
+  if (kind == 2)
+    snprintf(tmp, sizeof tmp, "%04lld-%02d", (long long)y, m);
+  else
+    snprintf(tmp, sizeof tmp, "%04lld-%02d-%02d", (long long)y, m, d);
+  return rq_str(tmp, strlen(tmp));
+}
+
+static rq_val str_val(gen *g) {
+  static const char *const extra[] = {"zzz", "A", "pro2", "Zu", "vie", "東", "x"};
+  unsigned pick = (unsigned)rq_below(&g->r, 10);
+  const char *s;
+  if (pick < 5)
+    s = rq_string_pool[rq_below(&g->r, rq_string_pool_len)];
+  else if (pick < 7)
+    s = rq_action_pool[rq_below(&g->r, rq_action_pool_len)];
+  else if (pick < 9)
+    return date_string(g);
+  else
+    s = extra[rq_below(&g->r, sizeof extra / sizeof *extra)];
+  return rq_str(s, strlen(s));
+}
+
+static rq_node *str_lit(gen *g) { return lit(g, str_val(g), RQ_STR); }
+
+static rq_node *obj_lit(gen *g) {
+  const rq_event *e = some_event(g);
+  switch (rq_below(&g->r, 8)) {
+  case 0: return lit(g, rq_obj(UINT64_MAX), RQ_OBJ);
+  case 1: return lit(g, rq_obj(UINT64_C(9223372036854775807) + rq_below(&g->r, 2)), RQ_OBJ);
+  case 2: return lit(g, rq_obj(rq_below(&g->r, 12)), RQ_OBJ);
+  default: return lit(g, rq_obj(e ? e->obj + (uint64_t)rq_range(&g->r, -1, 1) : 1), RQ_OBJ);
+  }
+}
+
+static const char *const dur_units[] = {"ms", "s", "m", "h", "d"};
+static const int64_t dur_us[] = {1000, RQ_US_PER_SEC, RQ_US_PER_MIN, RQ_US_PER_HOUR, RQ_US_PER_DAY};
+
+/* A duration's spelling: the largest fitting unit, another exact unit, or
+ * plain microseconds. */
+static void duration_text(gen *g, rq_buf *b, int64_t us) {
+  int fits[5], n = 0;
+  for (int u = 0; u < 5; u++)
+    if (us % dur_us[u] == 0) fits[n++] = u;
+  if (n == 0 || rq_chance(&g->r, 20)) {
+    rq_buf_printf(b, "%lld", (long long)us);
+    return;
+  }
+  int u = rq_chance(&g->r, 60) ? fits[n - 1] : fits[rq_below(&g->r, (uint64_t)n)];
+  rq_buf_printf(b, "%lld%s", (long long)(us / dur_us[u]), dur_units[u]);
+}
+
+static rq_node *dur_lit(gen *g) {
+  static const int64_t durs[] = {RQ_US_PER_DAY, RQ_US_PER_HOUR, 30 * RQ_US_PER_MIN, 90 * RQ_US_PER_SEC, 500000, 7 * RQ_US_PER_DAY};
+  int64_t us = durs[rq_below(&g->r, sizeof durs / sizeof *durs)];
+  rq_node *n = node(g, RQ_E_LIT, RQ_INT);
+  n->val = rq_int(us);
+  rq_buf b;
+  rq_buf_init(&b);
+  duration_text(g, &b, us);
+  set_text(n, &b);
+  rq_buf_free(&b);
+  return n;
+}
+
+/* A timestamp literal: an ISO string (compared as an instant) or µs. */
+static rq_node *ts_lit(gen *g) {
+  const rq_event *e = some_event(g);
+  int64_t ts = e ? e->ts : rq_utc(2026, 3, 1, 0, 0, 0);
+  static const int64_t nudge[] = {0, 0, 0, 1, -1, RQ_US_PER_SEC, -RQ_US_PER_HOUR};
+  ts += nudge[rq_below(&g->r, sizeof nudge / sizeof *nudge)];
+  if (rq_chance(&g->r, 15)) ts = rq_utc(2026, 3, (int)rq_range(&g->r, 1, 2), 0, 0, 0);
+  rq_node *n = node(g, RQ_E_LIT, RQ_INT);
+  n->val = rq_int(ts);
+  rq_buf b;
+  rq_buf_init(&b);
+  if (rq_chance(&g->r, 20)) {
+    rq_buf_printf(&b, "%lld", (long long)ts);
+  } else {
+    rq_buf_puts(&b, "'");
+    rq_format_iso(&b, ts, (unsigned)rq_below(&g->r, 256));
+    rq_buf_puts(&b, "'");
+  }
+  set_text(n, &b);
+  rq_buf_free(&b);
+  return n;
+}
+
+static rq_node *prop(gen *g, int p) {
+  rq_node *n = node(g, RQ_E_PROP, rq_props[p].type);
+  n->prop = p;
+  unsigned r = (unsigned)rq_below(&g->r, 10);
+  n->ref = r < 6 ? 0 : r < 8 ? 1 : 2;
+  n->quoted = rq_chance(&g->r, 5);
+  return n;
+}
+
+static rq_node *bin(gen *g, rq_op op, rq_type type, rq_node *a, rq_node *b) {
+  rq_node *n = node(g, RQ_E_BIN, type);
+  n->op = op;
+  n->n_args = 2;
+  n->args[0] = a;
+  n->args[1] = b;
+  return n;
+}
+
+static rq_node *unary(gen *g, rq_kind kind, rq_type type, rq_node *a) {
+  rq_node *n = node(g, kind, type);
+  n->n_args = 1;
+  n->args[0] = a;
+  return n;
+}
+
+/* timestamp, or timestamp ± a duration (an INT of µs). */
+static rq_node *ts_expr(gen *g) {
+  rq_node *ts = node(g, RQ_E_TIMESTAMP, RQ_INT);
+  if (rq_chance(&g->r, 80)) return ts;
+  return bin(g, rq_chance(&g->r, 50) ? RQ_ADD : RQ_SUB, RQ_INT, ts, dur_lit(g));
+}
+
+static rq_node *bucket(gen *g, rq_bucket fn) {
+  rq_node *n = unary(g, RQ_E_BUCKET, fn <= RQ_WEEKDAY ? RQ_INT : RQ_STR, ts_expr(g));
+  n->op = fn;
+  return n;
+}
+
+static rq_node *any_null(gen *g) { return lit(g, rq_null(), RQ_NULL); }
+
+static rq_node *ev_leaf(gen *g, rq_type t, bool null_ok) {
+  unsigned r = (unsigned)rq_below(&g->r, 100);
+  if (null_ok && r < 6) return any_null(g);
+  switch (t) {
+  case RQ_INT:
+    if (r < 35) return prop(g, rq_chance(&g->r, 50) ? RQ_P_EI : RQ_P_S2);
+    if (r < 60) return int_lit(g);
+    if (r < 72 && g->q->has_session) return node(g, RQ_E_SESSNUM, RQ_INT);
+    if (r < 82) return bucket(g, RQ_HOUR);
+    if (r < 90) return bucket(g, RQ_WEEKDAY);
+    return prop(g, RQ_P_EI);
+  case RQ_FLOAT: return r < 65 ? prop(g, rq_chance(&g->r, 50) ? RQ_P_EF : RQ_P_SF) : float_lit(g);
+  case RQ_STR:
+    if (r < 40) return prop(g, rq_chance(&g->r, 50) ? RQ_P_E1 : RQ_P_S1);
+    if (r < 60) return node(g, RQ_E_ACTION, RQ_STR);
+    if (r < 82) return str_lit(g);
+    return bucket(g, (rq_bucket)rq_range(&g->r, RQ_DAY, RQ_MONTH));
+  case RQ_BOOL:
+    if (r < 65) return prop(g, rq_chance(&g->r, 50) ? RQ_P_SB : RQ_P_EB);
+    return lit(g, rq_bool(rq_chance(&g->r, 50)), RQ_BOOL);
+  case RQ_OBJ: return node(g, RQ_E_OBJECT, RQ_OBJ);
+  default: return any_null(g);
+  }
+}
+
+static rq_type random_type(gen *g) {
+  static const rq_type types[] = {RQ_INT, RQ_INT, RQ_FLOAT, RQ_STR, RQ_STR, RQ_BOOL, RQ_OBJ};
+  return types[rq_below(&g->r, sizeof types / sizeof *types)];
+}
+
+/* An aggregate; its argument is built in the per-event context. */
+static rq_node *agg(gen *g, rq_agg kind, rq_type arg_type) {
+  rq_type type = RQ_INT;
+  if (kind == RQ_AVG) type = RQ_FLOAT;
+  if (kind == RQ_SUM || kind == RQ_MIN || kind == RQ_MAX) type = arg_type;
+  rq_node *n = node(g, RQ_E_AGG, type);
+  n->op = kind;
+  if (kind == RQ_COUNT_ALL || kind == RQ_OBJECTS || kind == RQ_SESSIONS || kind == RQ_COUNT_DISTINCT_OBJECT) return n;
+  gen sub = *g;
+  sub.post = false;
+  sub.exact = kind == RQ_SUM || kind == RQ_AVG;
+  rq_node *arg;
+  if (arg_type == RQ_INT && (kind == RQ_MIN || kind == RQ_MAX) && g->top && rq_chance(&g->r, 20))
+    arg = node(&sub, RQ_E_TIMESTAMP, RQ_INT); /* large INT: only as a whole item */
+  else if (arg_type == RQ_INT && (kind == RQ_COUNT || kind == RQ_COUNT_DISTINCT) && rq_chance(&g->r, 15))
+    arg = ts_expr(&sub);
+  else if (arg_type == RQ_INT && kind != RQ_AVG && g->top && rq_chance(&g->r, 3))
+    arg = bin(&sub, RQ_MUL, RQ_INT, prop(&sub, RQ_P_EI), lit(&sub, rq_int(INT64_C(1000000000000000000)), RQ_INT));
+  else
+    arg = expr(&sub, arg_type, (int)rq_below(&g->r, 3), false);
+  if (!has_ref(arg) && rq_chance(&g->r, 80)) /* mostly aggregate something that varies */
+    arg = expr(&sub, arg_type, 1, false);
+  g->r = sub.r;
+  n->n_args = 1;
+  n->args[0] = arg;
+  return n;
+}
+
+/* A timestamp-sized INT (timestamp, timestamp ± d, max(timestamp), the
+ * huge factor of the overflow probes): kept out of post-aggregation
+ * arithmetic, where products could overflow and whether a HAVING operand
+ * is evaluated at all would decide the outcome. */
+static bool is_big(const rq_node *n) {
+  switch (n->kind) {
+  case RQ_E_TIMESTAMP: return true;
+  case RQ_E_LIT: return n->val.t == RQ_INT && (n->val.i > 1000000000 || n->val.i < -1000000000);
+  case RQ_E_BIN: case RQ_E_NEG: case RQ_E_AGG:
+    for (int i = 0; i < n->n_args; i++)
+      if (is_big(n->args[i])) return true;
+    return false;
+  default: return false;
+  }
+}
+
+static rq_node *key_of_type(gen *g, rq_type t, bool big_ok) {
+  int cand[RQ_MAX_KEYS], n = 0;
+  for (int k = 0; k < g->q->n_keys; k++)
+    if (g->q->keys[k]->type == t && (big_ok || !is_big(g->q->keys[k]))) cand[n++] = k;
+  if (!n) return NULL;
+  int k = cand[rq_below(&g->r, (uint64_t)n)];
+  rq_node *ref = node(g, RQ_E_KEY, t);
+  ref->index = k;
+  ref->paren = false;
+  ref->ref = g->alias_ok && rq_chance(&g->r, 30); /* through the key item's alias, if any */
+  return ref;
+}
+
+/* HAVING may name a SELECT item by its alias. */
+static rq_node *alias_of_type(gen *g, rq_type t) {
+  int cand[RQ_MAX_ITEMS], n = 0;
+  for (int i = 0; i < g->q->n_items; i++)
+    if (g->q->alias[i][0] && g->q->items[i]->type == t && !is_big(g->q->items[i])) cand[n++] = i;
+  if (!n) return NULL;
+  rq_node *ref = node(g, RQ_E_ALIAS, t);
+  ref->index = cand[rq_below(&g->r, (uint64_t)n)];
+  ref->paren = false;
+  return ref;
+}
+
+static rq_node *post_leaf(gen *g, rq_type t) {
+  unsigned r = (unsigned)rq_below(&g->r, 100);
+  rq_node *k = r < 20 ? key_of_type(g, t, false) : NULL;
+  if (!k && g->alias_ok && r >= 90) k = alias_of_type(g, t);
+  if (k) return k;
+  switch (t) {
+  case RQ_INT:
+    if (r < 40) return agg(g, RQ_COUNT_ALL, RQ_INT);
+    if (r < 50) return agg(g, RQ_COUNT, random_type(g));
+    if (r < 60) return agg(g, RQ_COUNT_DISTINCT, random_type(g));
+    if (r < 66) return agg(g, RQ_OBJECTS, RQ_INT);
+    if (r < 69) return agg(g, RQ_COUNT_DISTINCT_OBJECT, RQ_INT);
+    if (r < 75 && g->q->has_session) return agg(g, RQ_SESSIONS, RQ_INT);
+    if (r < 83) return agg(g, RQ_SUM, RQ_INT);
+    if (r < 91) return agg(g, rq_chance(&g->r, 50) ? RQ_MIN : RQ_MAX, RQ_INT);
+    return int_lit(g);
+  case RQ_FLOAT:
+    if (r < 50) return agg(g, RQ_AVG, rq_chance(&g->r, 50) ? RQ_INT : RQ_FLOAT);
+    if (r < 70) return agg(g, RQ_SUM, RQ_FLOAT);
+    if (r < 90) return agg(g, rq_chance(&g->r, 50) ? RQ_MIN : RQ_MAX, RQ_FLOAT);
+    return float_lit(g);
+  case RQ_STR:
+    if (r < 80) return agg(g, rq_chance(&g->r, 50) ? RQ_MIN : RQ_MAX, RQ_STR);
+    return str_lit(g);
+  case RQ_BOOL:
+    if (r < 60) return agg(g, rq_chance(&g->r, 50) ? RQ_MIN : RQ_MAX, RQ_BOOL);
+    return lit(g, rq_bool(rq_chance(&g->r, 50)), RQ_BOOL);
+  case RQ_OBJ: return agg(g, rq_chance(&g->r, 50) ? RQ_MIN : RQ_MAX, RQ_OBJ);
+  default: return any_null(g);
+  }
+}
+
+static rq_node *leaf(gen *g, rq_type t, bool null_ok) {
+  if (g->post) {
+    if (null_ok && rq_chance(&g->r, 5)) return any_null(g);
+    return post_leaf(g, t);
+  }
+  return ev_leaf(g, t, null_ok);
+}
+
+static rq_node *lit_of(gen *g, rq_type t) {
+  switch (t) {
+  case RQ_INT: return int_lit(g);
+  case RQ_FLOAT: return float_lit(g);
+  case RQ_STR: return str_lit(g);
+  case RQ_OBJ: return obj_lit(g);
+  case RQ_BOOL: return lit(g, rq_bool(rq_chance(&g->r, 50)), RQ_BOOL);
+  default: return any_null(g);
+  }
+}
+
+static rq_node *int_composite(gen *g, int depth) {
+  gen sub = *g;
+  sub.top = false;
+  rq_node *n;
+  if (rq_chance(&g->r, 12)) {
+    n = unary(g, RQ_E_NEG, RQ_INT, expr(&sub, RQ_INT, depth - 1, false));
+  } else {
+    static const rq_op ops[] = {RQ_ADD, RQ_SUB, RQ_MUL, RQ_MOD, RQ_ADD, RQ_SUB};
+    rq_op op = ops[rq_below(&g->r, sizeof ops / sizeof *ops)];
+    rq_node *a = expr(&sub, RQ_INT, depth - 1, false);
+    /* Post aggregation, a product takes a literal on the right (bounded). */
+    rq_node *b = (g->post && op == RQ_MUL) ? int_lit(&sub) : expr(&sub, RQ_INT, depth - 1, true);
+    n = bin(g, op, RQ_INT, a, b);
+  }
+  g->r = sub.r;
+  return n;
+}
+
+/* Exact divisors for sum/avg arguments (and 0, giving NULL). */
+static rq_node *exact_divisor(gen *g) {
+  static const double fl[] = {2.0, 0.5, 0.25, 4.0, 0.0};
+  if (rq_chance(&g->r, 50)) return lit(g, rq_int(rq_chance(&g->r, 20) ? 0 : rq_chance(&g->r, 50) ? 2 : 4), RQ_INT);
+  return lit(g, rq_float(fl[rq_below(&g->r, 5)]), RQ_FLOAT);
+}
+
+static rq_node *float_composite(gen *g, int depth) {
+  gen sub = *g;
+  sub.top = false;
+  rq_node *n;
+  unsigned r = (unsigned)rq_below(&g->r, 100);
+  if (r < 10) {
+    n = unary(g, RQ_E_NEG, RQ_FLOAT, expr(&sub, RQ_FLOAT, depth - 1, false));
+  } else if (r < 35) {
+    rq_node *a = expr(&sub, rq_chance(&g->r, 50) ? RQ_INT : RQ_FLOAT, depth - 1, false);
+    rq_node *b = g->exact ? exact_divisor(&sub)
+                 : (g->post && rq_chance(&g->r, 50)) ? lit_of(&sub, RQ_FLOAT)
+                                                     : expr(&sub, rq_chance(&g->r, 50) ? RQ_INT : RQ_FLOAT, depth - 1, true);
+    n = bin(g, RQ_DIV, RQ_FLOAT, a, b);
+  } else {
+    static const rq_op ops[] = {RQ_ADD, RQ_SUB, RQ_MUL, RQ_MOD, RQ_ADD};
+    rq_op op = ops[rq_below(&g->r, sizeof ops / sizeof *ops)];
+    /* One side FLOAT; a NULL literal only on the right of a FLOAT, so the
+     * static type stays FLOAT. */
+    bool left_float = rq_chance(&g->r, 60);
+    rq_node *a = expr(&sub, left_float ? RQ_FLOAT : RQ_INT, depth - 1, false);
+    rq_node *b;
+    if (g->post && op == RQ_MUL)
+      b = left_float ? lit_of(&sub, rq_chance(&g->r, 50) ? RQ_INT : RQ_FLOAT) : float_lit(&sub);
+    else
+      b = expr(&sub, left_float ? (rq_chance(&g->r, 50) ? RQ_INT : RQ_FLOAT) : RQ_FLOAT, depth - 1, left_float);
+    n = bin(g, op, RQ_FLOAT, a, b);
+  }
+  g->r = sub.r;
+  return n;
+}
+
+static rq_op cmp_op(gen *g, bool ordered) {
+  static const rq_op all[] = {RQ_EQ, RQ_NE, RQ_NE2, RQ_LT, RQ_LE, RQ_GT, RQ_GE};
+  return all[rq_below(&g->r, ordered ? 7 : 3)];
+}
+
+static rq_type num_type(gen *g) { return rq_chance(&g->r, 55) ? RQ_INT : RQ_FLOAT; }
+
+/* timestamp against instants: ISO strings or µs, either side, or IN. */
+static rq_node *ts_comparison(gen *g) {
+  unsigned r = (unsigned)rq_below(&g->r, 100);
+  rq_node *ts = node(g, RQ_E_TIMESTAMP, RQ_INT);
+  if (r < 70) return bin(g, cmp_op(g, true), RQ_BOOL, ts, ts_lit(g));
+  if (r < 85) return bin(g, cmp_op(g, true), RQ_BOOL, ts_lit(g), ts);
+  rq_node *n = node(g, RQ_E_IN, RQ_BOOL);
+  n->neg = rq_chance(&g->r, 40);
+  n->args[0] = ts;
+  n->n_args = 1 + (int)rq_range(&g->r, 1, RQ_MAX_ARGS - 1);
+  for (int i = 1; i < n->n_args; i++) n->args[i] = rq_chance(&g->r, 10) ? any_null(g) : ts_lit(g);
+  return n;
+}
+
+static rq_node *comparison(gen *g, int depth) {
+  unsigned r = (unsigned)rq_below(&g->r, 100);
+  if (r < 45) {
+    rq_node *a = expr(g, num_type(g), depth - 1, false);
+    rq_node *b = rq_chance(&g->r, 50) ? lit_of(g, num_type(g)) : expr(g, num_type(g), depth - 1, true);
+    return bin(g, cmp_op(g, true), RQ_BOOL, a, b);
+  }
+  if (r < 70) {
+    rq_node *a = expr(g, RQ_STR, depth - 1, false);
+    rq_node *b = rq_chance(&g->r, 60) ? str_lit(g) : expr(g, RQ_STR, depth - 1, true);
+    return bin(g, cmp_op(g, true), RQ_BOOL, a, b);
+  }
+  if (r < 78) /* BOOL orders FALSE < TRUE */
+    return bin(g, cmp_op(g, rq_chance(&g->r, 30)), RQ_BOOL, leaf(g, RQ_BOOL, false), leaf(g, RQ_BOOL, true));
+  if (r < 88) return bin(g, cmp_op(g, true), RQ_BOOL, leaf(g, RQ_OBJ, false), obj_lit(g));
+  if (g->post) return bin(g, cmp_op(g, true), RQ_BOOL, leaf(g, RQ_INT, false), int_lit(g));
+  return ts_comparison(g);
+}
+
+static rq_node *in_list(gen *g, int depth) {
+  static const rq_type types[] = {RQ_INT, RQ_FLOAT, RQ_STR, RQ_STR, RQ_OBJ, RQ_BOOL};
+  rq_type t = types[rq_below(&g->r, sizeof types / sizeof *types)];
+  rq_node *n = node(g, RQ_E_IN, RQ_BOOL);
+  n->neg = rq_chance(&g->r, 40);
+  n->args[0] = t == RQ_OBJ || t == RQ_BOOL ? leaf(g, t, false) : expr(g, t, depth - 1, false);
+  int items = (int)rq_range(&g->r, 1, RQ_MAX_ARGS - 1);
+  for (int i = 1; i <= items; i++) {
+    rq_type it = (t == RQ_INT || t == RQ_FLOAT) ? num_type(g) : t;
+    unsigned r = (unsigned)rq_below(&g->r, 100);
+    n->args[i] = r < 8 ? any_null(g) : (r < 16 && t != RQ_OBJ) ? leaf(g, it, false) : lit_of(g, it);
+  }
+  n->n_args = items + 1;
+  return n;
+}
+
+/* A LIKE pattern: a pool string with characters (code points) replaced by
+ * '_' and '%' inserted, or a pure wildcard pattern. */
+static void like_pattern(gen *g, rq_node *n) {
+  /* '_' is one character, not one byte: several patterns meet multi-byte ones. */
+  static const char *const fixed[] = {"%", "_", "%_%", "", "__", "%%", "a%", "%a", "2026-03%", "%-01", "Z_rich", "%,%",
+                                      "%\"%", "%'%", "%ü%", "_%_", "东%", "_", "caf_", "東_", "_京", "Z_r%", "%__"};
+  if (rq_chance(&g->r, 40)) {
+    snprintf(n->text, sizeof n->text, "%s", fixed[rq_below(&g->r, sizeof fixed / sizeof *fixed)]);
+    return;
+  }
+  rq_val base = rq_chance(&g->r, 70) ? str_val(g) : date_string(g);
+  rq_buf b;
+  rq_buf_init(&b);
+  if (rq_chance(&g->r, 30)) rq_buf_puts(&b, "%");
+  for (size_t i = 0; i < base.len;) {
+    size_t len = 1;
+    while (i + len < base.len && ((unsigned char)base.s[i + len] & 0xC0) == 0x80) len++;
+    unsigned r = (unsigned)rq_below(&g->r, 100);
+    if (r < 15)
+      rq_buf_puts(&b, "_");
+    else if (r < 22)
+      rq_buf_puts(&b, "%");
+    else
+      rq_buf_add(&b, base.s + i, len);
+    i += len;
+  }
+  if (rq_chance(&g->r, 30)) rq_buf_puts(&b, "%");
+  set_text(n, &b);
+  rq_buf_free(&b);
+}
+
+static rq_node *bool_composite(gen *g, int depth) {
+  gen sub = *g;
+  sub.top = false;
+  rq_node *n;
+  unsigned r = (unsigned)rq_below(&g->r, 100);
+  if (r < 40) {
+    n = comparison(&sub, depth);
+  } else if (r < 58) {
+    n = bin(&sub, rq_chance(&g->r, 50) ? RQ_AND : RQ_OR, RQ_BOOL, expr(&sub, RQ_BOOL, depth - 1, false),
+            expr(&sub, RQ_BOOL, depth - 1, true));
+  } else if (r < 66) {
+    n = unary(&sub, RQ_E_NOT, RQ_BOOL, expr(&sub, RQ_BOOL, depth - 1, false));
+  } else if (r < 76) {
+    n = unary(&sub, RQ_E_ISNULL, RQ_BOOL, expr(&sub, random_type(&sub), depth - 1, false));
+    n->neg = rq_chance(&g->r, 50);
+  } else if (r < 88) {
+    n = in_list(&sub, depth);
+  } else {
+    n = node(&sub, RQ_E_LIKE, RQ_BOOL);
+    n->neg = rq_chance(&g->r, 35);
+    n->n_args = 1;
+    n->args[0] = expr(&sub, RQ_STR, depth - 1, false);
+    like_pattern(&sub, n);
+  }
+  g->r = sub.r;
+  return n;
+}
+
+static rq_node *expr(gen *g, rq_type t, int depth, bool null_ok) {
+  if (depth <= 0 || rq_chance(&g->r, 30)) return leaf(g, t, null_ok);
+  switch (t) {
+  case RQ_INT: return int_composite(g, depth);
+  case RQ_FLOAT: return float_composite(g, depth);
+  case RQ_BOOL: return bool_composite(g, depth);
+  default: return leaf(g, t, null_ok);
+  }
+}
+
+/* ---- clauses -------------------------------------------------------------- */
+
+static bool has_ref(const rq_node *n) {
+  if (n->kind != RQ_E_LIT && n->kind != RQ_E_BIN && n->kind != RQ_E_NEG && n->kind != RQ_E_NOT &&
+      n->kind != RQ_E_ISNULL && n->kind != RQ_E_IN && n->kind != RQ_E_LIKE)
+    return true;
+  for (int i = 0; i < n->n_args; i++)
+    if (has_ref(n->args[i])) return true;
+  return false;
+}
+
+static void gen_session(gen *g) {
+  rq_query *q = g->q;
+  int64_t d = g->ds->session_us;
+  unsigned r = (unsigned)rq_below(&g->r, 100);
+  static const int64_t others[] = {0, RQ_US_PER_SEC, 30 * RQ_US_PER_MIN, 7 * RQ_US_PER_DAY, 2 * RQ_US_PER_HOUR};
+  if (r >= 85) d = others[rq_below(&g->r, sizeof others / sizeof *others)];
+  else if (r >= 75) d -= 1;
+  else if (r >= 65) d += 1;
+  q->has_session = true;
+  q->session_us = d;
+  rq_buf b;
+  rq_buf_init(&b);
+  if (d == 0)
+    rq_buf_puts(&b, rq_chance(&g->r, 50) ? "0s" : "0");
+  else
+    duration_text(g, &b, d);
+  snprintf(q->session_text, sizeof q->session_text, "%s", b.data);
+  rq_buf_free(&b);
+  q->session_before_group = rq_chance(&g->r, 40);
+}
+
+static void gen_keys(gen *g) {
+  rq_query *q = g->q;
+  unsigned r = (unsigned)rq_below(&g->r, 100);
+  int want = r < 35 ? 0 : r < 75 ? 1 : 2;
+  rq_buf a, b;
+  rq_buf_init(&a);
+  rq_buf_init(&b);
+  for (int tries = 0; q->n_keys < want && tries < 20; tries++) {
+    static const rq_type types[] = {RQ_STR, RQ_STR, RQ_INT, RQ_INT, RQ_FLOAT, RQ_BOOL, RQ_OBJ};
+    rq_node *k = rq_chance(&g->r, 8) ? ts_expr(g)
+                 : expr(g, types[rq_below(&g->r, sizeof types / sizeof *types)], rq_chance(&g->r, 25) ? 1 : 0, false);
+    if (!has_ref(k)) continue;
+    rq_buf_reset(&a);
+    rq_node_render(&a, q, k);
+    bool dup = false;
+    for (int j = 0; j < q->n_keys; j++) {
+      rq_buf_reset(&b);
+      rq_node_render(&b, q, q->keys[j]);
+      dup = dup || strcmp(a.data, b.data) == 0;
+    }
+    if (!dup) q->keys[q->n_keys++] = k;
+  }
+  rq_buf_free(&a);
+  rq_buf_free(&b);
+}
+
+static void add_item(rq_query *q, rq_node *n) {
+  if (q->n_items < RQ_MAX_ITEMS) q->items[q->n_items++] = n;
+}
+
+static void gen_items(gen *g) {
+  rq_query *q = g->q;
+  int key_item[RQ_MAX_KEYS] = {0, 0};
+  for (int k = 0; k < q->n_keys; k++)
+    if (rq_chance(&g->r, 70)) {
+      add_item(q, q->keys[k]);
+      key_item[k] = q->n_items;
+    }
+  int n_aggs = (int)rq_range(&g->r, q->n_items ? 0 : 1, 3);
+  g->post = true;
+  for (int i = 0; i < n_aggs; i++) {
+    g->top = true;
+    add_item(q, expr(g, random_type(g), (int)rq_below(&g->r, 3), false));
+  }
+  g->top = false;
+  if (rq_chance(&g->r, 8)) {
+    rq_type t = random_type(g);
+    add_item(q, t == RQ_OBJ ? any_null(g) : lit_of(g, t));
+  }
+  /* Shuffle, then name: aliases a1.. by final position. */
+  for (int i = q->n_items; i > 1; i--) {
+    int j = (int)rq_below(&g->r, (uint64_t)i);
+    rq_node *t = q->items[i - 1];
+    q->items[i - 1] = q->items[j];
+    q->items[j] = t;
+  }
+  for (int i = 0; i < q->n_items; i++) q->pad[i] = rq_chance(&g->r, 10) ? (uint8_t)rq_range(&g->r, 1, 3) : 0;
+  for (int i = 0; i < q->n_items; i++)
+    if (rq_chance(&g->r, 20)) snprintf(q->alias[i], sizeof q->alias[i], "a%u", (unsigned)(i + 1) % 10u);
+  for (int k = 0; k < q->n_keys; k++) {
+    q->key_alias_item[k] = 0;
+    if (!key_item[k]) continue;
+    for (int i = 0; i < q->n_items; i++)
+      if (q->items[i] == q->keys[k] && q->alias[i][0] && rq_chance(&g->r, 15)) q->key_alias_item[k] = i + 1;
+  }
+}
+
+static void gen_order(gen *g) {
+  rq_query *q = g->q;
+  q->n_order = (int)rq_range(&g->r, 1, RQ_MAX_ORDER);
+  for (int i = 0; i < q->n_order; i++) {
+    rq_order *o = &q->order[i];
+    memset(o, 0, sizeof *o);
+    unsigned r = (unsigned)rq_below(&g->r, 100);
+    int aliased[RQ_MAX_ITEMS], n_aliased = 0;
+    for (int j = 0; j < q->n_items; j++)
+      if (q->alias[j][0]) aliased[n_aliased++] = j + 1;
+    if (r < 30) {
+      o->item = (int)rq_range(&g->r, 1, q->n_items);
+    } else if (r < 45 && n_aliased) {
+      o->alias_of = aliased[rq_below(&g->r, (uint64_t)n_aliased)];
+    } else if (r < 70 && q->n_keys) {
+      o->expr = key_of_type(g, q->keys[rq_below(&g->r, (uint64_t)q->n_keys)]->type, true);
+    } else if (r < 80) {
+      o->expr = q->items[rq_below(&g->r, (uint64_t)q->n_items)];
+    } else {
+      o->expr = expr(g, random_type(g), (int)rq_below(&g->r, 2), false);
+    }
+    /* ORDER BY takes aggregates, keys, aliases and item numbers: a constant
+     * would read as an item number or be meaningless. */
+    if (o->expr && !has_ref(o->expr)) {
+      o->expr = NULL;
+      o->item = (int)rq_range(&g->r, 1, q->n_items);
+    }
+    o->desc = rq_chance(&g->r, 50);
+    o->explicit_dir = o->desc || rq_chance(&g->r, 40);
+  }
+}
+
+/* ---- mutants ---------------------------------------------------------------- */
+
+typedef struct mutant {
+  const char *text;
+  int code; /* sky_code, or -1 for "some error" */
+  bool item; /* goes into SELECT (else into WHERE) */
+} mutant;
+
+static const mutant mutants[] = {
+    {"ei = 'x'", SKY_ERR_TYPE, false},          {"e1 > 3", SKY_ERR_TYPE, false},
+    {"ef LIKE 'a%'", SKY_ERR_TYPE, false},      {"hour(e1) = 1", SKY_ERR_TYPE, false},
+    {"NOT ei", SKY_ERR_TYPE, false},            {"s1 + 1 = 2", SKY_ERR_TYPE, false},
+    {"day(ef) = '2026-03-01'", SKY_ERR_TYPE, false}, {"object = 'a'", SKY_ERR_TYPE, false},
+    {"action IN (1, 2)", SKY_ERR_TYPE, false},  {"ei AND sb", SKY_ERR_TYPE, false},
+    {"sum(e1)", SKY_ERR_TYPE, true},            {"avg(s1)", SKY_ERR_TYPE, true},
+    {"nope = 1", SKY_ERR_UNKNOWN_PROPERTY, false}, {"state.nope IS NULL", SKY_ERR_UNKNOWN_PROPERTY, false},
+    {"nosuch(ei)", SKY_ERR_UNKNOWN_FUNCTION, true}, {"count(", SKY_ERR_SYNTAX, true},
+    {"sessions()", -1, true},                   {"session.number = 0", -1, false},
+    {"count() > 1", -1, false},                 {"e1", -1, true},
+};
+
+static void mutate(gen *g) {
+  rq_query *q = g->q;
+  if (rq_chance(&g->r, 25)) {
+    q->expect = RQ_EXPECT_UNKNOWN;
+    q->truncate_at_pct = (char)rq_range(&g->r, 1, 99);
+    return;
+  }
+  const mutant *m = &mutants[rq_below(&g->r, sizeof mutants / sizeof *mutants)];
+  bool needs_no_session = strstr(m->text, "session") != NULL;
+  if (needs_no_session && q->has_session) return;
+  if (strcmp(m->text, "e1") == 0)
+    for (int k = 0; k < q->n_keys; k++)
+      if (q->keys[k]->kind == RQ_E_PROP && q->keys[k]->prop == RQ_P_E1) return;
+  rq_node *raw = node(g, RQ_E_RAW, RQ_BOOL);
+  raw->paren = false;
+  snprintf(raw->text, sizeof raw->text, "%s", m->text);
+  if (m->item) {
+    if (q->n_items == RQ_MAX_ITEMS) q->n_items--;
+    q->alias[q->n_items][0] = '\0';
+    q->items[q->n_items++] = raw;
+  } else {
+    q->where = q->where ? bin(g, RQ_AND, RQ_BOOL, q->where, raw) : raw;
+  }
+  q->expect = m->code < 0 ? RQ_EXPECT_ERROR : RQ_EXPECT_CODE;
+  q->expect_code = m->code;
+}
+
+static void generate(gen *g) {
+  rq_query *q = g->q;
+  q->lower_keywords = rq_chance(&g->r, 15);
+  q->newlines = rq_chance(&g->r, 10);
+  q->from = rq_chance(&g->r, 40);
+  q->semicolon = rq_chance(&g->r, 15);
+  q->limit = -1;
+  if (rq_chance(&g->r, 35)) gen_session(g);
+  gen_keys(g);
+  gen_items(g);
+  g->post = false;
+  if (rq_chance(&g->r, 70)) q->where = expr(g, RQ_BOOL, (int)rq_range(&g->r, 1, 3), false);
+  g->post = true;
+  g->alias_ok = true;
+  if (rq_chance(&g->r, 25)) q->having = expr(g, RQ_BOOL, (int)rq_range(&g->r, 1, 2), false);
+  if (rq_chance(&g->r, 45)) gen_order(g);
+  if (rq_chance(&g->r, 30)) q->limit = rq_chance(&g->r, 10) ? 100 : rq_range(&g->r, 0, 6);
+  if (rq_chance(&g->r, 4)) mutate(g);
+}
+
+void rq_query_generate(rq_query *q, const rq_dataset *ds, uint64_t seed) {
+  for (uint64_t attempt = 0;; attempt++) {
+    memset(q, 0, sizeof *q);
+    gen g = {.q = q, .ds = ds};
+    rq_rng_seed(&g.r, seed * 1000003 + attempt);
+    generate(&g);
+    if (!q->overflowed) return;
+  }
+}
