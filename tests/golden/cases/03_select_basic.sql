@@ -2,6 +2,8 @@
 CREATE TABLE shop (plan STATE STRING, country STATE STRING, vip STATE BOOL, price EVENT FLOAT, qty EVENT INT, note EVENT STRING)
 LOAD 'shop.csv' INTO shop
 USE shop
+SHOW TABLES
+DESCRIBE shop
 SELECT count()
 SELECT count(), objects(), count(DISTINCT object)
 SELECT count() WHERE action = 'purchase'
