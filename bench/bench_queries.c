@@ -62,7 +62,7 @@ static sky_result *exec_or_die(sky_conn *c, const char *sql) {
 }
 
 static uint64_t dir_bytes(const char *dir) {
-  char cmd[4200];
+  char cmd[4400];
   snprintf(cmd, sizeof cmd, "du -sb '%s' 2>/dev/null", dir);
   FILE *p = popen(cmd, "r");
   unsigned long long n = 0;
@@ -84,7 +84,7 @@ static sky_db *open_db(const char *dir, unsigned threads) {
 
 /* Generates the CSV and LOADs it; prints generation, load rate and size. */
 static void build_data(const char *dir, uint64_t n_events) {
-  char path[4200], db_dir[4200];
+  char path[4400], db_dir[4400];
   snprintf(path, sizeof path, "%s/events.csv", dir);
   snprintf(db_dir, sizeof db_dir, "%s/db", dir);
   double t0 = now_s();

@@ -286,7 +286,6 @@ void rq_item_name(rq_buf *b, const rq_query *q, int i);
 
 typedef struct rq_answer {
   bool overflow;  /* the query must fail with numeric_overflow */
-  bool undefined; /* the language leaves the answer open: compare engines only */
   int n_cols;
   size_t n_rows;
   rq_val *cells; /* row-major; owned */

@@ -40,7 +40,6 @@ typedef struct ctx {
   const row *cur;    /* per-event evaluation */
   const group *grp;  /* post-aggregation evaluation */
   bool *overflow;
-  bool *undefined;   /* a time bucket met an instant outside years 0000-9999 */
 } ctx;
 
 static rq_val eval(const ctx *c, const rq_node *n);
@@ -190,6 +189,8 @@ static rq_val day_text(int64_t days, bool month_only) {
   int64_t y;
   int m, d;
   rq_civil_from_days(days, &y, &m, &d);
+  /* docs/LANGUAGE.md decision 22: a day/week/month beyond years 0000-9999 is NULL */
+  if (y < 0 || y > 9999) return rq_null();
   char tmp[24];
   if (month_only)
     snprintf(tmp, sizeof tmp, "%04lld-%02d", (long long)y, m);
@@ -201,10 +202,6 @@ static rq_val day_text(int64_t days, bool month_only) {
 static rq_val eval_bucket(const ctx *c, const rq_node *n) {
   rq_val v = eval(c, n->args[0]);
   if (v.t == RQ_NULL) return v;
-  /* LANGUAGE.md defines buckets of timestamps, which are stored for years
-   * 0000-9999 only; `timestamp + 7d` can leave that range, where the text
-   * form and its order are undefined. */
-  if (v.i < rq_utc(0, 1, 1, 0, 0, 0) || v.i >= rq_utc(10000, 1, 1, 0, 0, 0)) *c->undefined = true;
   int64_t days = rq_floor_div(v.i, RQ_US_PER_DAY);
   int64_t weekday = ((days + 3) % 7 + 7) % 7; /* 1970-01-01 was a Thursday; 0 = Monday */
   switch (n->op) {
@@ -373,12 +370,12 @@ static void group_add(group *g, size_t row_index) {
   g->rows[g->n++] = row_index;
 }
 
-static group *group_events(const rq_dataset *ds, const rq_query *q, const row *rows, bool *flags, size_t *n_out) {
+static group *group_events(const rq_dataset *ds, const rq_query *q, const row *rows, bool *overflow, size_t *n_out) {
   group *groups = NULL;
   size_t n_groups = 0;
   rq_val none[RQ_MAX_KEYS] = {rq_null(), rq_null()};
   if (q->n_keys == 0) find_group(&groups, &n_groups, none, 0); /* exactly one row without GROUP BY */
-  ctx c = {.q = q, .rows = rows, .overflow = &flags[0], .undefined = &flags[1]};
+  ctx c = {.q = q, .rows = rows, .overflow = overflow};
   for (size_t i = 0; i < ds->n_ev; i++) {
     c.cur = &rows[i];
     if (q->where) {
@@ -417,20 +414,19 @@ void rq_evaluate(const rq_dataset *ds, const rq_query *q, rq_answer *out) {
   memset(out, 0, sizeof *out);
   out->n_cols = q->n_items;
   row *rows = build_rows(ds, q);
-  bool flags[2] = {false, false}; /* overflow, undefined */
+  bool overflow = false;
   size_t n_groups;
-  group *groups = group_events(ds, q, rows, flags, &n_groups);
+  group *groups = group_events(ds, q, rows, &overflow, &n_groups);
   out_row *res = xcalloc(n_groups, sizeof *res);
   size_t n_res = 0;
   for (size_t i = 0; i < n_groups; i++) {
-    ctx c = {.q = q, .rows = rows, .grp = &groups[i], .overflow = &flags[0], .undefined = &flags[1]};
+    ctx c = {.q = q, .rows = rows, .grp = &groups[i], .overflow = &overflow};
     if (finish_group(&c, &res[n_res])) n_res++;
   }
   qsort(res, n_res, sizeof *res, out_order);
   if (q->limit >= 0 && (size_t)q->limit < n_res) n_res = (size_t)q->limit;
-  out->overflow = flags[0];
-  out->undefined = flags[1];
-  out->n_rows = flags[0] ? 0 : n_res;
+  out->overflow = overflow;
+  out->n_rows = overflow ? 0 : n_res;
   out->cells = xcalloc(out->n_rows * (size_t)(q->n_items ? q->n_items : 1), sizeof *out->cells);
   for (size_t r = 0; r < out->n_rows; r++)
     for (int i = 0; i < q->n_items; i++) out->cells[r * (size_t)q->n_items + (size_t)i] = res[r].items[i];
