@@ -62,7 +62,7 @@ static sky_result *exec_or_die(sky_conn *c, const char *sql) {
 }
 
 static uint64_t dir_bytes(const char *dir) {
-  char cmd[4400];
+  char cmd[4500];
   snprintf(cmd, sizeof cmd, "du -sb '%s' 2>/dev/null", dir);
   FILE *p = popen(cmd, "r");
   unsigned long long n = 0;
