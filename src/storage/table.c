@@ -274,7 +274,16 @@ static int replay_wals(sky_table *t, const uint64_t *gens, uint32_t n, sky_error
   sky_batch_free(batch);
   if (n == 0) t->wal_off = SKY_WAL_HEADER_BYTES;
   if (sky_io_open_rw(t->wal_path, &t->wal_fd, err) != 0) return -1;
-  return sky_io_truncate(t->wal_fd, t->wal_off, t->wal_path, err); /* cut a torn tail */
+  if (t->wal_off >= SKY_WAL_HEADER_BYTES)
+    return sky_io_truncate(t->wal_fd, t->wal_off, t->wal_path, err); /* cut a torn tail */
+  /* the file's creation was torn by a crash (see sky_wal_replay): redo it */
+  uint8_t hdr[SKY_WAL_HEADER_BYTES];
+  sky_wal_file_header(hdr, t->wal_gen);
+  t->wal_off = SKY_WAL_HEADER_BYTES;
+  if (sky_io_truncate(t->wal_fd, 0, t->wal_path, err) != 0 ||
+      sky_io_pwrite(t->wal_fd, hdr, sizeof hdr, 0, t->wal_path, err) != 0)
+    return -1;
+  return sky_io_fsync(t->wal_fd, t->wal_path, err);
 }
 
 static int recover(sky_table *t, sky_error *err) {

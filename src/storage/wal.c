@@ -211,8 +211,20 @@ int sky_wal_replay(const char *path, uint64_t gen, sky_wal_apply_fn apply, void 
   size_t size;
   if (sky_io_read_file(path, &data, &size, err) != 0) return -1;
   const uint8_t *d = (const uint8_t *)data;
+  /* A crash between creating a WAL file and making its header durable
+   * leaves it short or all zeros. Records are appended only after the
+   * header's fsync, so nothing in it was ever acknowledged: it is empty. */
+  bool torn_creation = size < SKY_WAL_HEADER_BYTES;
+  for (size_t i = 0; !torn_creation && i < size && d[i] == 0; i++)
+    if (i + 1 == size) torn_creation = true;
+  if (torn_creation) {
+    sky_free(data);
+    *good_len = 0;
+    *last_seq = 0;
+    return 0;
+  }
   uint64_t fgen = 0;
-  if (size >= SKY_WAL_HEADER_BYTES) memcpy(&fgen, d + 8, 8);
+  memcpy(&fgen, d + 8, 8);
   if (size < SKY_WAL_HEADER_BYTES || memcmp(d, WAL_FILE_MAGIC, 8) != 0 || fgen != gen) {
     sky_free(data);
     return sky_error_set(err, SKY_ERR_IO_ERROR, 0, 0, "WAL file '%s' is corrupt: bad header", path);
