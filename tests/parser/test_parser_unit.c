@@ -209,8 +209,8 @@ static void test_allocation_failures(void **state) {
   (void)state;
   const char *qs[] = {
       "SELECT state.plan, month(timestamp), sum(price) GROUP BY state.plan, month(timestamp) ORDER BY 3 DESC LIMIT 10",
-      "SELECT count() WHERE action IN ('a', 'b', plan) AND referrer LIKE 'x%' AND timestamp > '2026-01-01' "
-      "GROUP BY day(timestamp) HAVING max(action) > 'm' ORDER BY count() DESC",
+      ("SELECT count() WHERE action IN ('a', 'b', plan) AND referrer LIKE 'x%' AND timestamp > '2026-01-01' "
+       "GROUP BY day(timestamp) HAVING max(action) > 'm' ORDER BY count() DESC"),
       "INSERT INTO t (object, timestamp, action) VALUES (1, 2, 'x'), (3, 4, 'y')",
       "SELECT 1.5 + qty, 'it''s', \"page view\" GROUP BY qty, \"page view\"",
       "SELECT count() WHERE x NOT LIKE 'a' GROUP BY 1",
