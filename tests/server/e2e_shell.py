@@ -10,6 +10,7 @@ import difflib
 import os
 import pty
 import select
+import termios
 import signal
 import subprocess
 import sys
@@ -233,21 +234,25 @@ class Pty:
     def mark(self):
         self.out = b""
 
-    def close(self, timeout=15, nudge=None):
-        """Waits for the shell to exit; its exit status. `nudge` is resent
-        every half second: a ^D typed while the terminal is still in cooked
-        mode (between the prompt and libedit's switch to raw mode) becomes
-        the tty's EOF marker and is dropped by that switch."""
+    def wait_editing(self, timeout=15):
+        """Waits until libedit reads keys in raw mode. Between printing the
+        prompt and switching the terminal out of canonical mode, a ^D is
+        taken by the tty itself (its EOF marker) and never reaches the
+        line editor; a person types after that instant, so must a test."""
         deadline = time.monotonic() + timeout * SLOW
-        next_nudge = time.monotonic()
+        while termios.tcgetattr(self.fd)[3] & termios.ICANON:
+            if time.monotonic() > deadline:
+                raise AssertionError("terminal never left canonical mode")
+            time.sleep(0.01)
+
+    def close(self, timeout=15):
+        """Waits for the shell to exit; its exit status."""
+        deadline = time.monotonic() + timeout * SLOW
         try:
             while True:
                 pid, status = os.waitpid(self.pid, os.WNOHANG)
                 if pid:
                     return os.waitstatus_to_exitcode(status)
-                if nudge and time.monotonic() >= next_nudge:
-                    self.send(nudge)
-                    next_nudge = time.monotonic() + 0.5
                 if time.monotonic() > deadline:
                     raise AssertionError("sky-shell did not exit; screen:\n%r" % self.out[-2000:])
                 r, _, _ = select.select([self.fd], [], [], 0.05)
@@ -316,7 +321,9 @@ def test_interactive_completion_and_history():
             t.send("\x1b[A\x1b[A")  # skip "\q", land on "USE events;"
             t.send("\r")
             t.expect("sky:events> ")
-            status = t.close(nudge="\x04")  # Ctrl-D ends the session
+            t.wait_editing()
+            t.send("\x04")  # Ctrl-D ends the session
+            status = t.close()
             assert status == 0, "exit status %s; screen:\n%s" % (status, t.out[-4000:].decode("utf-8", "replace"))
         finally:
             t.kill()
