@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-30}
-build=build/fuzz
+build=$PWD/build/fuzz
 status=0
 for bin in "$build"/tests/fuzz/fuzz_*; do
   [ -x "$bin" ] || continue
@@ -13,7 +13,7 @@ for bin in "$build"/tests/fuzz/fuzz_*; do
   work=$(mktemp -d)
   [ -d "tests/fuzz/corpus/$name" ] && cp -r "tests/fuzz/corpus/$name/." "$work/"
   echo "fuzz: $name for ${secs}s"
-  if ! (cd "$build" && "./tests/fuzz/$name" -max_total_time="$secs" -rss_limit_mb=4096 \
+  if ! (cd "$build" && "$bin" -max_total_time="$secs" -rss_limit_mb=4096 \
         -artifact_prefix="$build/$name-" -print_final_stats=1 "$work" >"$build/$name.log" 2>&1); then
     echo "fuzz: $name FAILED; see $build/$name.log and $build/$name-*" >&2
     tail -40 "$build/$name.log" >&2
