@@ -278,7 +278,7 @@ static void through_skyd(const char *skyd, const char *db_dir, int runs) {
 int main(int argc, char **argv) {
   uint64_t n_events = 10000000;
   const char *dir = "bench-data", *skyd = NULL;
-  int runs = 5, compiles = 20, keep = 0;
+  int runs = 7, compiles = 20, keep = 0;
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--events") && i + 1 < argc) n_events = strtoull(argv[++i], NULL, 10);
     else if (!strcmp(argv[i], "--dir") && i + 1 < argc) dir = argv[++i];
@@ -301,29 +301,38 @@ int main(int argc, char **argv) {
   }
   unsigned cores = sky_cpu_count();
   double jit1[5], jitn[5], interp[5];
-  uint64_t events = 0;
-  for (int pass = 0; pass < 2; pass++) {
-    unsigned threads = pass == 0 ? 1 : cores;
-    sky_db *db = open_db(db_dir, threads);
-    sky_conn *c = sky_conn_create(db);
-    sky_result_free(exec_or_die(c, "USE events"));
-    if (pass == 0) {
-      sky_result *r = exec_or_die(c, "SELECT count()");
-      events = (uint64_t)sky_result_cell(r, 0, 0)->as.i;
-      sky_result_free(r);
+  /* One database with a pool of all cores; the 1-thread runs swap in a pool
+   * without workers. 1-thread and all-thread runs alternate, so a slow spell
+   * of this (virtual) machine hits both sides of the scaling ratio alike. */
+  sky_db *db = open_db(db_dir, cores);
+  sky_pool *all = db->pool, *solo = sky_pool_create(0);
+  if (!solo) return 1;
+  sky_conn *c = sky_conn_create(db);
+  sky_result_free(exec_or_die(c, "USE events"));
+  sky_result *r = exec_or_die(c, "SELECT count()");
+  uint64_t events = (uint64_t)sky_result_cell(r, 0, 0)->as.i;
+  sky_result_free(r);
+  for (int q = 0; q < 5; q++) {
+    double best1 = 1e30, bestn = 1e30;
+    for (int i = 0; i < runs; i++) {
+      db->pool = solo;
+      double t = best_time(c, QUERIES[q], 1);
+      if (t < best1) best1 = t;
+      db->pool = all;
+      t = best_time(c, QUERIES[q], 1);
+      if (t < bestn) bestn = t;
     }
-    for (int q = 0; q < 5; q++) {
-      double t = best_time(c, QUERIES[q], runs);
-      (pass == 0 ? jit1 : jitn)[q] = (double)events / t;
-    }
-    if (pass == 0) {
-      sky_conn_set_engine(c, SKY_ENGINE_INTERP);
-      for (int q = 0; q < 5; q++) interp[q] = (double)events / best_time(c, QUERIES[q], runs < 3 ? runs : 3);
-      compile_times(db, compiles);
-    }
-    sky_conn_free(c);
-    sky_db_close(db);
+    jit1[q] = (double)events / best1;
+    jitn[q] = (double)events / bestn;
   }
+  db->pool = solo;
+  sky_conn_set_engine(c, SKY_ENGINE_INTERP);
+  for (int q = 0; q < 5; q++) interp[q] = (double)events / best_time(c, QUERIES[q], runs < 3 ? runs : 3);
+  db->pool = all;
+  compile_times(db, compiles);
+  sky_conn_free(c);
+  sky_db_close(db);
+  sky_pool_free(solo);
   printf("\nqueries over %llu events, warm, best of %d (M events/s):\n", (unsigned long long)events, runs);
   printf("  query  JIT 1 thread  JIT %u threads  scaling  interpreter 1 thread  JIT/interp\n", cores);
   for (int q = 0; q < 5; q++)
