@@ -38,7 +38,7 @@ cat <<MSG
 
 skyd is running on 127.0.0.1:$port (data in $data) with the demo table "events". Try:
 
-  SELECT count(), objects() FROM events WHERE action = 'purchase' GROUP BY state.plan;
+  SELECT state.plan, count(), objects() FROM events WHERE action = 'purchase' GROUP BY state.plan;
   SELECT state.country, sessions() FROM events GROUP BY state.country WITHIN SESSION 30m ORDER BY 2 DESC LIMIT 5;
   SELECT month(timestamp), sum(price) FROM events WHERE action = 'purchase' GROUP BY month(timestamp);
 
