@@ -35,18 +35,6 @@ typedef struct scan {
 
 static const sky_ival NULL_VAL = {0, true};
 
-static inline double as_double(uint64_t w) {
-  double d;
-  memcpy(&d, &w, sizeof d);
-  return d;
-}
-
-static inline uint64_t double_bits(double d) {
-  uint64_t w;
-  memcpy(&w, &d, sizeof w);
-  return w;
-}
-
 /* ---- aggregate updates (state layouts: groups.h) ------------------------------ */
 
 #define UPDATE(name) static int update_##name(scan *s, const sky_agg *a, uint64_t *st, sky_ival v)

@@ -26,6 +26,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "codegen/runtime.h"
 #include "codegen/select.h"
@@ -109,5 +110,18 @@ typedef struct sky_part_source {
  * err on failure: the error of the lowest-numbered failing partition. */
 sky_result *sky_select_run_source(sky_runtime *rt, const sky_part_source *src, const sky_colset *need,
                                   const sky_select_opts *opts, sky_error *err);
+
+/* A FLOAT travels in a 64-bit word (sky_ival.w); these move between the two. */
+static inline double as_double(uint64_t w) {
+  double d;
+  memcpy(&d, &w, sizeof d);
+  return d;
+}
+
+static inline uint64_t double_bits(double d) {
+  uint64_t w;
+  memcpy(&w, &d, sizeof w);
+  return w;
+}
 
 #endif

@@ -21,18 +21,6 @@ static const sky_ival NULL_VAL = {0, true};
 static inline sky_ival word(uint64_t w) { return (sky_ival){w, false}; }
 static inline sky_ival boolean(bool b) { return (sky_ival){b ? 1u : 0u, false}; }
 
-static inline double as_double(uint64_t w) {
-  double d;
-  memcpy(&d, &w, sizeof d);
-  return d;
-}
-
-static inline uint64_t double_bits(double d) {
-  uint64_t w;
-  memcpy(&w, &d, sizeof w);
-  return w;
-}
-
 /* Evaluates the operand of a strict unary operator; a NULL operand makes the
  * result NULL. */
 #define STRICT_ARG(a)                                        \

@@ -54,6 +54,19 @@ int sky_frame_append(sky_frame *f, const void *data, size_t n) {
   return 0;
 }
 
+/* The line ending at `nl` (a "\n" inside the pending bytes from `base`),
+ * without its "\r\n" or "\n"; TOO_LONG past max_line. */
+static sky_frame_status cut_line(const char *base, const char *nl, size_t max_line, sky_line *line) {
+  size_t raw = (size_t)(nl - base) + 1;
+  size_t len = raw - 1;
+  if (len > 0 && base[len - 1] == '\r') len--;
+  if (len > max_line) return SKY_FRAME_TOO_LONG;
+  line->text = base;
+  line->len = len;
+  line->raw_len = raw;
+  return SKY_FRAME_LINE;
+}
+
 sky_frame_status sky_frame_next(sky_frame *f, sky_line *line) {
   size_t pending = f->end - f->start;
   const char *base = f->data + f->start;
@@ -63,14 +76,9 @@ sky_frame_status sky_frame_next(sky_frame *f, sky_line *line) {
     /* Without its "\n" the line is already longer than max_line + "\r". */
     return pending > f->max_line + 1 ? SKY_FRAME_TOO_LONG : SKY_FRAME_NONE;
   }
-  size_t raw = (size_t)(nl - base) + 1;
-  size_t len = raw - 1;
-  if (len > 0 && base[len - 1] == '\r') len--;
-  if (len > f->max_line) return SKY_FRAME_TOO_LONG;
-  line->text = base;
-  line->len = len;
-  line->raw_len = raw;
-  f->start += raw;
+  sky_frame_status st = cut_line(base, nl, f->max_line, line);
+  if (st != SKY_FRAME_LINE) return st;
+  f->start += line->raw_len;
   f->scanned = 0;
   return SKY_FRAME_LINE;
 }
@@ -82,15 +90,9 @@ sky_frame_status sky_frame_peek(const sky_frame *f, size_t *cursor, sky_line *li
   size_t left = pending - *cursor;
   const char *nl = memchr(base, '\n', left);
   if (!nl) return left > f->max_line + 1 ? SKY_FRAME_TOO_LONG : SKY_FRAME_NONE;
-  size_t raw = (size_t)(nl - base) + 1;
-  size_t len = raw - 1;
-  if (len > 0 && base[len - 1] == '\r') len--;
-  if (len > f->max_line) return SKY_FRAME_TOO_LONG;
-  line->text = base;
-  line->len = len;
-  line->raw_len = raw;
-  *cursor += raw;
-  return SKY_FRAME_LINE;
+  sky_frame_status st = cut_line(base, nl, f->max_line, line);
+  if (st == SKY_FRAME_LINE) *cursor += line->raw_len;
+  return st;
 }
 
 void sky_frame_consume(sky_frame *f, size_t n) {
