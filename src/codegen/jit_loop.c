@@ -358,7 +358,6 @@ static LLVMValueRef umin(jit_cg *cg, LLVMValueRef x, LLVMValueRef y) {
 /* for (base = 0; base < n; base = lim) { stop check; for (i = base; i < lim; i++) event } */
 static void flat_loop(jit_cg *cg, LLVMBasicBlockRef done) {
   LLVMBuilderRef b = cg->b;
-  jit_block_counters_create(cg);
   LLVMValueRef n = jit_load_at(cg, cg->t_i64, cg->a_chunk, offsetof(sky_chunk, n_events), "n.events");
   LLVMBasicBlockRef from = LLVMGetInsertBlock(b);
   LLVMBasicBlockRef head = jit_block(cg, "block"), pre = jit_block(cg, "block.pre"), ev = jit_block(cg, "event");
@@ -392,6 +391,163 @@ static void flat_loop(jit_cg *cg, LLVMBasicBlockRef done) {
   LLVMValueRef zero = jit_const_i64(cg, 0);
   LLVMAddIncoming(base, &zero, &from, 1);
   LLVMAddIncoming(base, &lim, &end, 1);
+}
+
+/* ---- sparse driver ------------------------------------------------------------
+ * A flat scan whose filter can be TRUE only on events that carry EVENT
+ * property p (`event.price > 100`), and can raise no error on the others
+ * (no INT arithmetic in it: evaluation order, LANGUAGE.md decision 23),
+ * needs only the events that carry p. When the chunk lists them
+ * (sky_chunk_col.pos, kept for sparse columns) the loop walks that list,
+ * prefetching every column of the event PREFETCH_POS positions ahead;
+ * otherwise the ordinary flat loop runs. The per-event code is the same. */
+
+enum { PREFETCH_POS = 16 }; /* positions ahead */
+
+/* NULL whenever event p is NULL. */
+static bool strict_in(const sky_expr *e, uint32_t prop) {
+  switch (e->op) {
+  case SKY_OP_PROP_EVENT: return e->index == prop && e->type != SKY_VT_STRING;
+  case SKY_OP_NOT: case SKY_OP_NEG: case SKY_OP_TO_FLOAT: case SKY_OP_RANK: case SKY_OP_DICT_MATCH:
+  case SKY_OP_LIKE: case SKY_OP_HOUR: case SKY_OP_WEEKDAY: case SKY_OP_DAY: case SKY_OP_WEEK: case SKY_OP_MONTH:
+  case SKY_OP_IN: return strict_in(e->args[0], prop);
+  case SKY_OP_EQ: case SKY_OP_NE: case SKY_OP_LT: case SKY_OP_LE: case SKY_OP_GT: case SKY_OP_GE:
+  case SKY_OP_ADD: case SKY_OP_SUB: case SKY_OP_MUL: case SKY_OP_DIV: case SKY_OP_MOD: case SKY_OP_STR_CMP:
+    return strict_in(e->args[0], prop) || strict_in(e->args[1], prop);
+  default: return false;
+  }
+}
+
+/* Never TRUE whenever event p is NULL. */
+static bool needs_prop(const sky_expr *e, uint32_t prop) {
+  switch (e->op) {
+  case SKY_OP_AND: return needs_prop(e->args[0], prop) || needs_prop(e->args[1], prop);
+  case SKY_OP_OR: return needs_prop(e->args[0], prop) && needs_prop(e->args[1], prop);
+  case SKY_OP_IS_NOT_NULL: return strict_in(e->args[0], prop);
+  default: return strict_in(e, prop);
+  }
+}
+
+static bool may_raise(const sky_expr *e) {
+  bool int_arith = e->op == SKY_OP_ADD || e->op == SKY_OP_SUB || e->op == SKY_OP_MUL || e->op == SKY_OP_NEG;
+  if (int_arith && e->type == SKY_VT_INT) return true;
+  for (uint32_t k = 0; k < e->n_args; k++)
+    if (may_raise(e->args[k])) return true;
+  return false;
+}
+
+/* The property whose positions can drive a flat scan, or -1. */
+static int64_t sparse_driver(jit_cg *cg) {
+  const sky_expr *f = cg->plan->filter;
+  if (!f || may_raise(f)) return -1;
+  for (uint32_t k = 0; k < cg->plan->n_props; k++)
+    if (cg->col_values[k] && needs_prop(f, k)) return k;
+  return -1;
+}
+
+typedef struct col_reads {
+  unsigned width[SKY_MAX_PROPS]; /* bytes of a value read, 0 = not read */
+} col_reads;
+
+static void note_width(jit_cg *cg, const sky_expr *e, void *arg) {
+  (void)cg;
+  col_reads *r = arg;
+  if ((e->op != SKY_OP_PROP_EVENT) || e->index >= SKY_MAX_PROPS) return;
+  r->width[e->index] = e->type == SKY_VT_BOOL ? 1 : e->type == SKY_VT_STRING ? 4 : 8;
+}
+
+static void prefetch_at(jit_cg *cg, LLVMValueRef fn, LLVMTypeRef fty, LLVMValueRef base, LLVMValueRef i, unsigned w) {
+  if (!base) return;
+  LLVMValueRef off = LLVMBuildMul(cg->b, i, jit_const_i64(cg, w), "");
+  LLVMValueRef args[4] = {jit_gep8(cg, base, off, "ahead"), LLVMConstInt(cg->t_i32, 0, 0),
+                          LLVMConstInt(cg->t_i32, 3, 0), LLVMConstInt(cg->t_i32, 1, 0)};
+  LLVMBuildCall2(cg->b, fty, fn, args, 4, "");
+}
+
+/* Prefetches every column the event code reads at event `i`. */
+static void prefetch_event(jit_cg *cg, LLVMValueRef i) {
+  const char *name = "llvm.prefetch";
+  unsigned iid = LLVMLookupIntrinsicID(name, strlen(name));
+  LLVMTypeRef ty = cg->t_ptr;
+  LLVMValueRef fn = LLVMGetIntrinsicDeclaration(cg->mod, iid, &ty, 1);
+  LLVMTypeRef fty = LLVMIntrinsicGetType(cg->ctx, iid, &ty, 1);
+  col_reads r;
+  memset(&r, 0, sizeof r);
+  walk_plan(cg, note_width, &r);
+  prefetch_at(cg, fn, fty, cg->ts, i, 8);
+  prefetch_at(cg, fn, fty, cg->action, i, 4);
+  for (uint32_t k = 0; k < cg->plan->n_props && k < SKY_MAX_PROPS; k++) {
+    if (!r.width[k]) continue;
+    prefetch_at(cg, fn, fty, cg->col_values[k], i, r.width[k]);
+    if (r.width[k] != 4) prefetch_at(cg, fn, fty, cg->col_present[k], i, 1);
+  }
+}
+
+/* for (base = 0; base < n_pos; base = lim) { stop check; for (j = base; j < lim; j++) event pos[j] } */
+static void sparse_loop(jit_cg *cg, LLVMBasicBlockRef done, LLVMValueRef pos, LLVMValueRef n) {
+  LLVMBuilderRef b = cg->b;
+  LLVMBasicBlockRef from = LLVMGetInsertBlock(b);
+  LLVMBasicBlockRef head = jit_block(cg, "pos.block"), pre = jit_block(cg, "pos.pre"), ev = jit_block(cg, "pos.event");
+  LLVMBasicBlockRef next = jit_block(cg, "pos.next"), end = jit_block(cg, "pos.end");
+  LLVMBasicBlockRef stop = jit_block(cg, "pos.stop");
+  LLVMBuildBr(b, head);
+
+  LLVMPositionBuilderAtEnd(b, head);
+  LLVMValueRef base = LLVMBuildPhi(b, cg->t_i64, "base");
+  LLVMBuildCondBr(b, LLVMBuildICmp(b, LLVMIntULT, base, n, ""), stop, done);
+  LLVMPositionBuilderAtEnd(b, stop);
+  call_should_stop(cg, pre);
+  LLVMPositionBuilderAtEnd(b, pre);
+  LLVMValueRef lim = umin(cg, LLVMBuildAdd(b, base, jit_const_i64(cg, STOP_EVERY), ""), n);
+  LLVMValueRef last = LLVMBuildSub(b, n, jit_const_i64(cg, 1), "last");
+  jit_block_counters_reset(cg);
+  LLVMBuildBr(b, ev);
+
+  LLVMPositionBuilderAtEnd(b, ev);
+  LLVMValueRef j = LLVMBuildPhi(b, cg->t_i64, "j");
+  LLVMValueRef pj = LLVMBuildGEP2(b, cg->t_i32, pos, &j, 1, "");
+  cg->ev = LLVMBuildZExt(b, LLVMBuildLoad2(b, cg->t_i32, pj, "pos"), cg->t_i64, "i");
+  LLVMValueRef a = umin(cg, LLVMBuildAdd(b, j, jit_const_i64(cg, PREFETCH_POS), ""), last);
+  LLVMValueRef pa = LLVMBuildGEP2(b, cg->t_i32, pos, &a, 1, "");
+  prefetch_event(cg, LLVMBuildZExt(b, LLVMBuildLoad2(b, cg->t_i32, pa, "pos.ahead"), cg->t_i64, ""));
+  unsigned n_prefetch = cg->n_prefetch; /* the event-ahead prefetches mean nothing here */
+  cg->n_prefetch = 0;
+  emit_event(cg, NULL, next);
+  cg->n_prefetch = n_prefetch;
+  LLVMPositionBuilderAtEnd(b, next);
+  LLVMValueRef j1 = LLVMBuildAdd(b, j, jit_const_i64(cg, 1), "");
+  LLVMBuildCondBr(b, LLVMBuildICmp(b, LLVMIntULT, j1, lim, ""), ev, end);
+  LLVMAddIncoming(j, &base, &pre, 1);
+  LLVMAddIncoming(j, &j1, &next, 1);
+
+  LLVMPositionBuilderAtEnd(b, end);
+  jit_block_counters_flush(cg);
+  LLVMBuildBr(b, head);
+  LLVMValueRef zero = jit_const_i64(cg, 0);
+  LLVMAddIncoming(base, &zero, &from, 1);
+  LLVMAddIncoming(base, &lim, &end, 1);
+}
+
+/* The flat shape: the sparse loop when the plan allows it and the chunk
+ * lists the driver's positions, the loop over every event otherwise. */
+static void flat_scan(jit_cg *cg, LLVMBasicBlockRef done) {
+  jit_block_counters_create(cg);
+  int64_t drv = sparse_driver(cg);
+  if (drv < 0) {
+    flat_loop(cg, done);
+    return;
+  }
+  LLVMBuilderRef b = cg->b;
+  LLVMValueRef cols = jit_load_at(cg, cg->t_ptr, cg->a_chunk, offsetof(sky_chunk, cols), "cols");
+  uint64_t off = (uint64_t)drv * sizeof(sky_chunk_col);
+  LLVMValueRef pos = jit_load_at(cg, cg->t_ptr, cols, off + offsetof(sky_chunk_col, pos), "col.pos");
+  LLVMValueRef n_pos = jit_load_at(cg, cg->t_i64, cols, off + offsetof(sky_chunk_col, n_pos), "col.npos");
+  LLVMBasicBlockRef dense = jit_block(cg, "dense"), sparse = jit_block(cg, "sparse");
+  LLVMBuildCondBr(b, LLVMBuildIsNull(b, pos, ""), dense, sparse);
+  LLVMPositionBuilderAtEnd(b, sparse);
+  sparse_loop(cg, done, pos, n_pos);
+  LLVMPositionBuilderAtEnd(b, dense);
+  flat_loop(cg, done);
 }
 
 typedef struct obj_loop {
@@ -572,7 +728,7 @@ int jit_codegen_scan(jit_cg *cg, const char *name) {
   if (s.per_object)
     object_loop(cg, done);
   else
-    flat_loop(cg, done);
+    flat_scan(cg, done);
   LLVMPositionBuilderAtEnd(cg->b, done);
   jit_groups_finish(cg);
   LLVMBuildRet(cg->b, LLVMConstInt(cg->t_i32, SKY_SCAN_OK, 0));

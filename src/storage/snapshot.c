@@ -114,19 +114,41 @@ int sky_snapshot_pview(const sky_snapshot *s, uint32_t part, bool with_mem, sky_
 typedef struct col_data {
   void *vals;
   uint8_t *pres;
+  uint32_t *pos; /* a sparse property column's present events, or NULL */
+  uint64_t n_pos;
 } col_data;
 
 static void col_free(void *p) {
   col_data *c = p;
   sky_afree(c->vals);
   sky_afree(c->pres);
+  sky_afree(c->pos);
   sky_free(c);
 }
 
+uint32_t *sky_positions_build(const uint8_t *present, uint64_t n, uint64_t max_pos, uint64_t *n_pos) {
+  *n_pos = 0;
+  if (!present || n > UINT32_MAX) return NULL;
+  uint64_t count = 0;
+  for (uint64_t i = 0; i < n; i++) count += present[i] != 0;
+  if (count > max_pos) return NULL;
+  uint32_t *pos = sky_aalloc((count ? count : 1) * sizeof *pos);
+  if (!pos) return NULL;
+  uint64_t k = 0;
+  for (uint64_t i = 0; i < n; i++)
+    if (present[i]) pos[k++] = (uint32_t)i;
+  *n_pos = count;
+  return pos;
+}
+
+void sky_positions_free(uint32_t *pos) { sky_afree(pos); }
+
 static void rows_free(void *p) { sky_prows_free(p); }
 
-static sky_centry *put_col(sky_snapshot *s, uint32_t part, uint32_t col, void *vals, uint8_t *pres, size_t bytes,
-                           sky_error *err) {
+/* Caches a decoded column of n events; a sparse property column gets its
+ * positions too (an allocation failure there only costs the fast path). */
+static sky_centry *put_col(sky_snapshot *s, uint32_t part, uint32_t col, void *vals, uint8_t *pres, uint64_t n,
+                           size_t bytes, sky_error *err) {
   col_data *c = sky_malloc(sizeof *c);
   if (!c) {
     sky_afree(vals);
@@ -136,6 +158,9 @@ static sky_centry *put_col(sky_snapshot *s, uint32_t part, uint32_t col, void *v
   }
   c->vals = vals;
   c->pres = pres;
+  c->pos = col >= SKY_COL_PROP0 ? sky_positions_build(pres, n, n / SKY_SPARSE_RATIO, &c->n_pos) : NULL;
+  if (!c->pos) c->n_pos = 0;
+  bytes += (size_t)c->n_pos * sizeof *c->pos;
   sky_ckey k = {s->t->uid, s->content_id[part], part, col};
   sky_centry *e = sky_cache_put(s->t->st->cache, &k, c, bytes, col_free);
   if (!e) sky_error_oom(err);
@@ -150,7 +175,7 @@ static int build_rows(sky_snapshot *s, const sky_pview *pv, uint32_t part, bool 
     int64_t *ts = rows->ts;
     rows->ts = NULL;
     rows->bytes -= (size_t)rows->n_events * 8;
-    sky_centry *e = put_col(s, part, SKY_COL_TS, ts, NULL, (size_t)rows->n_events * 8, err);
+    sky_centry *e = put_col(s, part, SKY_COL_TS, ts, NULL, rows->n_events, (size_t)rows->n_events * 8, err);
     if (!e) {
       sky_prows_free(rows);
       return -1;
@@ -185,7 +210,7 @@ static sky_centry *get_col(sky_snapshot *s, const sky_pview *pv, const sky_prows
   void *vals;
   uint8_t *pres = NULL;
   if (sky_pcol_decode(pv, rows, col, &vals, &pres, err) != 0) return NULL;
-  return put_col(s, part, col, vals, pres, sky_pcol_bytes(pv->schema, col, rows->n_events), err);
+  return put_col(s, part, col, vals, pres, rows->n_events, sky_pcol_bytes(pv->schema, col, rows->n_events), err);
 }
 
 /* ---- chunks ------------------------------------------------------------------ */
@@ -245,7 +270,7 @@ static int read_cols(sky_snapshot *s, const sky_pview *pv, const sky_prows *rows
     if (!e) return -1;
     pin->entries[pin->n_entries++] = e;
     const col_data *c = sky_centry_data(e);
-    pin->cols[k] = (sky_chunk_col){c->vals, c->pres};
+    pin->cols[k] = (sky_chunk_col){c->vals, c->pres, c->pos, c->n_pos};
   }
   return 0;
 }

@@ -134,7 +134,20 @@ typedef struct sky_colset {
 typedef struct sky_chunk_col {
   const void *values;
   const uint8_t *present;
+  /* When the column is sparse (at most one event in SKY_SPARSE_RATIO
+   * carries a value): the indexes of the events that do, ascending, n_pos
+   * of them. NULL otherwise; engines then read `present`. */
+  const uint32_t *pos;
+  uint64_t n_pos;
 } sky_chunk_col;
+
+#define SKY_SPARSE_RATIO 8u
+
+/* The indexes i < n with present[i] != 0, ascending, in a new array
+ * (sky_positions_free), when there are at most max_pos of them and n fits
+ * in 32 bits; NULL otherwise or without memory. */
+uint32_t *sky_positions_build(const uint8_t *present, uint64_t n, uint64_t max_pos, uint64_t *n_pos);
+void sky_positions_free(uint32_t *pos);
 
 /* A decoded run of whole paths. Object k's events are the indexes
  * [obj_start[k], obj_start[k+1]), ordered by (timestamp, arrival). Arrays of

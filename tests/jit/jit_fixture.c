@@ -190,10 +190,22 @@ void jf_chunk_init(jf_chunk *ch, uint32_t n_props, const sky_prop_type *types) {
   ch->obj_id = must(sky_calloc(ch->cap_obj, 8));
 }
 
+void jf_chunk_index(jf_chunk *ch) {
+  for (uint32_t k = 0; k < ch->n_props; k++) {
+    sky_chunk_col *col = &ch->cols[k];
+    sky_positions_free((uint32_t *)col->pos);
+    col->pos = NULL;
+    col->n_pos = 0;
+    if (ch->types[k] == SKY_PTYPE_STRING || !col->present) continue;
+    col->pos = must(sky_positions_build(col->present, ch->c.n_events, ch->c.n_events, &col->n_pos));
+  }
+}
+
 void jf_chunk_free(jf_chunk *ch) {
   for (uint32_t k = 0; k < ch->n_props; k++) {
     sky_free((void *)ch->cols[k].values);
     sky_free((void *)ch->cols[k].present);
+    sky_positions_free((uint32_t *)ch->cols[k].pos);
   }
   sky_free(ch->cols);
   sky_free(ch->types);

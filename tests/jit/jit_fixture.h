@@ -68,6 +68,9 @@ typedef struct jf_chunk {
 
 void jf_chunk_init(jf_chunk *ch, uint32_t n_props, const sky_prop_type *types);
 void jf_chunk_free(jf_chunk *ch);
+/* Lists the present events of every non-STRING column (sky_chunk_col.pos),
+ * whatever their density, so that scans may take the sparse path. */
+void jf_chunk_index(jf_chunk *ch);
 /* Appends an event (a new object when `obj` differs from the last one). */
 void jf_chunk_event(jf_chunk *ch, uint64_t obj, int64_t ts, uint32_t action);
 /* Sets property `prop` on the last event: INT/FLOAT bits, BOOL 0/1, code. */

@@ -386,7 +386,10 @@ static void run_case(sky_jit *jit, uint64_t seed) {
   if (!q) fail_case(seed, f.plan, err.message);
   jf_chunk ch[2];
   int n_chunks = chance(&g, 0.2) ? 2 : 1;
-  for (int c = 0; c < n_chunks; c++) gen_chunk(&g, &ch[c], 1 + (uint64_t)c * 1000);
+  for (int c = 0; c < n_chunks; c++) {
+    gen_chunk(&g, &ch[c], 1 + (uint64_t)c * 1000);
+    if (chance(&g, 0.5)) jf_chunk_index(&ch[c]); /* the sparse flat loop may run */
+  }
   sky_runtime rt;
   jf_runtime(&rt, f.plan, g.rc, 0);
   sky_groups a, b;
