@@ -8,7 +8,9 @@
  *    sessions, no object(), no OBJECTS/SESSIONS), one loop over all events
  *    in blocks of 64K; with register-mode aggregates (jit_agg.c) the inner
  *    loop is branch-free and vectorizes, counts in 32-bit block counters
- *    (Q1, count where action = c: 8 lanes, at memory bandwidth).
+ *    (Q1, count where action = c: 8 lanes, at memory bandwidth). When
+ *    the filter needs an EVENT property whose column lists its present
+ *    events, a second loop walks that list instead ("sparse driver").
  *  - per object: objects in order, registers and session reset per object,
  *    the event loop inside; the inner loop is cut at every 64K-th event
  *    of the chunk to check sky_rt_should_stop, so long paths are checked
