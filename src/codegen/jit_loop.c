@@ -438,13 +438,17 @@ static bool may_raise(const sky_expr *e) {
   return false;
 }
 
-/* The property whose positions can drive a flat scan, or -1. */
-static int64_t sparse_driver(jit_cg *cg) {
+enum { MAX_DRIVERS = 4 };
+
+/* The properties whose positions could drive a flat scan (at most
+ * MAX_DRIVERS); returns how many. */
+static uint32_t sparse_drivers(jit_cg *cg, uint32_t *drv) {
   const sky_expr *f = cg->plan->filter;
-  if (!f || may_raise(f)) return -1;
-  for (uint32_t k = 0; k < cg->plan->n_props; k++)
-    if (cg->col_values[k] && needs_prop(f, k)) return k;
-  return -1;
+  if (!f || may_raise(f)) return 0;
+  uint32_t n = 0;
+  for (uint32_t k = 0; k < cg->plan->n_props && n < MAX_DRIVERS; k++)
+    if (cg->col_values[k] && needs_prop(f, k)) drv[n++] = k;
+  return n;
 }
 
 typedef struct col_reads {
@@ -531,19 +535,27 @@ static void sparse_loop(jit_cg *cg, LLVMBasicBlockRef done, LLVMValueRef pos, LL
 }
 
 /* The flat shape: the sparse loop when the plan allows it and the chunk
- * lists the driver's positions, the loop over every event otherwise. */
+ * lists the positions of a driver (of the shortest list when several do),
+ * the loop over every event otherwise. */
 static void flat_scan(jit_cg *cg, LLVMBasicBlockRef done) {
   jit_block_counters_create(cg);
-  int64_t drv = sparse_driver(cg);
-  if (drv < 0) {
+  uint32_t drv[MAX_DRIVERS];
+  uint32_t n_drv = sparse_drivers(cg, drv);
+  if (n_drv == 0) {
     flat_loop(cg, done);
     return;
   }
   LLVMBuilderRef b = cg->b;
   LLVMValueRef cols = jit_load_at(cg, cg->t_ptr, cg->a_chunk, offsetof(sky_chunk, cols), "cols");
-  uint64_t off = (uint64_t)drv * sizeof(sky_chunk_col);
-  LLVMValueRef pos = jit_load_at(cg, cg->t_ptr, cols, off + offsetof(sky_chunk_col, pos), "col.pos");
-  LLVMValueRef n_pos = jit_load_at(cg, cg->t_i64, cols, off + offsetof(sky_chunk_col, n_pos), "col.npos");
+  LLVMValueRef pos = LLVMConstNull(cg->t_ptr), n_pos = jit_const_i64(cg, UINT64_MAX);
+  for (uint32_t d = 0; d < n_drv; d++) {
+    uint64_t off = (uint64_t)drv[d] * sizeof(sky_chunk_col);
+    LLVMValueRef p = jit_load_at(cg, cg->t_ptr, cols, off + offsetof(sky_chunk_col, pos), "col.pos");
+    LLVMValueRef n = jit_load_at(cg, cg->t_i64, cols, off + offsetof(sky_chunk_col, n_pos), "col.npos");
+    LLVMValueRef take = LLVMBuildAnd(b, LLVMBuildIsNotNull(b, p, ""), LLVMBuildICmp(b, LLVMIntULT, n, n_pos, ""), "");
+    pos = LLVMBuildSelect(b, take, p, pos, "");
+    n_pos = LLVMBuildSelect(b, take, n, n_pos, "");
+  }
   LLVMBasicBlockRef dense = jit_block(cg, "dense"), sparse = jit_block(cg, "sparse");
   LLVMBuildCondBr(b, LLVMBuildIsNull(b, pos, ""), dense, sparse);
   LLVMPositionBuilderAtEnd(b, sparse);

@@ -620,6 +620,50 @@ static void test_background_compaction(void **state) {
   sky_free(dir);
 }
 
+/* A property column where at most one event in SKY_SPARSE_RATIO carries a
+ * value lists those events (sky_chunk_col.pos), over all of the
+ * partition's sources; denser columns do not. */
+static void test_sparse_positions(void **state) {
+  (void)state;
+  char *dir = th_dir("sparse");
+  sky_store *st = th_open(dir, false, 0);
+  sky_error err;
+  assert_int_equal(sky_store_create_table(st, "t", th_props, TH_NPROPS, &err), 0);
+  sky_table *t = sky_store_table(st, "t", &err);
+  th_row rows[16];
+  for (int i = 0; i < 16; i++)
+    rows[i] = (th_row){.obj = 5, .ts = 10 * i, .action = "a", .has_price = i == 2 || i == 9, .price = i,
+                       .has_qty = true, .qty = i, .has_flag = i < 3};
+  assert_int_equal(th_load(t, rows, 16, &err), 0);
+  uint8_t props[TH_NPROPS] = {1, 1, 1, 1, 1};
+  sky_colset need = {.ts = true, .action = true, .props = props};
+  sky_snapshot *s = sky_table_snapshot(t, &err);
+  sky_chunk c;
+  assert_int_equal(sky_snapshot_read_partition(s, sky_partition_of(5), &need, &c, &err), 0);
+  assert_int_equal(c.n_events, 16);
+  assert_non_null(c.cols[2].pos); /* price: 2 of 16 */
+  assert_int_equal(c.cols[2].n_pos, 2);
+  assert_int_equal(c.cols[2].pos[0], 2);
+  assert_int_equal(c.cols[2].pos[1], 9);
+  assert_null(c.cols[3].pos); /* qty: every event */
+  assert_null(c.cols[4].pos); /* flag: 3 of 16 */
+  sky_chunk_release(&c);
+  sky_snapshot_release(s);
+  /* One more priced event, in the memtable: 3 of 17 is no longer sparse. */
+  th_row more = {.obj = 5, .ts = 5, .action = "a", .has_price = true, .price = 1};
+  assert_int_equal(th_insert(t, &more, 1, &err), 0);
+  s = sky_table_snapshot(t, &err);
+  assert_int_equal(sky_snapshot_read_partition(s, sky_partition_of(5), &need, &c, &err), 0);
+  assert_int_equal(c.n_events, 17);
+  assert_null(c.cols[2].pos);
+  sky_chunk_release(&c);
+  sky_snapshot_release(s);
+  sky_table_release(t);
+  sky_store_close(st);
+  th_rmtree(dir);
+  sky_free(dir);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_catalog),
@@ -635,6 +679,7 @@ int main(void) {
       cmocka_unit_test(test_memtable_flush),
       cmocka_unit_test(test_load_spill),
       cmocka_unit_test(test_background_compaction),
+      cmocka_unit_test(test_sparse_positions),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
