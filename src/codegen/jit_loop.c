@@ -357,44 +357,6 @@ static LLVMValueRef umin(jit_cg *cg, LLVMValueRef x, LLVMValueRef y) {
   return LLVMBuildSelect(cg->b, LLVMBuildICmp(cg->b, LLVMIntULT, x, y, ""), x, y, "");
 }
 
-/* for (base = 0; base < n; base = lim) { stop check; for (i = base; i < lim; i++) event } */
-static void flat_loop(jit_cg *cg, LLVMBasicBlockRef done) {
-  LLVMBuilderRef b = cg->b;
-  LLVMValueRef n = jit_load_at(cg, cg->t_i64, cg->a_chunk, offsetof(sky_chunk, n_events), "n.events");
-  LLVMBasicBlockRef from = LLVMGetInsertBlock(b);
-  LLVMBasicBlockRef head = jit_block(cg, "block"), pre = jit_block(cg, "block.pre"), ev = jit_block(cg, "event");
-  LLVMBasicBlockRef next = jit_block(cg, "event.next"), end = jit_block(cg, "block.end");
-  LLVMBasicBlockRef stop = jit_block(cg, "block.stop");
-  LLVMBuildBr(b, head);
-
-  LLVMPositionBuilderAtEnd(b, head);
-  LLVMValueRef base = LLVMBuildPhi(b, cg->t_i64, "base");
-  LLVMBuildCondBr(b, LLVMBuildICmp(b, LLVMIntULT, base, n, ""), stop, done);
-  LLVMPositionBuilderAtEnd(b, stop);
-  call_should_stop(cg, pre);
-  LLVMPositionBuilderAtEnd(b, pre);
-  LLVMValueRef lim = umin(cg, LLVMBuildAdd(b, base, jit_const_i64(cg, STOP_EVERY), ""), n);
-  jit_block_counters_reset(cg);
-  LLVMBuildBr(b, ev);
-
-  LLVMPositionBuilderAtEnd(b, ev);
-  LLVMValueRef i = LLVMBuildPhi(b, cg->t_i64, "i");
-  cg->ev = i;
-  emit_event(cg, NULL, next);
-  LLVMPositionBuilderAtEnd(b, next);
-  LLVMValueRef i1 = LLVMBuildAdd(b, i, jit_const_i64(cg, 1), "");
-  LLVMBuildCondBr(b, LLVMBuildICmp(b, LLVMIntULT, i1, lim, ""), ev, end);
-  LLVMAddIncoming(i, &base, &pre, 1);
-  LLVMAddIncoming(i, &i1, &next, 1);
-
-  LLVMPositionBuilderAtEnd(b, end);
-  jit_block_counters_flush(cg);
-  LLVMBuildBr(b, head);
-  LLVMValueRef zero = jit_const_i64(cg, 0);
-  LLVMAddIncoming(base, &zero, &from, 1);
-  LLVMAddIncoming(base, &lim, &end, 1);
-}
-
 /* ---- sparse driver ------------------------------------------------------------
  * A flat scan whose filter can be TRUE only on events that carry EVENT
  * property p (`event.price > 100`), and can raise no error on the others
@@ -489,13 +451,16 @@ static void prefetch_event(jit_cg *cg, LLVMValueRef i) {
   }
 }
 
-/* for (base = 0; base < n_pos; base = lim) { stop check; for (j = base; j < lim; j++) event pos[j] } */
-static void sparse_loop(jit_cg *cg, LLVMBasicBlockRef done, LLVMValueRef pos, LLVMValueRef n) {
+/* for (base = 0; base < n; base = lim) { stop check; for (j = base; j < lim; j++) event }
+ * where event j is j itself, or pos[j] when `pos` is given (the sparse
+ * driver: n is then the length of pos). */
+static void blocked_loop(jit_cg *cg, LLVMBasicBlockRef done, LLVMValueRef n, LLVMValueRef pos) {
   LLVMBuilderRef b = cg->b;
+  bool sp = pos != NULL;
   LLVMBasicBlockRef from = LLVMGetInsertBlock(b);
-  LLVMBasicBlockRef head = jit_block(cg, "pos.block"), pre = jit_block(cg, "pos.pre"), ev = jit_block(cg, "pos.event");
-  LLVMBasicBlockRef next = jit_block(cg, "pos.next"), end = jit_block(cg, "pos.end");
-  LLVMBasicBlockRef stop = jit_block(cg, "pos.stop");
+  LLVMBasicBlockRef head = jit_block(cg, sp ? "pos.block" : "block"), pre = jit_block(cg, sp ? "pos.pre" : "block.pre");
+  LLVMBasicBlockRef ev = jit_block(cg, sp ? "pos.event" : "event"), next = jit_block(cg, sp ? "pos.next" : "event.next");
+  LLVMBasicBlockRef end = jit_block(cg, sp ? "pos.end" : "block.end"), stop = jit_block(cg, sp ? "pos.stop" : "block.stop");
   LLVMBuildBr(b, head);
 
   LLVMPositionBuilderAtEnd(b, head);
@@ -505,19 +470,23 @@ static void sparse_loop(jit_cg *cg, LLVMBasicBlockRef done, LLVMValueRef pos, LL
   call_should_stop(cg, pre);
   LLVMPositionBuilderAtEnd(b, pre);
   LLVMValueRef lim = umin(cg, LLVMBuildAdd(b, base, jit_const_i64(cg, STOP_EVERY), ""), n);
-  LLVMValueRef last = LLVMBuildSub(b, n, jit_const_i64(cg, 1), "last");
   jit_block_counters_reset(cg);
   LLVMBuildBr(b, ev);
 
   LLVMPositionBuilderAtEnd(b, ev);
-  LLVMValueRef j = LLVMBuildPhi(b, cg->t_i64, "j");
-  LLVMValueRef pj = LLVMBuildGEP2(b, cg->t_i32, pos, &j, 1, "");
-  cg->ev = LLVMBuildZExt(b, LLVMBuildLoad2(b, cg->t_i32, pj, "pos"), cg->t_i64, "i");
-  LLVMValueRef a = umin(cg, LLVMBuildAdd(b, j, jit_const_i64(cg, PREFETCH_POS), ""), last);
-  LLVMValueRef pa = LLVMBuildGEP2(b, cg->t_i32, pos, &a, 1, "");
-  prefetch_event(cg, LLVMBuildZExt(b, LLVMBuildLoad2(b, cg->t_i32, pa, "pos.ahead"), cg->t_i64, ""));
-  unsigned n_prefetch = cg->n_prefetch; /* the event-ahead prefetches mean nothing here */
-  cg->n_prefetch = 0;
+  LLVMValueRef j = LLVMBuildPhi(b, cg->t_i64, sp ? "j" : "i");
+  unsigned n_prefetch = cg->n_prefetch;
+  if (sp) {
+    LLVMValueRef pj = LLVMBuildGEP2(b, cg->t_i32, pos, &j, 1, "");
+    cg->ev = LLVMBuildZExt(b, LLVMBuildLoad2(b, cg->t_i32, pj, "pos"), cg->t_i64, "i");
+    LLVMValueRef last = LLVMBuildSub(b, n, jit_const_i64(cg, 1), "last");
+    LLVMValueRef a = umin(cg, LLVMBuildAdd(b, j, jit_const_i64(cg, PREFETCH_POS), ""), last);
+    LLVMValueRef pa = LLVMBuildGEP2(b, cg->t_i32, pos, &a, 1, "");
+    prefetch_event(cg, LLVMBuildZExt(b, LLVMBuildLoad2(b, cg->t_i32, pa, "pos.ahead"), cg->t_i64, ""));
+    cg->n_prefetch = 0; /* the event-ahead prefetches mean nothing here */
+  } else {
+    cg->ev = j;
+  }
   emit_event(cg, NULL, next);
   cg->n_prefetch = n_prefetch;
   LLVMPositionBuilderAtEnd(b, next);
@@ -532,6 +501,12 @@ static void sparse_loop(jit_cg *cg, LLVMBasicBlockRef done, LLVMValueRef pos, LL
   LLVMValueRef zero = jit_const_i64(cg, 0);
   LLVMAddIncoming(base, &zero, &from, 1);
   LLVMAddIncoming(base, &lim, &end, 1);
+}
+
+/* Every event of the chunk. */
+static void flat_loop(jit_cg *cg, LLVMBasicBlockRef done) {
+  LLVMValueRef n = jit_load_at(cg, cg->t_i64, cg->a_chunk, offsetof(sky_chunk, n_events), "n.events");
+  blocked_loop(cg, done, n, NULL);
 }
 
 /* The flat shape: the sparse loop when the plan allows it and the chunk
@@ -559,7 +534,7 @@ static void flat_scan(jit_cg *cg, LLVMBasicBlockRef done) {
   LLVMBasicBlockRef dense = jit_block(cg, "dense"), sparse = jit_block(cg, "sparse");
   LLVMBuildCondBr(b, LLVMBuildIsNull(b, pos, ""), dense, sparse);
   LLVMPositionBuilderAtEnd(b, sparse);
-  sparse_loop(cg, done, pos, n_pos);
+  blocked_loop(cg, done, n_pos, pos);
   LLVMPositionBuilderAtEnd(b, dense);
   flat_loop(cg, done);
 }
