@@ -248,19 +248,24 @@ static void plan_prefetch(jit_cg *cg) {
   if (p->filter && r.action && !r.action_always) add_prefetch(cg, cg->action, 4);
 }
 
-static void emit_prefetches(jit_cg *cg) {
-  if (!cg->n_prefetch) return;
+/* A prefetch (read, high locality) of element `i` of the `width`-byte array at `base`. */
+static void prefetch_at(jit_cg *cg, LLVMValueRef base, LLVMValueRef i, unsigned width) {
+  if (!base) return;
   const char *name = "llvm.prefetch";
   unsigned iid = LLVMLookupIntrinsicID(name, strlen(name));
   LLVMTypeRef ty = cg->t_ptr;
   LLVMValueRef fn = LLVMGetIntrinsicDeclaration(cg->mod, iid, &ty, 1);
   LLVMTypeRef fty = LLVMIntrinsicGetType(cg->ctx, iid, &ty, 1);
+  LLVMValueRef off = LLVMBuildMul(cg->b, i, jit_const_i64(cg, width), "");
+  LLVMValueRef args[4] = {jit_gep8(cg, base, off, "ahead"), LLVMConstInt(cg->t_i32, 0, 0),
+                          LLVMConstInt(cg->t_i32, 3, 0), LLVMConstInt(cg->t_i32, 1, 0)};
+  LLVMBuildCall2(cg->b, fty, fn, args, 4, "");
+}
+
+static void emit_prefetches(jit_cg *cg) {
   for (unsigned k = 0; k < cg->n_prefetch; k++) {
-    LLVMValueRef off = LLVMBuildMul(cg->b, LLVMBuildAdd(cg->b, cg->ev, jit_const_i64(cg, PREFETCH_AHEAD), ""),
-                                    jit_const_i64(cg, cg->prefetch_width[k]), "");
-    LLVMValueRef args[4] = {jit_gep8(cg, cg->prefetch_base[k], off, "ahead"), LLVMConstInt(cg->t_i32, 0, 0),
-                            LLVMConstInt(cg->t_i32, 3, 0), LLVMConstInt(cg->t_i32, 1, 0)};
-    LLVMBuildCall2(cg->b, fty, fn, args, 4, "");
+    LLVMValueRef ahead = LLVMBuildAdd(cg->b, cg->ev, jit_const_i64(cg, PREFETCH_AHEAD), "");
+    prefetch_at(cg, cg->prefetch_base[k], ahead, cg->prefetch_width[k]);
   }
 }
 
@@ -424,30 +429,17 @@ static void note_width(jit_cg *cg, const sky_expr *e, void *arg) {
   r->width[e->index] = e->type == SKY_VT_BOOL ? 1 : e->type == SKY_VT_STRING ? 4 : 8;
 }
 
-static void prefetch_at(jit_cg *cg, LLVMValueRef fn, LLVMTypeRef fty, LLVMValueRef base, LLVMValueRef i, unsigned w) {
-  if (!base) return;
-  LLVMValueRef off = LLVMBuildMul(cg->b, i, jit_const_i64(cg, w), "");
-  LLVMValueRef args[4] = {jit_gep8(cg, base, off, "ahead"), LLVMConstInt(cg->t_i32, 0, 0),
-                          LLVMConstInt(cg->t_i32, 3, 0), LLVMConstInt(cg->t_i32, 1, 0)};
-  LLVMBuildCall2(cg->b, fty, fn, args, 4, "");
-}
-
 /* Prefetches every column the event code reads at event `i`. */
 static void prefetch_event(jit_cg *cg, LLVMValueRef i) {
-  const char *name = "llvm.prefetch";
-  unsigned iid = LLVMLookupIntrinsicID(name, strlen(name));
-  LLVMTypeRef ty = cg->t_ptr;
-  LLVMValueRef fn = LLVMGetIntrinsicDeclaration(cg->mod, iid, &ty, 1);
-  LLVMTypeRef fty = LLVMIntrinsicGetType(cg->ctx, iid, &ty, 1);
   col_reads r;
   memset(&r, 0, sizeof r);
   walk_plan(cg, note_width, &r);
-  prefetch_at(cg, fn, fty, cg->ts, i, 8);
-  prefetch_at(cg, fn, fty, cg->action, i, 4);
+  prefetch_at(cg, cg->ts, i, 8);
+  prefetch_at(cg, cg->action, i, 4);
   for (uint32_t k = 0; k < cg->plan->n_props && k < SKY_MAX_PROPS; k++) {
     if (!r.width[k]) continue;
-    prefetch_at(cg, fn, fty, cg->col_values[k], i, r.width[k]);
-    if (r.width[k] != 4) prefetch_at(cg, fn, fty, cg->col_present[k], i, 1);
+    prefetch_at(cg, cg->col_values[k], i, r.width[k]);
+    if (r.width[k] != 4) prefetch_at(cg, cg->col_present[k], i, 1);
   }
 }
 

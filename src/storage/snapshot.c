@@ -158,8 +158,8 @@ static sky_centry *put_col(sky_snapshot *s, uint32_t part, uint32_t col, void *v
   }
   c->vals = vals;
   c->pres = pres;
+  c->n_pos = 0;
   c->pos = col >= SKY_COL_PROP0 ? sky_positions_build(pres, n, n / SKY_SPARSE_RATIO, &c->n_pos) : NULL;
-  if (!c->pos) c->n_pos = 0;
   bytes += (size_t)c->n_pos * sizeof *c->pos;
   sky_ckey k = {s->t->uid, s->content_id[part], part, col};
   sky_centry *e = sky_cache_put(s->t->st->cache, &k, c, bytes, col_free);
