@@ -125,15 +125,21 @@ static void build_data(const char *dir, uint64_t n_events) {
          (long long)rows, t3 - t2, rows / (t3 - t2) / 1e6, sky_cpu_count(), (double)dir_bytes(db_dir) / (double)rows);
 }
 
+/* Seconds of one run of a query on a connection. */
+static double time_once(sky_conn *c, const char *sql) {
+  double t0 = now_s();
+  sky_result *r = exec_or_die(c, sql);
+  double t = now_s() - t0;
+  sky_result_free(r);
+  return t;
+}
+
 /* Best-of-`runs` seconds of one query on a connection (after one warm-up). */
 static double best_time(sky_conn *c, const char *sql, int runs) {
   sky_result_free(exec_or_die(c, sql));
   double best = 1e30;
   for (int i = 0; i < runs; i++) {
-    double t0 = now_s();
-    sky_result *r = exec_or_die(c, sql);
-    double t = now_s() - t0;
-    sky_result_free(r);
+    double t = time_once(c, sql);
     if (t < best) best = t;
   }
   return best;
@@ -313,13 +319,14 @@ int main(int argc, char **argv) {
   uint64_t events = (uint64_t)sky_result_cell(r, 0, 0)->as.i;
   sky_result_free(r);
   for (int q = 0; q < 5; q++) {
+    sky_result_free(exec_or_die(c, QUERIES[q])); /* compile and warm the data */
     double best1 = 1e30, bestn = 1e30;
     for (int i = 0; i < runs; i++) {
       db->pool = solo;
-      double t = best_time(c, QUERIES[q], 1);
+      double t = time_once(c, QUERIES[q]);
       if (t < best1) best1 = t;
       db->pool = all;
-      t = best_time(c, QUERIES[q], 1);
+      t = time_once(c, QUERIES[q]);
       if (t < bestn) bestn = t;
     }
     jit1[q] = (double)events / best1;
