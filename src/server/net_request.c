@@ -4,7 +4,17 @@
  * optional trailing ';' (sky-shell users type them like statements). AUTH
  * takes the first word after it as the user name and everything after the
  * next run of blanks, verbatim, as the password, so passwords may contain
- * spaces and ';'. */
+ * spaces and ';'.
+ *
+ * HTTP: a request line is METHOD SP target SP HTTP/d[.d] (the method in
+ * upper case letters, as every browser and HTTP client sends it; this also
+ * covers a WebSocket upgrade GET), and a header line is a field name of
+ * letters, digits and '-' followed at once by ':' ("Host: ..."). Neither
+ * shape is a statement of the query language, whose statements begin with a
+ * keyword followed by a blank or '(' and never consist of three words
+ * ending in HTTP/1.1; a statement that merely contains such text, in a
+ * string, is not affected. Checked before UTF-8 validity, since header
+ * values need not be UTF-8. */
 #include "server/net_request.h"
 
 #include <stdbool.h>
@@ -46,8 +56,42 @@ static void parse_auth(const char *p, const char *end, sky_request *req) {
   req->password_len = (size_t)(end - p);
 }
 
+static bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
+static bool is_digit(char c) { return c >= '0' && c <= '9'; }
+static bool is_alpha(char c) { return is_upper(c) || (c >= 'a' && c <= 'z'); }
+
+/* METHOD SP target SP HTTP/d[.d], optionally followed by blanks. */
+static bool is_http_request_line(const char *p, const char *end) {
+  const char *m = p;
+  while (p < end && is_upper(*p)) p++;
+  if (p == m || p - m > 32 || p == end || *p != ' ') return false;
+  p++;
+  const char *target = p;
+  while (p < end && *p != ' ' && *p != '\t') p++;
+  if (p == target || p == end) return false;
+  p++;
+  if (end - p < 6 || memcmp(p, "HTTP/", 5) != 0 || !is_digit(p[5])) return false;
+  p += 6;
+  if (p + 1 < end && *p == '.' && is_digit(p[1])) p += 2;
+  while (p < end && is_blank(*p)) p++;
+  return p == end;
+}
+
+/* A header field name immediately followed by ':'. */
+static bool is_http_header_line(const char *p, const char *end) {
+  const char *name = p;
+  if (p == end || !is_alpha(*p)) return false;
+  while (p < end && (is_alpha(*p) || is_digit(*p) || *p == '-')) p++;
+  return p < end && *p == ':' && p - name <= 64;
+}
+
 void sky_request_parse(const char *line, size_t len, sky_request *req) {
   memset(req, 0, sizeof *req);
+  if (is_http_request_line(line, line + len) || is_http_header_line(line, line + len)) {
+    set_bad(req, "HTTP request on the line port");
+    req->kind = SKY_REQUEST_HTTP;
+    return;
+  }
   size_t bad_at = 0;
   if (!sky_utf8_valid(line, len, &bad_at)) {
     req->kind = SKY_REQUEST_BAD;

@@ -5,6 +5,11 @@
  * The line is checked first: it must be valid UTF-8 and hold no NUL byte
  * (statements are text), and must not be blank. Recognition never copies or
  * allocates: the result points into the line. Fuzzed with the framer.
+ *
+ * HTTP is recognized here too, so that one function decides it for every
+ * request: a browser can be made to POST to skyd's port by any web page, and
+ * its request line and headers arrive as "request lines". skyd closes such a
+ * connection without running anything more from it (see server_conn.c).
  */
 #ifndef SKY_SERVER_NET_REQUEST_H
 #define SKY_SERVER_NET_REQUEST_H
@@ -16,6 +21,7 @@ typedef enum sky_request_kind {
   SKY_REQUEST_PING,      /* PING */
   SKY_REQUEST_QUIT,      /* QUIT */
   SKY_REQUEST_AUTH,      /* AUTH user password */
+  SKY_REQUEST_HTTP,      /* an HTTP request line or header line */
   SKY_REQUEST_STATEMENT, /* anything else: `text`, `len` */
 } sky_request_kind;
 

@@ -237,23 +237,52 @@ static void start_auth(skyd_conn *c, const sky_request *req) {
   submit(c, SKYD_TASK_AUTH);
 }
 
+/* Whether a request line may run inside a statement batch on a worker:
+ * statements, PINGs and malformed lines may; AUTH and QUIT are the loop's
+ * business and an HTTP line ends the connection. */
+static bool batchable(sky_request_kind kind) {
+  return kind == SKY_REQUEST_STATEMENT || kind == SKY_REQUEST_PING || kind == SKY_REQUEST_BAD;
+}
+
 /* Hands the pipelined request lines at the front of the frame (the first
  * one a statement) to a worker, which runs them in order and says how many
- * it handled; they are consumed when the task comes back. */
+ * it handled; they are consumed when the task comes back. This is the only
+ * place that frames and classifies the lines of a batch: the batch ends
+ * before the first line that is not batchable, so the worker never sees an
+ * AUTH, a QUIT or an HTTP line. */
 static void start_batch(skyd_conn *c) {
   skyd_task *t = &c->task;
   sky_buf_reset(&t->input);
+  t->n_lines = 0;
   size_t cursor = 0;
   sky_line line;
-  for (int n = 0; n < SKYD_BATCH_LINES && (n == 0 || t->input.len < SKYD_BATCH_BYTES); n++) {
+  while (t->n_lines < SKYD_BATCH_LINES && (t->n_lines == 0 || t->input.len < SKYD_BATCH_BYTES)) {
     if (sky_frame_peek(&c->in, &cursor, &line) != SKY_FRAME_LINE) break;
+    if (t->n_lines > 0) {
+      sky_request req;
+      sky_request_parse(line.text, line.len, &req);
+      if (!batchable(req.kind)) break;
+    }
     sky_buf_append(&t->input, line.text, line.raw_len);
+    t->lines[t->n_lines++] = (skyd_batch_line){(uint32_t)line.raw_len, (uint32_t)line.len};
   }
   submit(c, SKYD_TASK_EXEC);
 }
 
+/* A browser was made to send an HTTP request to the line port (any web page
+ * can POST here): run nothing more from this connection, neither what is
+ * queued behind the line nor anything after it. */
+static void refuse_http(skyd_conn *c) {
+  skyd_log("conn %llu refused an HTTP request on the line port from %s", (unsigned long long)c->id, c->peer);
+  close_after_output(c, "http request refused");
+}
+
 /* The request at the front of the frame, `line`, parsed as `req`. */
 static void handle_request(skyd_conn *c, const sky_line *line, const sky_request *req) {
+  if (req->kind == SKY_REQUEST_HTTP) {
+    refuse_http(c);
+    return;
+  }
   if (req->kind == SKY_REQUEST_STATEMENT && (!c->srv->users || c->authed)) {
     start_batch(c); /* consumed when the worker is done */
     return;
@@ -276,6 +305,7 @@ static void handle_request(skyd_conn *c, const sky_line *line, const sky_request
   case SKY_REQUEST_STATEMENT:
     skyd_reply_error(&c->out, SKY_ERR_AUTH_REQUIRED, "authenticate first: AUTH user password");
     break;
+  case SKY_REQUEST_HTTP: break; /* handled above */
   }
 }
 
@@ -533,30 +563,25 @@ static void exec_one(skyd_conn *c, skyd_task *t, const char *text, size_t len) {
   sky_result_free(r);
 }
 
-/* Runs the pipelined request lines in t->input in order: statements, and
- * the PINGs and malformed lines between them. Stops before an AUTH or QUIT
- * (the loop's business), after a statement that opened a LOAD stream (what
- * follows is its data), when the reply grows large, or when the client is
- * gone or the server is stopping. The first request always runs. */
+/* Runs the pipelined request lines in t->input in order, as start_batch
+ * framed them: statements, and the PINGs and malformed lines between them.
+ * Stops after a statement that opened a LOAD stream (what follows is its
+ * data), when the reply grows large, or when the client is gone or the
+ * server is stopping. The first request always runs. */
 static void run_batch(skyd_conn *c, skyd_task *t) {
-  const char *p = t->input.data, *end = p + t->input.len;
-  while (p < end) {
+  const char *p = t->input.data;
+  for (size_t i = 0; i < t->n_lines; i++) {
     if (t->handled > 0 && (atomic_load(&t->abandon) || atomic_load(&c->srv->stop_requests) ||
                            t->reply.len > SKYD_OUT_HIGH))
       break;
-    const char *nl = memchr(p, '\n', (size_t)(end - p));
-    size_t raw = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
-    size_t len = nl ? raw - 1 : raw;
-    if (len > 0 && p[len - 1] == '\r') len--;
     sky_request req;
-    sky_request_parse(p, len, &req);
-    if (req.kind == SKY_REQUEST_AUTH || req.kind == SKY_REQUEST_QUIT) break;
+    sky_request_parse(p, t->lines[i].len, &req);
     if (req.kind == SKY_REQUEST_STATEMENT) exec_one(c, t, req.text, req.len);
     else if (req.kind == SKY_REQUEST_PING) skyd_reply_raw(&t->reply, "{\"ok\":true,\"pong\":true}");
     else skyd_reply_error(&t->reply, SKY_ERR_BAD_REQUEST, req.message);
-    t->consumed += raw;
+    t->consumed += t->lines[i].raw;
     t->handled++;
-    p += raw;
+    p += t->lines[i].raw;
     if (t->stream_ready) break;
   }
 }

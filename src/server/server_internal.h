@@ -49,6 +49,12 @@ typedef enum skyd_task_kind {
 
 typedef struct skyd_conn skyd_conn;
 
+/* One request line of an EXEC batch, as the loop framed it: `raw` bytes in
+ * the task's input including the line end, `len` without it. */
+typedef struct skyd_batch_line {
+  uint32_t raw, len;
+} skyd_batch_line;
+
 typedef struct skyd_task {
   skyd_job job; /* first: the pool hands this pointer back */
   skyd_conn *conn;
@@ -58,6 +64,8 @@ typedef struct skyd_task {
   sky_buf reply;     /* complete reply line(s), built on the worker */
   double started_ms; /* monotonic, when submitted */
   double elapsed_ms; /* measured by the worker */
+  skyd_batch_line lines[SKYD_BATCH_LINES]; /* EXEC: the lines in `input` */
+  size_t n_lines;
   size_t consumed;   /* EXEC: bytes of whole request lines handled */
   uint64_t handled;  /* EXEC: requests handled */
   bool auth_ok;

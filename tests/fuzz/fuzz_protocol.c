@@ -1,7 +1,7 @@
 /* fuzz_protocol.c — the request surface of skyd: arbitrary bytes through the
  * line framer (fed in irregular pieces, as reads would deliver them, with a
  * small line limit so the too-long path is hit), every line through the
- * request recognizer (PING/QUIT/AUTH/statement/bad), every reply skyd would
+ * request recognizer (PING/QUIT/AUTH/HTTP/statement/bad), every reply skyd would
  * write for it through the client's JSON reader (replies must always be
  * valid JSON, whatever the request held), and the whole input through the
  * JSON reader and sky-shell's statement splitter as well. */
@@ -50,6 +50,12 @@ static void check_request(const sky_line *line) {
     skyd_reply_error(&reply, SKY_ERR_SYNTAX, msg);
     break;
   }
+  case SKY_REQUEST_HTTP:
+    /* Only a request line (upper-case method) or a header (a letter first). */
+    if (line->len == 0 || !((line->text[0] >= 'A' && line->text[0] <= 'Z') ||
+                            (line->text[0] >= 'a' && line->text[0] <= 'z')))
+      abort();
+    break;
   case SKY_REQUEST_PING:
   case SKY_REQUEST_QUIT: break;
   }

@@ -246,6 +246,34 @@ static void test_request_bad_bytes(void **state) {
   assert_int_equal(req.kind, SKY_REQUEST_STATEMENT);
 }
 
+static void test_request_http(void **state) {
+  (void)state;
+  /* Request lines a browser or HTTP client sends, WebSocket upgrades too. */
+  assert_int_equal(kind_of("POST / HTTP/1.1"), SKY_REQUEST_HTTP);
+  assert_int_equal(kind_of("POST /x?y=1 HTTP/1.0"), SKY_REQUEST_HTTP);
+  assert_int_equal(kind_of("GET /chat HTTP/1.1"), SKY_REQUEST_HTTP);
+  assert_int_equal(kind_of("OPTIONS * HTTP/1.1 "), SKY_REQUEST_HTTP);
+  assert_int_equal(kind_of("CONNECT a:443 HTTP/2"), SKY_REQUEST_HTTP);
+  /* Header lines, whatever follows the ':' (not even UTF-8). */
+  assert_int_equal(kind_of("Host: 127.0.0.1:8585"), SKY_REQUEST_HTTP);
+  assert_int_equal(kind_of("host:x"), SKY_REQUEST_HTTP);
+  assert_int_equal(kind_of("Content-Type: text/plain"), SKY_REQUEST_HTTP);
+  assert_int_equal(kind_of("Sec-WebSocket-Key: dGhlIHNhbXBsZQ=="), SKY_REQUEST_HTTP);
+  assert_int_equal(kind_of("Cookie: \xff"), SKY_REQUEST_HTTP);
+  assert_int_equal(kind_of("Upgrade:"), SKY_REQUEST_HTTP);
+  /* Statements that merely contain such text are statements. */
+  assert_int_equal(kind_of("SELECT count() WHERE action = 'POST / HTTP/1.1'"), SKY_REQUEST_STATEMENT);
+  assert_int_equal(kind_of("SELECT count() WHERE action = 'Host: x'"), SKY_REQUEST_STATEMENT);
+  assert_int_equal(kind_of(" Host: x"), SKY_REQUEST_STATEMENT); /* leading blank: not a header */
+  assert_int_equal(kind_of("GET OBJECT 7"), SKY_REQUEST_STATEMENT);
+  assert_int_equal(kind_of("GET / HTTP/1.1 x"), SKY_REQUEST_STATEMENT);
+  assert_int_equal(kind_of("GET / HTTP/x"), SKY_REQUEST_STATEMENT);
+  assert_int_equal(kind_of("get / HTTP/1.1"), SKY_REQUEST_STATEMENT);
+  assert_int_equal(kind_of("GET  HTTP/1.1"), SKY_REQUEST_STATEMENT);
+  assert_int_equal(kind_of("-x: y"), SKY_REQUEST_STATEMENT);
+  assert_int_equal(kind_of("PING"), SKY_REQUEST_PING);
+}
+
 /* ---- replies ------------------------------------------------------------------- */
 
 static const sky_jv *parse_json(sky_arena *a, const char *text, size_t len) {
@@ -737,6 +765,7 @@ int main(void) {
       cmocka_unit_test(test_request_commands),
       cmocka_unit_test(test_request_auth_and_text),
       cmocka_unit_test(test_request_bad_bytes),
+      cmocka_unit_test(test_request_http),
       cmocka_unit_test(test_reply_lines),
       cmocka_unit_test(test_config_values),
       cmocka_unit_test(test_config_file),
