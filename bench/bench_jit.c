@@ -35,6 +35,7 @@
 #include "codegen/jit.h"
 #include "codegen/jit_internal.h"
 #include "codegen/select.h"
+#include "common/clock.h"
 #include "common/hash.h"
 #include "common/timeutil.h"
 #include "jit_fixture.h"
@@ -42,12 +43,6 @@
 
 enum { N_PARTS = 64, PURCHASE = 1 };
 enum { PROP_PLAN, PROP_COUNTRY, PROP_PRICE, N_PROPS };
-
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* ---- data ----------------------------------------------------------------
  * The project's generator (storage/gen.h: the reference shape, seed 1),
@@ -188,11 +183,11 @@ static double run(sky_scan_fn scan, const sky_runtime *rt, jf_chunk *parts, sky_
   job j = {.scan = scan, .rt = rt, .parts = parts, .tables = tables};
   atomic_init(&j.next, 0);
   pthread_t th[8];
-  double t0 = now_s();
+  double t0 = sky_clock_s();
   for (int t = 1; t < threads; t++) pthread_create(&th[t], NULL, worker, &j);
   worker(&j);
   for (int t = 1; t < threads; t++) pthread_join(th[t], NULL);
-  return now_s() - t0;
+  return sky_clock_s() - t0;
 }
 
 static void free_tables(sky_groups *tables) {
@@ -264,15 +259,15 @@ static void bench_hits(sky_jit *jit, query *q) {
   sky_error err;
   sky_jit_query *first = sky_jit_get(jit, q[1].f.plan, q[1].text, &err);
   enum { N = 200000 };
-  double worst = 0, t0 = now_s();
+  double worst = 0, t0 = sky_clock_s();
   for (int i = 0; i < N; i++) {
-    double a = now_s();
+    double a = sky_clock_s();
     sky_jit_query *h = sky_jit_get(jit, q[1].f.plan, q[1].text, &err);
     sky_jit_query_release(h);
-    double d = now_s() - a;
+    double d = sky_clock_s() - a;
     if (d > worst) worst = d;
   }
-  double mean = (now_s() - t0) / N;
+  double mean = (sky_clock_s() - t0) / N;
   printf("cache hit (get + release): mean %.0f ns, max %.1f us\n", mean * 1e9, worst * 1e6);
   sky_jit_query_release(first);
 }
@@ -320,12 +315,12 @@ int main(int argc, char **argv) {
     return 0;
   }
   static jf_chunk parts[N_PARTS];
-  double g0 = now_s();
+  double g0 = sky_clock_s();
   generate(parts, n_events);
   uint64_t objs = 0;
   for (int p = 0; p < N_PARTS; p++) objs += parts[p].c.n_objects;
   printf("data: %llu events, %llu objects, %d partitions (generated in %.1f s)\n", (unsigned long long)n_events,
-         (unsigned long long)objs, N_PARTS, now_s() - g0);
+         (unsigned long long)objs, N_PARTS, sky_clock_s() - g0);
   printf("%-4s %12s %12s %12s %10s\n", "", "jit 1T ev/s", "jit 2T ev/s", "interp ev/s", "compile");
   for (int i = 0; i < 5; i++) {
     if (only && only != i + 1) continue;

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "common/alloc.h"
+#include "common/clock.h"
 #include "common/pool.h"
 #include "storage/gen.h"
 #include "storage/reader.h"
@@ -33,12 +34,6 @@ typedef struct bench_opts {
   bool store, keep;
   size_t chunk;
 } bench_opts;
-
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static double cpu_s(void) {
   struct timespec ts;
@@ -68,9 +63,9 @@ static int parse_run(const bench_opts *o, const sky_schema *s, const char *data,
   uint64_t rows = 0;
   sky_read_result res;
   sky_error err;
-  double t0 = now_s(), c0 = cpu_s(), m0 = thread_cpu_s();
+  double t0 = sky_clock_s(), c0 = cpu_s(), m0 = thread_cpu_s();
   int rc = sky_reader_read_buffer(s, data, len, &opt, count_rows, &rows, &res, &err);
-  double dt = now_s() - t0, dc = cpu_s() - c0, dm = thread_cpu_s() - m0;
+  double dt = sky_clock_s() - t0, dc = cpu_s() - c0, dm = thread_cpu_s() - m0;
   sky_read_result_free(&res);
   if (rc != 0) {
     fprintf(stderr, "bench_load: parse failed: %s\n", err.message);
@@ -90,7 +85,7 @@ static int stream_run(const bench_opts *o, const sky_schema *s, const char *data
   sky_reader *r = sky_reader_create(s, o->fmt, 0, &err);
   sky_batch *b = sky_batch_create(s);
   if (!r || !b) return -1;
-  double t0 = now_s(), c0 = cpu_s();
+  double t0 = sky_clock_s(), c0 = cpu_s();
   int rc = 0;
   for (size_t off = 0; off < len && rc == 0; off += (size_t)1 << 20) {
     size_t n = len - off < ((size_t)1 << 20) ? len - off : (size_t)1 << 20;
@@ -98,7 +93,7 @@ static int stream_run(const bench_opts *o, const sky_schema *s, const char *data
     if (b->n_rows >= 262144) sky_batch_reset(b);
   }
   if (rc == 0) rc = sky_reader_finish(r, b, &err);
-  double dt = now_s() - t0, dc = cpu_s() - c0;
+  double dt = sky_clock_s() - t0, dc = cpu_s() - c0;
   uint64_t rows = sky_reader_rows(r);
   sky_reader_free(r);
   sky_batch_free(b);
@@ -151,7 +146,7 @@ static int store_run(const bench_opts *o, const char *data, size_t len) {
   const sky_schema *ts = snap ? sky_snapshot_schema(snap) : NULL; /* batches must match the table's schema */
   sky_pool *pool = sky_pool_create(sky_cpu_count() > 1 ? sky_cpu_count() - 1 : 0);
   uint64_t rows = 0;
-  double t0 = now_s();
+  double t0 = sky_clock_s();
   sky_load_txn *tx = ts ? sky_table_load_begin(t, &err) : NULL;
   if (tx) {
     sky_read_options opt;
@@ -169,7 +164,7 @@ static int store_run(const bench_opts *o, const char *data, size_t len) {
   } else {
     rc = -1;
   }
-  double dt = now_s() - t0;
+  double dt = sky_clock_s() - t0;
   if (rc == 0) {
     uint64_t du = walk_dir(o->dir, false);
     printf("load durable   %10.0f events/s  (%llu events in %.3f s, %d threads)\n", rows / dt, (unsigned long long)rows,
@@ -224,10 +219,10 @@ int main(int argc, char **argv) {
   char dir[4096]; /* a fresh directory of our own under `base`: removed at the end unless --keep */
   if ((size_t)snprintf(dir, sizeof dir, "%s/sky-bench-load-%d", base, (int)getpid()) >= sizeof dir) return usage();
   o.dir = dir;
-  double t0 = now_s();
+  double t0 = sky_clock_s();
   size_t len;
   char *data = sky_gen_buffer(o.seed, o.events, o.gen_fmt, &len);
-  double dt = now_s() - t0;
+  double dt = sky_clock_s() - t0;
   if (!data) return fprintf(stderr, "bench_load: out of memory\n"), 1;
   printf("generate       %10.0f rows/s    %7.1f MB/s  (%llu events, %zu bytes, %.1f bytes/event)\n", o.events / dt,
          len / dt / 1e6, (unsigned long long)o.events, len, (double)len / (o.events ? o.events : 1));

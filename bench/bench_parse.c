@@ -12,6 +12,7 @@
 
 #include "common/arena.h"
 #include "common/buf.h"
+#include "common/clock.h"
 #include "parser/stmt.h"
 
 static const char *const g_queries[] = {
@@ -22,11 +23,7 @@ static const char *const g_queries[] = {
     "SELECT state.plan, month(timestamp), sum(price) GROUP BY state.plan, month(timestamp) ORDER BY 3 DESC LIMIT 10",
 };
 
-static double now_us(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
+static double now_us(void) { return (double)sky_clock_ns() / 1e3; }
 
 enum { PHASE_PARSE, PHASE_BIND, PHASE_EXPLAIN };
 

@@ -27,11 +27,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "codegen/jit.h"
 #include "codegen/groups.h"
+#include "codegen/jit.h"
+#include "common/clock.h"
 #include "common/pool.h"
+#include "db/db_internal.h"
 #include "parser/stmt.h"
-#include "server/db_internal.h"
 #include "sky.h"
 #include "storage/gen.h"
 
@@ -42,12 +43,6 @@ static const char *const QUERIES[5] = {
     "SELECT count(), avg(event.price) WHERE event.price > 100 GROUP BY hour(timestamp)",
     "SELECT state.plan, month(timestamp), sum(price) GROUP BY state.plan, month(timestamp) ORDER BY 3 DESC LIMIT 10",
 };
-
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static void die(const char *what, const sky_error *err) {
   fprintf(stderr, "bench_queries: %s: %s: %s\n", what, sky_code_name(err->code), err->message);
@@ -87,7 +82,7 @@ static void build_data(const char *dir, uint64_t n_events) {
   char path[4400], db_dir[4400];
   snprintf(path, sizeof path, "%s/events.csv", dir);
   snprintf(db_dir, sizeof db_dir, "%s/db", dir);
-  double t0 = now_s();
+  double t0 = sky_clock_s();
   sky_gen *g = sky_gen_create(42, n_events);
   FILE *f = fopen(path, "wb");
   if (!g || !f) {
@@ -101,7 +96,7 @@ static void build_data(const char *dir, uint64_t n_events) {
   free(buf);
   fclose(f);
   sky_gen_free(g);
-  double t1 = now_s();
+  double t1 = sky_clock_s();
   struct stat st;
   stat(path, &st);
   printf("generate: %llu events, %.1f MB of CSV in %.2f s\n", (unsigned long long)n_events, st.st_size / 1e6, t1 - t0);
@@ -114,9 +109,9 @@ static void build_data(const char *dir, uint64_t n_events) {
   if (!db) die("open", &err);
   sky_conn *c = sky_conn_create(db);
   sky_result_free(exec_or_die(c, sky_gen_ddl()));
-  double t2 = now_s();
+  double t2 = sky_clock_s();
   sky_result *r = exec_or_die(c, "LOAD 'events.csv' INTO events");
-  double t3 = now_s();
+  double t3 = sky_clock_s();
   int64_t rows = sky_result_rows_affected(r);
   sky_result_free(r);
   sky_conn_free(c);
@@ -127,9 +122,9 @@ static void build_data(const char *dir, uint64_t n_events) {
 
 /* Seconds of one run of a query on a connection. */
 static double time_once(sky_conn *c, const char *sql) {
-  double t0 = now_s();
+  double t0 = sky_clock_s();
   sky_result *r = exec_or_die(c, sql);
-  double t = now_s() - t0;
+  double t = sky_clock_s() - t0;
   sky_result_free(r);
   return t;
 }
@@ -176,14 +171,14 @@ static void compile_times(sky_db *db, int compiles) {
     for (int i = 0; i < compiles; i++) {
       char key[64];
       snprintf(key, sizeof key, "bench-%d-%d", q, i); /* a new key: a real compile */
-      double t0 = now_s();
+      double t0 = sky_clock_s();
       sky_jit_query *jq = sky_jit_get(jit, plan, key, &err);
-      ms[n++] = (now_s() - t0) * 1e3;
+      ms[n++] = (sky_clock_s() - t0) * 1e3;
       if (!jq) die("compile", &err);
       sky_jit_query_release(jq);
-      t0 = now_s();
+      t0 = sky_clock_s();
       for (int k = 0; k < 100; k++) sky_jit_query_release(sky_jit_get(jit, plan, key, &err));
-      hit_total += (now_s() - t0) * 1e3;
+      hit_total += (sky_clock_s() - t0) * 1e3;
       hits += 100;
     }
     sky_arena_free(&arena);
@@ -233,7 +228,7 @@ static double client_query_ms(int fd, const char *sql, size_t *reply_bytes) {
   char req[512];
   int n = snprintf(req, sizeof req, "%s\n", sql);
   static char buf[1 << 20];
-  double t0 = now_s();
+  double t0 = sky_clock_s();
   if (write(fd, req, (size_t)n) != n) return -1;
   size_t got = 0;
   for (;;) {
@@ -244,7 +239,7 @@ static double client_query_ms(int fd, const char *sql, size_t *reply_bytes) {
   }
   *reply_bytes = got;
   if (strncmp(buf, "{\"ok\":true", 10) != 0) fprintf(stderr, "bench_queries: skyd: %.*s", (int)got, buf);
-  return (now_s() - t0) * 1e3;
+  return (sky_clock_s() - t0) * 1e3;
 }
 
 static void through_skyd(const char *skyd, const char *db_dir, int runs) {

@@ -25,6 +25,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/clock.h"
+
 typedef struct bench {
   int port;
   const char *request; /* one line, with "\n" */
@@ -35,12 +37,6 @@ typedef struct bench {
   atomic_llong done;
   atomic_int failed;
 } bench;
-
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static int connect_port(int port) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -114,12 +110,12 @@ static double run(bench *b, int connections) {
   pthread_t *t = calloc((size_t)connections, sizeof *t);
   atomic_store(&b->stop, false);
   atomic_store(&b->done, 0);
-  double t0 = now_s();
+  double t0 = sky_clock_s();
   for (int i = 0; i < connections; i++) pthread_create(&t[i], NULL, client, b);
   struct timespec nap = {0, 50 * 1000 * 1000};
-  while (now_s() - t0 < b->seconds && !atomic_load(&b->failed)) nanosleep(&nap, NULL);
+  while (sky_clock_s() - t0 < b->seconds && !atomic_load(&b->failed)) nanosleep(&nap, NULL);
   long long at_stop = atomic_load(&b->done);
-  double elapsed = now_s() - t0;
+  double elapsed = sky_clock_s() - t0;
   atomic_store(&b->stop, true);
   for (int i = 0; i < connections; i++) pthread_join(t[i], NULL);
   free(t);

@@ -20,7 +20,7 @@
 #include "common/alloc.h"
 #include "server/server_config.h"
 #include "server/server_users.h"
-#include "server/tty.h"
+#include "common/tty.h"
 
 static int usage(void) {
   fprintf(stderr, "usage: sky-user add FILE USER [--ops N] [--mem SIZE] [--config SKYD_CONF]\n"

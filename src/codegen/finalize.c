@@ -19,7 +19,7 @@
 #include "codegen/interp.h"
 #include "common/alloc.h"
 #include "common/error.h"
-#include "server/result.h"
+#include "common/result.h"
 
 static const sky_ival NULL_VAL = {0, true};
 

@@ -11,18 +11,13 @@
 #include <time.h>
 
 #include "codegen/jit_internal.h"
+#include "common/clock.h"
 #include "common/error.h"
-
-static double now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
 
 /* Generates and optimizes the module; on success *mod holds it. */
 static int build_module(jit_llvm *L, LLVMContextRef ctx, LLVMTargetMachineRef tm, const sky_plan *plan,
                         const char *symbol, LLVMModuleRef *mod, jit_timing *t, sky_error *err) {
-  double t0 = now_ms();
+  double t0 = sky_clock_ms();
   jit_cg cg;
   memset(&cg, 0, sizeof cg);
   cg.ctx = ctx;
@@ -31,9 +26,9 @@ static int build_module(jit_llvm *L, LLVMContextRef ctx, LLVMTargetMachineRef tm
   cg.mod = LLVMModuleCreateWithNameInContext("sky_query", ctx);
   jit_llvm_prepare_module(cg.mod, tm);
   int rc = jit_codegen_scan(&cg, symbol);
-  double t1 = now_ms();
+  double t1 = sky_clock_ms();
   if (rc == 0) rc = jit_llvm_optimize(L, cg.mod, tm, err);
-  double t2 = now_ms();
+  double t2 = sky_clock_ms();
   t->build_ms = t1 - t0;
   t->optimize_ms = t2 - t1;
   if (rc != 0) {
@@ -47,7 +42,7 @@ static int build_module(jit_llvm *L, LLVMContextRef ctx, LLVMTargetMachineRef tm
 int jit_compile(jit_llvm *L, const sky_plan *plan, const char *symbol, sky_buf *ir_out, sky_scan_fn *fn,
                 LLVMOrcResourceTrackerRef *tracker, jit_timing *timing, sky_error *err) {
   jit_timing t = {0};
-  double start = now_ms();
+  double start = sky_clock_ms();
   LLVMTargetMachineRef tm = jit_llvm_acquire_tm(L, err);
   if (!tm) return -1;
   LLVMContextRef ctx = LLVMContextCreate();
@@ -60,21 +55,21 @@ int jit_compile(jit_llvm *L, const sky_plan *plan, const char *symbol, sky_buf *
     LLVMDisposeMessage(text);
     if (ir_out->failed) rc = sky_error_oom(err);
   } else if (rc == 0) {
-    double t0 = now_ms();
+    double t0 = sky_clock_ms();
     rc = jit_llvm_emit(mod, tm, &obj, err);
-    t.emit_ms = now_ms() - t0;
+    t.emit_ms = sky_clock_ms() - t0;
   }
   if (mod) LLVMDisposeModule(mod);
   LLVMContextDispose(ctx);
   jit_llvm_release_tm(L, tm);
   if (rc == 0 && obj) {
-    double t0 = now_ms();
+    double t0 = sky_clock_ms();
     void *addr = NULL;
     rc = jit_llvm_load(L, obj, symbol, tracker, &addr, err);
     if (rc == 0) *fn = (sky_scan_fn)(uintptr_t)addr;
-    t.link_ms = now_ms() - t0;
+    t.link_ms = sky_clock_ms() - t0;
   }
-  t.total_ms = now_ms() - start;
+  t.total_ms = sky_clock_ms() - start;
   if (timing) *timing = t;
   return rc;
 }

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "common/alloc.h"
+#include "common/clock.h"
 #include "common/error.h"
 #include "common/timeutil.h"
 
@@ -169,11 +170,7 @@ void sky_runtime_free(sky_runtime *rt) {
 
 int sky_rt_should_stop(const sky_runtime *rt) {
   if (rt->cancel && atomic_load_explicit(rt->cancel, memory_order_relaxed)) return 1;
-  if (rt->deadline_ns) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    if ((int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec >= rt->deadline_ns) return 1;
-  }
+  if (rt->deadline_ns && sky_clock_ns() >= rt->deadline_ns) return 1;
   return 0;
 }
 

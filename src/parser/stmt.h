@@ -16,6 +16,7 @@
 #include "common/arena.h"
 #include "parser/plan.h"
 #include "sky.h"
+#include "storage/reader.h"
 #include "storage/schema.h"
 
 typedef enum sky_stmt_kind {
@@ -65,12 +66,6 @@ typedef struct sky_propdef {
   sky_prop prop;
   sky_pos pos; /* of the name */
 } sky_propdef;
-
-typedef enum sky_load_format {
-  SKY_FORMAT_AUTO = 0, /* from the file name's extension */
-  SKY_FORMAT_CSV,
-  SKY_FORMAT_NDJSON,
-} sky_load_format;
 
 typedef struct sky_select sky_select; /* parser-private AST of a SELECT */
 

@@ -47,7 +47,7 @@ skyd_conn *skyd_conn_open(skyd_server *s, int fd, const char *peer) {
   sky_frame_init(&c->in, s->cfg->max_line);
   c->task.conn = c;
   c->task.job.run = skyd_task_run;
-  c->opened_ms = c->last_active_ms = skyd_now_ms();
+  c->opened_ms = c->last_active_ms = sky_clock_ms();
   c->events = EPOLLIN | EPOLLRDHUP;
   struct epoll_event ev = {.events = c->events, .data.ptr = c};
   if (epoll_ctl(s->epfd, EPOLL_CTL_ADD, fd, &ev) != 0) {
@@ -85,7 +85,7 @@ static void conn_destroy(skyd_conn *c) {
   if (c->next) c->next->prev = c->prev;
   s->n_conns--;
   skyd_log("conn %llu close %s (%s) after %.0f ms, %llu requests", (unsigned long long)c->id, c->peer,
-           c->close_reason ? c->close_reason : "closed", skyd_now_ms() - c->opened_ms,
+           c->close_reason ? c->close_reason : "closed", sky_clock_ms() - c->opened_ms,
            (unsigned long long)c->n_requests);
   sky_conn_free(c->sc);
   c->sc = NULL;
@@ -158,7 +158,7 @@ static void conn_read(skyd_conn *c) {
     if (n > 0) {
       if (!c->lingering) sky_frame_commit(&c->in, (size_t)n);
       budget -= (size_t)n;
-      c->last_active_ms = skyd_now_ms();
+      c->last_active_ms = sky_clock_ms();
       if ((size_t)n < room) break; /* drained; epoll tells us about more */
     } else if (n == 0) {
       c->read_eof = true;
@@ -181,7 +181,7 @@ static void conn_flush(skyd_conn *c) {
     ssize_t n = send(c->fd, c->out.data + c->out_off, c->out.len - c->out_off, MSG_NOSIGNAL);
     if (n > 0) {
       c->out_off += (size_t)n;
-      c->last_active_ms = skyd_now_ms();
+      c->last_active_ms = sky_clock_ms();
     } else if (n < 0 && errno == EINTR) {
       continue;
     } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
@@ -205,7 +205,7 @@ static void submit(skyd_conn *c, skyd_task_kind kind) {
     return;
   }
   t->kind = kind;
-  t->started_ms = skyd_now_ms();
+  t->started_ms = sky_clock_ms();
   t->elapsed_ms = 0;
   t->auth_ok = t->stream_ready = false;
   t->consumed = 0;
@@ -379,7 +379,7 @@ static void process_lines(skyd_conn *c) {
 
 static void start_linger(skyd_conn *c) {
   c->lingering = true;
-  c->linger_until_ms = skyd_now_ms() + (c->srv->stopping ? SKYD_LINGER_STOP_MS : SKYD_LINGER_MS);
+  c->linger_until_ms = sky_clock_ms() + (c->srv->stopping ? SKYD_LINGER_STOP_MS : SKYD_LINGER_MS);
   shutdown(c->fd, SHUT_WR);
 }
 
@@ -434,7 +434,7 @@ static void log_if_slow(const skyd_conn *c, const char *text, size_t len, double
 void skyd_conn_task_done(skyd_conn *c) {
   skyd_task *t = &c->task;
   c->busy = false;
-  c->last_active_ms = skyd_now_ms();
+  c->last_active_ms = sky_clock_ms();
   switch (t->kind) {
   case SKYD_TASK_EXEC:
     sky_frame_consume(&c->in, t->consumed);
@@ -488,7 +488,7 @@ void skyd_conn_tick(skyd_conn *c, double now) {
 
 void skyd_conn_shutdown(skyd_conn *c) {
   if (c->busy || c->streaming || c->dead) return; /* they finish first */
-  double until = skyd_now_ms() + SKYD_LINGER_STOP_MS;
+  double until = sky_clock_ms() + SKYD_LINGER_STOP_MS;
   if (c->lingering && c->linger_until_ms > until) c->linger_until_ms = until;
   close_after_output(c, "shutdown");
   conn_step(c);
@@ -539,9 +539,9 @@ static void reply_result(skyd_task *t, sky_result *r, double ms) {
 static void exec_one(skyd_conn *c, skyd_task *t, const char *text, size_t len) {
   sky_error err;
   sky_error_clear(&err);
-  double t0 = skyd_now_ms();
+  double t0 = sky_clock_ms();
   sky_result *r = sky_exec(c->sc, text, len, &err);
-  double ms = skyd_now_ms() - t0;
+  double ms = sky_clock_ms() - t0;
   t->elapsed_ms += ms;
   log_if_slow(c, text, len, ms);
   if (!r) {
@@ -597,7 +597,7 @@ static void run_finish(skyd_conn *c, skyd_task *t) {
   sky_error err;
   sky_error_clear(&err);
   sky_result *r = sky_loader_finish(ld, &err);
-  t->elapsed_ms = skyd_now_ms() - c->stream_start_ms;
+  t->elapsed_ms = sky_clock_ms() - c->stream_start_ms;
   if (!r) {
     reply_statement_error(t, &err, t->elapsed_ms);
     return;

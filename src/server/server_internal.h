@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "common/buf.h"
+#include "common/clock.h"
 #include "server/net_frame.h"
 #include "server/net_request.h"
 #include "server/server.h"
@@ -121,12 +122,6 @@ struct skyd_server {
   bool cancelled;
   double stop_deadline_ms;
 };
-
-static inline double skyd_now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
-}
 
 /* server_conn.c, called by the loop. */
 skyd_conn *skyd_conn_open(skyd_server *s, int fd, const char *peer);

@@ -220,12 +220,12 @@ static void for_each_conn(skyd_server *s, void (*fn)(skyd_conn *)) {
 static void begin_shutdown(skyd_server *s, const char *why) {
   if (s->stopping) {
     skyd_log("%s again: cancelling running statements now", why);
-    s->stop_deadline_ms = skyd_now_ms();
+    s->stop_deadline_ms = sky_clock_ms();
     return;
   }
   s->stopping = true;
   atomic_store(&s->stop_requests, true);
-  s->stop_deadline_ms = skyd_now_ms() + (double)s->cfg->shutdown_grace_ms;
+  s->stop_deadline_ms = sky_clock_ms() + (double)s->cfg->shutdown_grace_ms;
   skyd_log("%s: shutting down, %zu connections open", why, s->n_conns);
   for (size_t i = 0; i < s->n_listen; i++) close(s->listen_fds[i]);
   s->n_listen = 0;
@@ -239,7 +239,7 @@ static void on_signal(skyd_server *s) {
 }
 
 static void on_tick(skyd_server *s) {
-  double now = skyd_now_ms();
+  double now = sky_clock_ms();
   for (skyd_conn *c = s->conns, *next; c; c = next) {
     next = c->next;
     skyd_conn_tick(c, now);
@@ -270,9 +270,9 @@ static int tick_ms(const skyd_server *s) {
 int skyd_server_run(skyd_server *s, sky_db *db) {
   s->db = db;
   struct epoll_event evs[256];
-  double next_tick = skyd_now_ms() + tick_ms(s);
+  double next_tick = sky_clock_ms() + tick_ms(s);
   while (!(s->stopping && s->n_conns == 0)) {
-    double wait = next_tick - skyd_now_ms();
+    double wait = next_tick - sky_clock_ms();
     int n = epoll_wait(s->epfd, evs, 256, wait < 0 ? 0 : (int)wait + 1);
     if (n < 0 && errno != EINTR) {
       skyd_log("epoll_wait: %s", strerror(errno));
@@ -293,9 +293,9 @@ int skyd_server_run(skyd_server *s, sky_db *db) {
         skyd_conn_on_event(evs[i].data.ptr, evs[i].events);
       }
     }
-    if (skyd_now_ms() >= next_tick) {
+    if (sky_clock_ms() >= next_tick) {
       on_tick(s);
-      next_tick = skyd_now_ms() + tick_ms(s);
+      next_tick = sky_clock_ms() + tick_ms(s);
     }
     reap(s);
   }

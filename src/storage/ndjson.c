@@ -35,45 +35,6 @@ static int syntax(nd_cursor *C, const char *at, const char *what) {
                           (size_t)(at - C->line) + 1);
 }
 
-static int hex4(const char *s, const char *e, uint32_t *out) {
-  if (e - s < 4) return -1;
-  uint32_t v = 0;
-  for (int i = 0; i < 4; i++) {
-    char c = s[i];
-    uint32_t d;
-    if (c >= '0' && c <= '9')
-      d = (uint32_t)(c - '0');
-    else if (c >= 'a' && c <= 'f')
-      d = (uint32_t)(c - 'a' + 10);
-    else if (c >= 'A' && c <= 'F')
-      d = (uint32_t)(c - 'A' + 10);
-    else
-      return -1;
-    v = v * 16 + d;
-  }
-  *out = v;
-  return 0;
-}
-
-static char *put_utf8(char *o, uint32_t cp) {
-  if (cp < 0x80) {
-    *o++ = (char)cp;
-  } else if (cp < 0x800) {
-    *o++ = (char)(0xC0 | (cp >> 6));
-    *o++ = (char)(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    *o++ = (char)(0xE0 | (cp >> 12));
-    *o++ = (char)(0x80 | ((cp >> 6) & 0x3F));
-    *o++ = (char)(0x80 | (cp & 0x3F));
-  } else {
-    *o++ = (char)(0xF0 | (cp >> 18));
-    *o++ = (char)(0x80 | ((cp >> 12) & 0x3F));
-    *o++ = (char)(0x80 | ((cp >> 6) & 0x3F));
-    *o++ = (char)(0x80 | (cp & 0x3F));
-  }
-  return o;
-}
-
 /* The escape at c ('\\'), decoded at *o. Returns past it, or NULL. */
 static const char *unescape(const char *c, const char *e, char **o, const char **why) {
   static const char k_simple[256] = {
@@ -84,18 +45,11 @@ static const char *unescape(const char *c, const char *e, char **o, const char *
     *(*o)++ = k;
     return c + 2;
   }
-  uint32_t cp, lo;
-  if (c[1] != 'u' || hex4(c + 2, e, &cp) != 0) return *why = "invalid escape in a string", NULL;
-  c += 6;
-  if (cp >= 0xDC00 && cp <= 0xDFFF) return *why = "unpaired surrogate \\u escape", NULL;
-  if (cp >= 0xD800 && cp <= 0xDBFF) {
-    if (e - c < 6 || c[0] != '\\' || c[1] != 'u' || hex4(c + 2, e, &lo) != 0 || lo < 0xDC00 || lo > 0xDFFF)
-      return *why = "unpaired surrogate \\u escape", NULL;
-    cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-    c += 6;
-  }
-  *o = put_utf8(*o, cp);
-  return c;
+  uint32_t cp;
+  size_t used = sky_json_u_escape(c, e, &cp, why);
+  if (!used) return NULL;
+  *o += sky_utf8_put(*o, cp);
+  return c + used;
 }
 
 /* The string at s ('"'). Returns past its closing quote with the content in

@@ -30,7 +30,6 @@
 #include <stdint.h>
 
 #include "common/pool.h"
-#include "parser/stmt.h"
 #include "sky.h"
 #include "storage/batch.h"
 #include "storage/schema.h"
@@ -39,6 +38,13 @@
  * longer than this ends the load with bad_value: it bounds the memory that
  * an unterminated quote can make the streaming reader hold. */
 #define SKY_READER_MAX_RECORD ((size_t)64 << 20)
+
+/* The input formats LOAD reads (the parser names them in LOAD statements). */
+typedef enum sky_load_format {
+  SKY_FORMAT_AUTO = 0, /* from the file name's extension */
+  SKY_FORMAT_CSV,
+  SKY_FORMAT_NDJSON,
+} sky_load_format;
 
 /* ---- streaming reader ---------------------------------------------------- */
 

@@ -12,11 +12,11 @@
 #include "common/arena.h"
 #include "common/buf.h"
 #include "common/utf8.h"
-#include "server/client_json.h"
+#include "client/client_json.h"
 #include "server/net_frame.h"
 #include "server/net_reply.h"
 #include "server/net_request.h"
-#include "server/shell_split.h"
+#include "shell/shell_split.h"
 
 static void must_be_json(const char *text, size_t len) {
   sky_arena a;

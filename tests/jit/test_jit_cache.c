@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "codegen/jit.h"
+#include "common/clock.h"
 #include "jit_fixture.h"
 
 enum { N_PLANS = 6 };
@@ -164,21 +165,15 @@ static void test_concurrent(void **state) {
   sky_jit_free(jit);
 }
 
-static double now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 static void test_hit_latency(void **state) {
   (void)state;
   sky_error err;
   sky_jit *jit = sky_jit_create(0, &err);
   sky_jit_query_release(sky_jit_get(jit, g_plans[2].plan, key_of(2), &err));
   enum { N = 20000 };
-  double t0 = now_ms();
+  double t0 = sky_clock_ms();
   for (int i = 0; i < N; i++) sky_jit_query_release(sky_jit_get(jit, g_plans[2].plan, key_of(2), &err));
-  double per_hit = (now_ms() - t0) / N;
+  double per_hit = (sky_clock_ms() - t0) / N;
   assert_true(per_hit < 0.1);
   sky_jit_free(jit);
 }

@@ -18,6 +18,7 @@
 #include "codegen/jit.h"
 #include "codegen/jit_internal.h"
 #include "codegen/select.h"
+#include "common/clock.h"
 #include "common/timeutil.h"
 #include "jit_fixture.h"
 
@@ -743,9 +744,7 @@ static void test_stop(void **state) {
     uint32_t e;
     assert_int_equal(sky_jit_query_fn(q)(&rt, &ch.c, &g, &e), SKY_SCAN_STOPPED);
     cancel = 0;
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    rt.deadline_ns = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec - 1;
+    rt.deadline_ns = sky_clock_ns() - 1;
     assert_int_equal(sky_jit_query_fn(q)(&rt, &ch.c, &g, &e), SKY_SCAN_STOPPED);
     rt.deadline_ns = 0;
     assert_int_equal(sky_jit_query_fn(q)(&rt, &ch.c, &g, &e), SKY_SCAN_OK);

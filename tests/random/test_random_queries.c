@@ -57,6 +57,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/clock.h"
 #include "random/rq.h"
 #include "sky.h"
 
@@ -74,12 +75,6 @@ typedef struct stats {
   long naive_diff, engine_diff, load_fail;
   double secs[3]; /* naive, interpreter, JIT */
 } stats;
-
-static double now_secs(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
 
 enum { DIFF_NAIVE = 1, DIFF_ENGINE = 2 };
 
@@ -364,15 +359,15 @@ static void check_query(sky_side *s, const rq_dataset *ds, const rq_query *q, bo
   rq_buf_init(&o->text);
   rq_buf_init(&o->why);
   rq_query_render(&o->text, q);
-  double t0 = now_secs();
+  double t0 = sky_clock_s();
   if (q->expect == RQ_EXPECT_ROWS) rq_evaluate(ds, q, &o->ans);
-  double t1 = now_secs();
+  double t1 = sky_clock_s();
   reply_run(s->interp, o->text.data, &o->ri);
-  double t2 = now_secs();
+  double t2 = sky_clock_s();
   if (jit) reply_run(s->jit, o->text.data, &o->rj);
   o->secs[0] = t1 - t0;
   o->secs[1] = t2 - t1;
-  o->secs[2] = now_secs() - t2;
+  o->secs[2] = sky_clock_s() - t2;
   if (!naive_agrees(q, &o->ans, &o->ri, &o->why)) o->diff |= DIFF_NAIVE;
   if (jit && (!o->ri.json || !o->rj.json || strcmp(o->ri.json, o->rj.json) != 0)) {
     o->diff |= DIFF_ENGINE;
@@ -790,7 +785,7 @@ static void test_random_queries(void **state) {
   assert_int_equal(mkdir(cfg.root, 0755), 0);
   stats st;
   memset(&st, 0, sizeof st);
-  double t0 = now_secs();
+  double t0 = sky_clock_s();
   uint64_t seed = cfg.seed0;
   if (cfg.only_seed >= 0) {
     run_seed(&cfg, (uint64_t)cfg.only_seed, cfg.per_seed, &st);
@@ -806,7 +801,7 @@ static void test_random_queries(void **state) {
          "%ld load failures; %.1f s (naive %.1f, interpreter %.1f, jit %.1f)\n",
          st.queries, st.interp_only, (unsigned long long)cfg.seed0, (unsigned long long)(seed - 1), st.rows_checked,
          st.nonempty, st.errors_checked, st.engine_only, st.naive_diff, st.engine_diff, st.load_fail,
-         now_secs() - t0, st.secs[0], st.secs[1], st.secs[2]);
+         sky_clock_s() - t0, st.secs[0], st.secs[1], st.secs[2]);
   remove_tree(cfg.root);
   assert_int_equal(st.load_fail, 0);
   assert_int_equal(st.naive_diff, 0);

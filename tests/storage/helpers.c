@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "common/alloc.h"
+#include "common/clock.h"
 #include "storage/io.h"
 #include "storage/table_int.h"
 
@@ -191,8 +192,4 @@ uint32_t th_sources(sky_table *t, uint32_t p) {
   return n;
 }
 
-double th_now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+double th_now(void) { return sky_clock_s(); }

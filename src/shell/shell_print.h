@@ -3,13 +3,13 @@
  * offending column. Values print exactly as the server sent them (64-bit
  * integers keep every digit). Output only: nothing here talks to a server.
  */
-#ifndef SKY_SERVER_SHELL_PRINT_H
-#define SKY_SERVER_SHELL_PRINT_H
+#ifndef SKY_SHELL_SHELL_PRINT_H
+#define SKY_SHELL_SHELL_PRINT_H
 
 #include <stdio.h>
 
-#include "server/client.h"
-#include "server/shell_split.h"
+#include "client/client.h"
+#include "shell/shell_split.h"
 
 typedef enum skysh_format {
   SKYSH_FORMAT_TABLE = 0,

@@ -4,12 +4,12 @@
  * "event."), learned from the session with SHOW TABLES and DESCRIBE.
  * Only used when stdin is a terminal.
  */
-#ifndef SKY_SERVER_SHELL_EDIT_H
-#define SKY_SERVER_SHELL_EDIT_H
+#ifndef SKY_SHELL_SHELL_EDIT_H
+#define SKY_SHELL_SHELL_EDIT_H
 
 #include <stddef.h>
 
-#include "server/shell_session.h"
+#include "shell/shell_session.h"
 
 typedef struct skysh_edit skysh_edit;
 

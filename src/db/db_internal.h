@@ -1,8 +1,8 @@
 /* db_internal.h — the statement layer's shared state: what a sky_db and a
  * sky_conn hold, and the per-statement helpers the exec_*.c files share.
  * Internal to src/server; the public face is sky.h. */
-#ifndef SKY_SERVER_DB_INTERNAL_H
-#define SKY_SERVER_DB_INTERNAL_H
+#ifndef SKY_DB_DB_INTERNAL_H
+#define SKY_DB_DB_INTERNAL_H
 
 #include <stdatomic.h>
 
@@ -10,7 +10,7 @@
 #include "common/arena.h"
 #include "common/pool.h"
 #include "parser/stmt.h"
-#include "server/result.h"
+#include "common/result.h"
 #include "sky.h"
 #include "storage/storage.h"
 
@@ -50,7 +50,5 @@ sky_result *sky_exec_select(sky_conn *conn, const sky_stmt *stmt, sky_error *err
 int sky_exec_prop_cell(sky_result *r, sky_value *cell, sky_snapshot *snap, uint32_t prop, const sky_chunk *c,
                        uint64_t i);
 
-/* CLOCK_MONOTONIC now, in ns. */
-int64_t sky_now_ns(void);
 
 #endif

@@ -13,7 +13,7 @@
 #include "common/alloc.h"
 #include "common/error.h"
 #include "common/timeutil.h"
-#include "server/db_internal.h"
+#include "db/db_internal.h"
 
 enum { COL_OBJECT = -1, COL_TIMESTAMP = -2, COL_ACTION = -3 };
 

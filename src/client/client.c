@@ -1,7 +1,7 @@
 /* client.c — the protocol client; see client.h. Reads go through a small
  * buffer of our own so that a reply line is found with memchr, and bytes
  * after it (pipelined replies) stay for the next call. */
-#include "server/client.h"
+#include "client/client.h"
 
 #include <errno.h>
 #include <netdb.h>

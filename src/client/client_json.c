@@ -2,7 +2,7 @@
  * over the text with an explicit depth bound. Arrays and objects collect
  * their members in a growable scratch array and are copied into the arena
  * once complete, so the tree has no wasted capacity. */
-#include "server/client_json.h"
+#include "client/client_json.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "common/alloc.h"
+#include "common/utf8.h"
 
 typedef struct parser {
   const char *s, *end, *start;
@@ -51,48 +52,6 @@ static bool literal(parser *p, const char *word) {
   return true;
 }
 
-static int hex4(const char *s) {
-  int v = 0;
-  for (int i = 0; i < 4; i++) {
-    char c = s[i];
-    int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-    if (d < 0) return -1;
-    v = v * 16 + d;
-  }
-  return v;
-}
-
-static size_t put_utf8(char *out, uint32_t cp) {
-  if (cp < 0x80) return out[0] = (char)cp, 1;
-  if (cp < 0x800) return out[0] = (char)(0xC0 | cp >> 6), out[1] = (char)(0x80 | (cp & 0x3F)), 2;
-  if (cp < 0x10000) {
-    out[0] = (char)(0xE0 | cp >> 12);
-    out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    out[2] = (char)(0x80 | (cp & 0x3F));
-    return 3;
-  }
-  out[0] = (char)(0xF0 | cp >> 18);
-  out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-  out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-  out[3] = (char)(0x80 | (cp & 0x3F));
-  return 4;
-}
-
-/* One \u escape (p->s after "\u"), pairing surrogates. */
-static uint32_t unicode_escape(parser *p) {
-  if (p->end - p->s < 4 || hex4(p->s) < 0) return fail(p, "bad \\u escape"), 0;
-  uint32_t cp = (uint32_t)hex4(p->s);
-  p->s += 4;
-  if (cp >= 0xD800 && cp <= 0xDBFF && p->end - p->s >= 6 && p->s[0] == '\\' && p->s[1] == 'u') {
-    int lo = hex4(p->s + 2);
-    if (lo >= 0xDC00 && lo <= 0xDFFF) {
-      p->s += 6;
-      return 0x10000 + ((cp - 0xD800) << 10) + ((uint32_t)lo - 0xDC00);
-    }
-  }
-  return cp >= 0xD800 && cp <= 0xDFFF ? 0xFFFD : cp;
-}
-
 /* A string at p->s (after the opening quote): decoded into the arena. The
  * decoded form is never longer than the source. */
 static const char *parse_string(parser *p, size_t *len_out) {
@@ -120,9 +79,12 @@ static const char *parse_string(parser *p, size_t *len_out) {
     case 'r': out[n++] = '\r'; break;
     case 't': out[n++] = '\t'; break;
     case 'u': {
-      uint32_t cp = unicode_escape(p);
-      if (p->failed) return NULL;
-      n += put_utf8(out + n, cp);
+      uint32_t cp;
+      const char *why;
+      size_t used = sky_json_u_escape(p->s - 2, p->end, &cp, &why);
+      if (!used) return fail(p, why), NULL;
+      p->s += used - 2;
+      n += sky_utf8_put(out + n, cp);
       break;
     }
     default: return fail(p, "bad escape"), NULL;

@@ -7,7 +7,7 @@
  * is an empty field, the empty string is ""), so a CSV result loads back
  * unchanged. JSON prints one object per row, keyed by column name.
  */
-#include "server/shell_print.h"
+#include "shell/shell_print.h"
 
 #include <stdbool.h>
 #include <stdlib.h>

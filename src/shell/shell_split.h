@@ -8,8 +8,8 @@
  * on the joined text can be shown under the line the user typed. Several
  * statements may share a line. Pure: no I/O, unit-tested.
  */
-#ifndef SKY_SERVER_SHELL_SPLIT_H
-#define SKY_SERVER_SHELL_SPLIT_H
+#ifndef SKY_SHELL_SHELL_SPLIT_H
+#define SKY_SHELL_SHELL_SPLIT_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -9,9 +9,10 @@
 
 #include "codegen/select.h"
 #include "common/alloc.h"
+#include "common/clock.h"
 #include "common/error.h"
 #include "common/timeutil.h"
-#include "server/db_internal.h"
+#include "db/db_internal.h"
 
 int sky_exec_prop_cell(sky_result *r, sky_value *cell, sky_snapshot *snap, uint32_t prop, const sky_chunk *c,
                        uint64_t i) {
@@ -69,7 +70,7 @@ static sky_result *run_select(sky_conn *conn, const sky_stmt *stmt, const sky_pl
       .max_result_rows = db->opt.max_result_rows,
   };
   uint64_t timeout = conn->timeout_ms ? conn->timeout_ms : db->opt.query_timeout_ms;
-  if (timeout) opts.deadline_ns = sky_now_ns() + (int64_t)timeout * 1000000;
+  if (timeout) opts.deadline_ns = sky_clock_ns() + (int64_t)timeout * 1000000;
   sky_jit_query *q = NULL;
   if (conn->engine == SKY_ENGINE_JIT) {
     q = sky_jit_get(db->jit, plan, stmt->normalized, err);

@@ -5,7 +5,7 @@
  * instead of a global. Names are fetched lazily, on the first Tab after
  * start or after DDL, so a session that never completes never asks.
  */
-#include "server/shell_edit.h"
+#include "shell/shell_edit.h"
 
 #include <ctype.h>
 #include <histedit.h>

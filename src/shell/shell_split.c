@@ -1,7 +1,7 @@
 /* shell_split.c — statement splitting; see shell_split.h. The scanner keeps
  * only the quote state across lines: that is all it needs to know whether
  * a ';' ends a statement. */
-#include "server/shell_split.h"
+#include "shell/shell_split.h"
 
 #include <string.h>
 

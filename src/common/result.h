@@ -1,8 +1,9 @@
-/* result.h — building sky_result values inside libsky (the public accessors
- * are in sky.h). A result owns copies of every string it holds, so it
+/* result.h — the result container: building sky_result values inside libsky
+ * (the public accessors are in sky.h), for the engines' finalizer and the
+ * statement layer alike. A result owns copies of every string it holds, so it
  * outlives the snapshot and statement that produced it. */
-#ifndef SKY_SERVER_RESULT_H
-#define SKY_SERVER_RESULT_H
+#ifndef SKY_COMMON_RESULT_H
+#define SKY_COMMON_RESULT_H
 
 #include "sky.h"
 
@@ -23,7 +24,10 @@ sky_value *sky_result_cells(sky_result *r);
 sky_result *sky_result_new_message(const char *message, int64_t rows_affected);
 /* Records a row skipped under MAX ERRORS. 0 or -1 (out of memory). */
 int sky_result_add_load_error(sky_result *r, const sky_error *e);
-/* A LOAD ... FROM STDIN result carrying its loader. */
-sky_result *sky_result_new_stream(sky_loader *ld);
+/* A LOAD ... FROM STDIN result carrying its loader. The result owns the
+ * loader until sky_result_take_loader(); freeing it first calls `abort_fn`
+ * (the statement layer's sky_loader_abort: the container stays below the
+ * layer that implements loaders). */
+sky_result *sky_result_new_stream(sky_loader *ld, void (*abort_fn)(sky_loader *));
 
 #endif

@@ -1,7 +1,7 @@
 /* result.c — result sets and their JSON encoding (PROTOCOL.md "Replies").
  * Cells are stored row-major; strings are copied into an arena owned by the
  * result, so results never point into snapshots or statements. */
-#include "server/result.h"
+#include "common/result.h"
 
 #include <string.h>
 
@@ -22,6 +22,7 @@ struct sky_result {
   sky_error *load_errors;
   size_t n_load_errors, cap_load_errors;
   sky_loader *loader;
+  void (*loader_abort)(sky_loader *);
 };
 
 static sky_result *new_result(sky_result_kind kind) {
@@ -99,9 +100,11 @@ int sky_result_add_load_error(sky_result *r, const sky_error *e) {
   return 0;
 }
 
-sky_result *sky_result_new_stream(sky_loader *ld) {
+sky_result *sky_result_new_stream(sky_loader *ld, void (*abort_fn)(sky_loader *)) {
   sky_result *r = new_result(SKY_RESULT_LOAD_STREAM);
-  if (r) r->loader = ld;
+  if (!r) return NULL;
+  r->loader = ld;
+  r->loader_abort = abort_fn;
   return r;
 }
 
@@ -125,7 +128,7 @@ sky_loader *sky_result_take_loader(sky_result *r) {
 
 void sky_result_free(sky_result *r) {
   if (!r) return;
-  if (r->loader) sky_loader_abort(r->loader);
+  if (r->loader) r->loader_abort(r->loader);
   sky_free(r->col_names);
   sky_free(r->cells);
   sky_free(r->message);

@@ -18,12 +18,13 @@
 #include <unistd.h>
 
 #include "common/alloc.h"
-#include "server/shell_edit.h"
-#include "server/shell_load.h"
-#include "server/shell_print.h"
-#include "server/shell_session.h"
-#include "server/shell_split.h"
-#include "server/tty.h"
+#include "common/clock.h"
+#include "common/tty.h"
+#include "shell/shell_edit.h"
+#include "shell/shell_load.h"
+#include "shell/shell_print.h"
+#include "shell/shell_session.h"
+#include "shell/shell_split.h"
 
 typedef struct shell {
   skysh_session *session;
@@ -41,12 +42,6 @@ typedef struct options {
   int n_commands;
   int format;
 } options;
-
-static double now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
-}
 
 /* Reads one raw line: from the editor when interactive, else from `in`.
  * The result (without "\n") is valid until the next call. */
@@ -102,7 +97,7 @@ static void run_statement(void *ctx, const skysh_stmt *st) {
       sky_free(entry);
     }
   }
-  double t0 = now_ms();
+  double t0 = sky_clock_ms();
   sky_reply r;
   char err[512];
   int rc = skysh_session_exec(sh->session, st->text, st->len, &r, err, sizeof err);
@@ -123,7 +118,7 @@ static void run_statement(void *ctx, const skysh_stmt *st) {
                      starts_with_word(st->text, st->len, "DROP")))
       skysh_edit_names_stale(sh->edit);
   }
-  if (sh->timing) printf("Time: %.3f ms\n", now_ms() - t0);
+  if (sh->timing) printf("Time: %.3f ms\n", sky_clock_ms() - t0);
   sky_reply_free(&r);
   fflush(stdout);
   fflush(stderr);
@@ -179,9 +174,9 @@ static void run_command(shell *sh, const char *line) {
     if (!ok) fprintf(stderr, "ERROR: \\timing takes on or off\n");
     else if (sh->edit) printf("Timing is %s.\n", sh->timing ? "on" : "off");
   } else if (strcmp(cmd, "\\load") == 0) {
-    double t0 = now_ms();
+    double t0 = sky_clock_ms();
     ok = skysh_load_file(sh->session, arg, sh->format, stdout, stderr, sh->progress) == 0;
-    if (sh->timing) printf("Time: %.3f ms\n", now_ms() - t0);
+    if (sh->timing) printf("Time: %.3f ms\n", sky_clock_ms() - t0);
     if (sh->edit) skysh_edit_names_stale(sh->edit);
   } else {
     fprintf(stderr, "ERROR: unknown command %s (see \\help)\n", cmd);

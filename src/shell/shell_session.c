@@ -1,6 +1,6 @@
 /* shell_session.c — sky-shell's remote and embedded sessions; see
  * shell_session.h. */
-#include "server/shell_session.h"
+#include "shell/shell_session.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "common/alloc.h"
+#include "common/clock.h"
 #include "sky.h"
 
 struct skysh_session {
@@ -22,12 +23,6 @@ struct skysh_session {
   char *use_text; /* remote: "USE x" as last accepted, for reconnects */
   char *table;    /* remote: the table it named */
 };
-
-static double now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
-}
 
 /* Parses the reply JSON an embedded statement produced. */
 static int parse_owned(char *json, size_t len, sky_reply *r, char *err, size_t err_len) {
@@ -142,9 +137,9 @@ static char *use_target(const char *text, size_t len) {
 static int exec_embedded(skysh_session *s, const char *text, size_t len, sky_reply *r, char *err, size_t err_len) {
   sky_error e;
   sky_error_clear(&e);
-  double t0 = now_ms();
+  double t0 = sky_clock_ms();
   sky_result *res = sky_exec(s->conn, text, len, &e);
-  double ms = now_ms() - t0;
+  double ms = sky_clock_ms() - t0;
   size_t n = 0;
   if (!res) {
     char *json = sky_error_to_json(&e, &n);

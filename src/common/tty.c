@@ -1,6 +1,6 @@
 /* tty.c — password prompt; see tty.h. The terminal's settings are restored
  * on every path, and the password buffer is wiped before it is freed. */
-#include "server/tty.h"
+#include "common/tty.h"
 
 #include <fcntl.h>
 #include <stdbool.h>

@@ -7,14 +7,14 @@
  * checked as it goes and such a file is refused: the stream is abandoned,
  * which makes the server discard everything sent. The load is atomic.
  */
-#ifndef SKY_SERVER_SHELL_LOAD_H
-#define SKY_SERVER_SHELL_LOAD_H
+#ifndef SKY_SHELL_SHELL_LOAD_H
+#define SKY_SHELL_SHELL_LOAD_H
 
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "server/shell_print.h"
-#include "server/shell_session.h"
+#include "shell/shell_print.h"
+#include "shell/shell_session.h"
 
 /* Runs "\load <args>". Prints the result to `out` or the error to `err`.
  * Returns 0 on success, -1 on any failure. */

@@ -4,5 +4,4 @@ target_sources(sky PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/exec_ddl.c
   ${CMAKE_CURRENT_LIST_DIR}/exec_insert.c
   ${CMAKE_CURRENT_LIST_DIR}/exec_load.c
-  ${CMAKE_CURRENT_LIST_DIR}/exec_read.c
-  ${CMAKE_CURRENT_LIST_DIR}/result.c)
+  ${CMAKE_CURRENT_LIST_DIR}/exec_read.c)

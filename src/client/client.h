@@ -6,8 +6,8 @@
  * the protocol's fields picked out). Replies of any size are read; nothing
  * here prints, exits or trusts the server's bytes.
  */
-#ifndef SKY_SERVER_CLIENT_H
-#define SKY_SERVER_CLIENT_H
+#ifndef SKY_CLIENT_CLIENT_H
+#define SKY_CLIENT_CLIENT_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -15,7 +15,7 @@
 
 #include "common/arena.h"
 #include "common/buf.h"
-#include "server/client_json.h"
+#include "client/client_json.h"
 
 typedef struct sky_client sky_client;
 

@@ -1,5 +1,5 @@
 /* shell_load.c — \load; see shell_load.h. */
-#include "server/shell_load.h"
+#include "shell/shell_load.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -10,6 +10,7 @@
 
 #include "common/alloc.h"
 #include "common/buf.h"
+#include "common/clock.h"
 
 #define CHUNK (256u << 10)
 
@@ -18,12 +19,6 @@ typedef struct load_args {
   char table[256];
   const char *format; /* "CSV" or "NDJSON" */
 } load_args;
-
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* Takes one word (or a '...' quoted one) from *p into out. */
 static int take_word(const char **p, char *out, size_t n) {
@@ -95,7 +90,7 @@ typedef struct progress {
 } progress;
 
 static void progress_draw(progress *p, bool final) {
-  double now = now_s();
+  double now = sky_clock_s();
   if (!p->on || (!final && now - p->last < 0.1)) return;
   p->last = now;
   double el = now - p->start;
@@ -177,7 +172,7 @@ int skysh_load_file(skysh_session *s, const char *args, skysh_format fmt, FILE *
     return -1;
   }
   struct stat st;
-  progress pg = {.on = show, .start = now_s(), .total = fstat(fileno(f), &st) == 0 ? (long long)st.st_size : 0};
+  progress pg = {.on = show, .start = sky_clock_s(), .total = fstat(fileno(f), &st) == 0 ? (long long)st.st_size : 0};
   char stmt[512], msg[512];
   snprintf(stmt, sizeof stmt, "LOAD INTO %s FORMAT %s FROM STDIN", a.table, a.format);
   sky_reply r;

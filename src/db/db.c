@@ -12,7 +12,7 @@
 #include "common/alloc.h"
 #include "common/error.h"
 #include "common/utf8.h"
-#include "server/db_internal.h"
+#include "db/db_internal.h"
 
 void sky_db_options_init(sky_db_options *opt) {
   memset(opt, 0, sizeof *opt);
@@ -82,12 +82,6 @@ const char *sky_conn_table(const sky_conn *conn) { return conn->table; }
 void sky_conn_set_engine(sky_conn *conn, sky_engine engine) { conn->engine = engine; }
 void sky_conn_set_timeout_ms(sky_conn *conn, uint64_t ms) { conn->timeout_ms = ms; }
 void sky_conn_cancel(sky_conn *conn) { atomic_store(&conn->cancel, 1); }
-
-int64_t sky_now_ns(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 sky_table *sky_exec_table(sky_conn *conn, const sky_stmt *stmt, sky_error *err) {
   const char *name = stmt->table ? stmt->table : conn->table;

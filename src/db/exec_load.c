@@ -15,7 +15,7 @@
 
 #include "common/alloc.h"
 #include "common/error.h"
-#include "server/db_internal.h"
+#include "db/db_internal.h"
 #include "storage/reader.h"
 
 /* Rows a streamed load accumulates before handing a batch to storage. */
@@ -127,7 +127,7 @@ static sky_result *load_stream(const sky_stmt *stmt, sky_table *t, sky_snapshot 
   }
   ld->tx = sky_table_load_begin(t, err);
   if (!ld->tx) goto fail;
-  r = sky_result_new_stream(ld);
+  r = sky_result_new_stream(ld, sky_loader_abort);
   if (r) return r;
   sky_error_oom(err);
 fail:

@@ -9,7 +9,7 @@
 
 #include "common/alloc.h"
 #include "common/error.h"
-#include "server/db_internal.h"
+#include "db/db_internal.h"
 
 static sky_result *message(const char *msg, sky_error *err) {
   sky_result *r = sky_result_new_message(msg, -1);

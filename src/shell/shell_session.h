@@ -8,12 +8,12 @@
  * server has closed an idle connection, but never resends a statement
  * that may have reached the server.
  */
-#ifndef SKY_SERVER_SHELL_SESSION_H
-#define SKY_SERVER_SHELL_SESSION_H
+#ifndef SKY_SHELL_SHELL_SESSION_H
+#define SKY_SHELL_SHELL_SESSION_H
 
 #include <stddef.h>
 
-#include "server/client.h"
+#include "client/client.h"
 
 typedef struct skysh_session skysh_session;
 

@@ -1,7 +1,7 @@
 /* tty.h — reading a password from the terminal with echo off (sky-shell's
  * -u, sky-user add). */
-#ifndef SKY_SERVER_TTY_H
-#define SKY_SERVER_TTY_H
+#ifndef SKY_COMMON_TTY_H
+#define SKY_COMMON_TTY_H
 
 #include <stddef.h>
 

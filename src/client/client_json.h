@@ -9,8 +9,8 @@
  * limited, so a hostile server cannot exhaust the stack. Prefix sky_jv_:
  * sky_json_ belongs to the writer in common/json.h.
  */
-#ifndef SKY_SERVER_CLIENT_JSON_H
-#define SKY_SERVER_CLIENT_JSON_H
+#ifndef SKY_CLIENT_CLIENT_JSON_H
+#define SKY_CLIENT_CLIENT_JSON_H
 
 #include <stdbool.h>
 #include <stddef.h>
