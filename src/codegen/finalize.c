@@ -16,87 +16,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "codegen/aggs.h"
 #include "codegen/interp.h"
 #include "common/alloc.h"
 #include "common/error.h"
 #include "common/result.h"
 
-static const sky_ival NULL_VAL = {0, true};
-
 static inline sky_ival word(uint64_t w) { return (sky_ival){w, false}; }
 
-/* ---- aggregate results (state layouts: groups.h) ------------------------------- */
-
-#define RESULT(name) static sky_ival result_##name(const sky_agg *a, const uint64_t *st, uint8_t *overflow)
-
-/* The counts: [n]. */
-#define COUNT_RESULT(name)                 \
-  RESULT(name) {                           \
-    (void)a, (void)overflow;               \
-    return word(st[0]);                    \
-  }
-COUNT_RESULT(COUNT_ALL)
-COUNT_RESULT(COUNT)
-COUNT_RESULT(OBJECTS)
-COUNT_RESULT(SESSIONS)
-
-RESULT(COUNT_DISTINCT) {
-  (void)a, (void)overflow;
-  return word(sky_distinct_count(st[0]));
-}
-
-static __int128 sum128(const uint64_t *st) { return (__int128)(((unsigned __int128)st[1] << 64) | st[0]); }
-
-RESULT(SUM) {
-  if (a->arg->type == SKY_VT_FLOAT) return st[1] ? word(st[0]) : NULL_VAL;
-  if (!st[2]) return NULL_VAL;
-  __int128 sum = sum128(st);
-  if (sum < INT64_MIN || sum > INT64_MAX) {
-    *overflow = 1;
-    return NULL_VAL;
-  }
-  return word((uint64_t)(int64_t)sum);
-}
-
-RESULT(AVG) {
-  (void)overflow;
-  double avg;
-  if (a->arg->type == SKY_VT_FLOAT) {
-    if (!st[1]) return NULL_VAL;
-    double sum;
-    memcpy(&sum, &st[0], sizeof sum);
-    avg = sum / (double)st[1];
-  } else {
-    if (!st[2]) return NULL_VAL;
-    avg = (double)sum128(st) / (double)st[2];
-  }
-  uint64_t w;
-  memcpy(&w, &avg, sizeof w);
-  return word(w);
-}
-
-/* MIN and MAX: [value, n]. */
-#define EXTREME_RESULT(name)                 \
-  RESULT(name) {                             \
-    (void)a, (void)overflow;                 \
-    return st[1] ? word(st[0]) : NULL_VAL;   \
-  }
-EXTREME_RESULT(MIN)
-EXTREME_RESULT(MAX)
-
-typedef sky_ival (*result_fn)(const sky_agg *a, const uint64_t *st, uint8_t *overflow);
-
-static const result_fn g_result[SKY_AGG_COUNT_] = {
-#define SKY_X_RESULT(name, text) [SKY_AGG_##name] = result_##name,
-    SKY_AGGS(SKY_X_RESULT)
-#undef SKY_X_RESULT
-};
+/* ---- aggregate results ---------------------------------------------------------- */
 
 void sky_final_aggs(const sky_plan *plan, const uint64_t *slot, sky_ival *vals, uint8_t *overflow) {
   for (uint32_t a = 0; a < plan->n_aggs; a++) {
     const sky_agg *agg = &plan->aggs[a];
     overflow[a] = 0;
-    vals[a] = g_result[agg->kind](agg, slot + agg->word, &overflow[a]);
+    vals[a] = sky_agg_impl_of(agg->kind)->result(agg, slot + agg->word, &overflow[a]);
   }
 }
 

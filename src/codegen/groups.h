@@ -12,19 +12,9 @@
  *   w[n_keys + 1]        NULL mask: bit j set when key j is NULL
  *   w[agg->word ...]     aggregate states, laid out by sky_groups_layout()
  *
- * Aggregate state words (all zero in a new slot):
- *   COUNT_ALL, COUNT     [n]
- *   OBJECTS              [n, last_obj]            (object ids are >= 1)
- *   SESSIONS             [n, last_obj, last_session]
- *   COUNT_DISTINCT       [set]  (sky_distinct *, created on first add)
- *   SUM, AVG of INT      [lo, hi, n]  128-bit two's complement sum, inputs
- *   SUM, AVG of FLOAT    [sum, n]     double bits, added in path order
- *   MIN, MAX             [value, n]   n = 0: no input yet
- * FLOAT key words and MIN/MAX values are canonical (sky_canon_float).
- * OBJECTS: an event counts when its object differs from last_obj (an
- * object's events are scanned contiguously, and objects never span
- * partitions, so per-partition counts add up exactly). SESSIONS likewise
- * with (object, session number). NaN inputs are ignored by MIN and MAX.
+ * Aggregate state words (all zero in a new slot) are each aggregate's own,
+ * described with its implementation (codegen/agg_*.c); FLOAT key words are
+ * canonical (sky_canon_float).
  *
  * Determinism: each partition is scanned into its own table, and tables
  * are merged in partition order, so float sums do not depend on threads.
@@ -99,14 +89,11 @@ uint64_t *sky_groups_upsert(sky_groups *g, const uint64_t *keys, uint64_t null_m
 /* Doubles the capacity. 0, or -1 over budget. (The JIT calls this.) */
 int sky_groups_grow(sky_groups *g);
 
-/* Adds every group of `src` into `dst` (same plan). MIN/MAX over
- * dictionary strings compare through the runtime's rank tables.
- * Returns 0, or -1 over budget. */
+/* Adds every group of `src` into `dst` (same plan), each aggregate by its
+ * own merge. Returns 0, or -1 over budget. */
 int sky_groups_merge(sky_groups *dst, const sky_groups *src, const sky_runtime *rt);
 
-/* COUNT_DISTINCT: adds `word` to the set in *set_word (creating it).
- * Returns 0, or -1 over budget. Called per event by both engines. */
-int sky_distinct_add(uint64_t *set_word, uint64_t word, sky_budget *budget);
+/* The state of COUNT(DISTINCT x): the number of values in the set. */
 uint64_t sky_distinct_count(uint64_t set_word);
 
 #endif

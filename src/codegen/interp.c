@@ -9,12 +9,13 @@
  * gap to the previous event of the path exceeds the session gap (on every
  * event, matching or not), then evaluates the filter, the keys and the
  * aggregate arguments (interp_eval.c, in the order interp.h states),
- * upserts the group and updates each aggregate through one table of update
- * functions built from the SKY_AGGS list. It favours being obviously right
+ * upserts the group and updates each aggregate through its row of the
+ * aggregate table (aggs.h), the same definition the JIT calls. It favours being obviously right
  * over speed: the JIT is checked against it.
  */
 #include <string.h>
 
+#include "codegen/aggs.h"
 #include "codegen/interp.h"
 #include "common/alloc.h"
 
@@ -34,110 +35,6 @@ typedef struct scan {
 } scan;
 
 static const sky_ival NULL_VAL = {0, true};
-
-/* ---- aggregate updates (state layouts: groups.h) ------------------------------ */
-
-#define UPDATE(name) static int update_##name(scan *s, const sky_agg *a, uint64_t *st, sky_ival v)
-
-UPDATE(COUNT_ALL) {
-  (void)s, (void)a, (void)v;
-  st[0]++;
-  return SKY_SCAN_OK;
-}
-
-UPDATE(COUNT) {
-  (void)s, (void)a;
-  if (!v.null) st[0]++;
-  return SKY_SCAN_OK;
-}
-
-UPDATE(COUNT_DISTINCT) {
-  if (v.null) return SKY_SCAN_OK;
-  uint64_t w = a->arg->type == SKY_VT_FLOAT ? sky_canon_float(as_double(v.w)) : v.w;
-  return sky_distinct_add(&st[0], w, s->g->budget) == 0 ? SKY_SCAN_OK : SKY_SCAN_NO_MEMORY;
-}
-
-UPDATE(OBJECTS) {
-  (void)a, (void)v;
-  if (st[1] != s->env.obj) {
-    st[0]++;
-    st[1] = s->env.obj;
-  }
-  return SKY_SCAN_OK;
-}
-
-UPDATE(SESSIONS) {
-  (void)a, (void)v;
-  if (st[1] != s->env.obj || st[2] != (uint64_t)s->env.session) {
-    st[0]++;
-    st[1] = s->env.obj;
-    st[2] = (uint64_t)s->env.session;
-  }
-  return SKY_SCAN_OK;
-}
-
-/* SUM and AVG: [lo, hi, n] for INT (128-bit two's complement), [sum, n]
- * for FLOAT (added in path order). */
-static int add_sum(const sky_agg *a, uint64_t *st, sky_ival v) {
-  if (v.null) return SKY_SCAN_OK;
-  if (a->arg->type == SKY_VT_FLOAT) {
-    st[0] = double_bits(as_double(st[0]) + as_double(v.w));
-    st[1]++;
-    return SKY_SCAN_OK;
-  }
-  unsigned __int128 sum = ((unsigned __int128)st[1] << 64) | st[0];
-  sum += (unsigned __int128)(__int128)(int64_t)v.w;
-  st[0] = (uint64_t)sum;
-  st[1] = (uint64_t)(sum >> 64);
-  st[2]++;
-  return SKY_SCAN_OK;
-}
-
-UPDATE(SUM) {
-  (void)s;
-  return add_sum(a, st, v);
-}
-
-UPDATE(AVG) {
-  (void)s;
-  return add_sum(a, st, v);
-}
-
-/* MIN and MAX: [value, n]; NaN ignored, floats canonical, dictionary
- * strings ordered through the aggregate's rank table. `sign` is -1 for MIN,
- * 1 for MAX: a new value replaces the kept one when it orders that way. */
-static int keep_extreme(scan *s, const sky_agg *a, uint64_t *st, sky_ival v, int sign) {
-  if (v.null) return SKY_SCAN_OK;
-  uint64_t w = v.w;
-  if (a->type == SKY_VT_FLOAT) {
-    double d = as_double(w);
-    if (d != d) return SKY_SCAN_OK;
-    w = sky_canon_float(d);
-  }
-  int c;
-  if (st[1] == 0) {
-    c = sign;
-  } else if (a->type == SKY_VT_STRING && a->rank_rc >= 0) {
-    const uint32_t *rank = (const uint32_t *)(uintptr_t)s->rt->rc[a->rank_rc];
-    c = rank[w] < rank[st[0]] ? -1 : rank[w] > rank[st[0]];
-  } else {
-    c = sky_interp_sort_cmp(s->rt, a->type, a->dom, (sky_ival){w, false}, (sky_ival){st[0], false});
-  }
-  if ((sign < 0 && c < 0) || (sign > 0 && c > 0)) st[0] = w;
-  st[1]++;
-  return SKY_SCAN_OK;
-}
-
-UPDATE(MIN) { return keep_extreme(s, a, st, v, -1); }
-UPDATE(MAX) { return keep_extreme(s, a, st, v, 1); }
-
-typedef int (*update_fn)(scan *s, const sky_agg *a, uint64_t *st, sky_ival v);
-
-static const update_fn g_update[SKY_AGG_COUNT_] = {
-#define SKY_X_UPDATE(name, text) [SKY_AGG_##name] = update_##name,
-    SKY_AGGS(SKY_X_UPDATE)
-#undef SKY_X_UPDATE
-};
 
 /* ---- one event ------------------------------------------------------------------ */
 
@@ -170,9 +67,10 @@ static int scan_event(scan *s) {
   }
   uint64_t *slot = sky_groups_upsert(s->g, s->keys, null_mask);
   if (!slot) return SKY_SCAN_NO_MEMORY;
+  sky_agg_env env = {.rt = s->rt, .budget = s->g->budget, .obj = s->env.obj, .session = s->env.session};
   for (uint32_t a = 0; a < p->n_aggs; a++) {
     const sky_agg *agg = &p->aggs[a];
-    if ((rc = g_update[agg->kind](s, agg, slot + agg->word, s->args[a])) != SKY_SCAN_OK) return rc;
+    if ((rc = sky_agg_impl_of(agg->kind)->update(agg, slot + agg->word, s->args[a], &env)) != SKY_SCAN_OK) return rc;
   }
   return SKY_SCAN_OK;
 }

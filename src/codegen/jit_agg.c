@@ -15,7 +15,9 @@
  *    table and only an insertion calls sky_groups_upsert, after which the
  *    table's base and mask are reloaded (inserting may grow it).
  *
- * Updates are one entry per aggregate kind in AGGS. Inputs that are NULL
+ * Updates: the hottest aggregate rows have inline IR here (INLINE_UPDATE,
+ * writing exactly what their C definitions in agg_*.c write, which the
+ * differential tests check); every other row calls its C update. Inputs that are NULL
  * change nothing; in table mode a nullable input skips the update with a
  * branch (sparse EVENT properties), in register mode selects keep loops
  * branch-free. FLOAT sums add in path order: never reassociated.
@@ -175,40 +177,46 @@ static void upd_minmax(jit_cg *cg, const sky_agg *a, LLVMValueRef w, jit_val x) 
   stw(cg, w, 1, LLVMBuildAdd(b, n, zext64(cg, valid), ""));
 }
 
-static const struct agg_entry {
-  agg_fn update;
-  bool needs_arg;
-} AGGS[SKY_AGG_COUNT_] = {
-    [SKY_AGG_COUNT_ALL] = {upd_count_all, false},
-    [SKY_AGG_COUNT] = {upd_count, true},
-    [SKY_AGG_COUNT_DISTINCT] = {upd_distinct, true},
-    [SKY_AGG_OBJECTS] = {upd_objects, false},
-    [SKY_AGG_SESSIONS] = {upd_objects, false},
-    [SKY_AGG_SUM] = {upd_sum, true},
-    [SKY_AGG_AVG] = {upd_sum, true},
-    [SKY_AGG_MIN] = {upd_minmax, true},
-    [SKY_AGG_MAX] = {upd_minmax, true},
+/* The C definition of aggregate `a`'s update (aggs.h), called per event:
+ * rows without an inline form here, and the reference for those with one. */
+static void upd_call(jit_cg *cg, const sky_agg *a, LLVMValueRef w, jit_val x) {
+  LLVMBuilderRef b = cg->b;
+  uint32_t index = (uint32_t)(a - cg->plan->aggs);
+  LLVMValueRef word = a->arg ? jit_word(cg, x, a->arg->type, false) : jit_const_i64(cg, 0);
+  LLVMValueRef null = LLVMBuildZExt(b, x.null, cg->t_i32, "");
+  LLVMValueRef obj = cg->obj ? cg->obj : jit_const_i64(cg, 0);
+  LLVMValueRef session = cg->session ? LLVMBuildLoad2(b, cg->t_i64, cg->session, "") : jit_const_i64(cg, 0);
+  LLVMValueRef args[8] = {cg->a_rt, LLVMConstInt(cg->t_i32, index, 0), w, word, null, cg->budget, obj, session};
+  LLVMValueRef rc = jit_call(cg, JIT_H_AGG_UPDATE, args, 8, "");
+  LLVMBasicBlockRef done = jit_block(cg, "agg.called");
+  jit_br_unlikely(cg, LLVMBuildICmp(b, LLVMIntNE, rc, LLVMConstInt(cg->t_i32, 0, 0), ""), cg->nomem_bb, done);
+  LLVMPositionBuilderAtEnd(b, done);
+}
+
+/* Inline IR for the rows on the hot path; every other row calls its C
+ * update (upd_call). */
+static const agg_fn INLINE_UPDATE[SKY_AGG_COUNT_] = {
+    [SKY_AGG_COUNT_ALL] = upd_count_all, [SKY_AGG_COUNT] = upd_count, [SKY_AGG_COUNT_DISTINCT] = upd_distinct,
+    [SKY_AGG_OBJECTS] = upd_objects,     [SKY_AGG_SESSIONS] = upd_objects, [SKY_AGG_SUM] = upd_sum,
+    [SKY_AGG_AVG] = upd_sum,             [SKY_AGG_MIN] = upd_minmax,   [SKY_AGG_MAX] = upd_minmax,
 };
 
-static bool agg_ok(jit_cg *cg, const sky_agg *a) {
-  if ((unsigned)a->kind < SKY_AGG_COUNT_ && AGGS[a->kind].update && (a->arg || !AGGS[a->kind].needs_arg)) return true;
-  jit_fail(cg, "aggregate %s has no code generator", a->text ? a->text : "?");
-  return false;
-}
+static agg_fn update_of(const sky_agg *a) { return INLINE_UPDATE[a->kind] ? INLINE_UPDATE[a->kind] : upd_call; }
 
 /* Updates aggregate `a` of `slot` with its argument's value `x`. */
 static void update_agg(jit_cg *cg, const sky_agg *a, LLVMValueRef slot, jit_val x) {
   LLVMValueRef w = jit_slot_word_ptr(cg, slot, a->word);
+  agg_fn update = update_of(a);
   bool skip_null = a->arg && !cg->reg_mode && !LLVMIsConstant(x.null) && a->kind != SKY_AGG_COUNT_DISTINCT;
   if (!skip_null) {
-    AGGS[a->kind].update(cg, a, w, x);
+    update(cg, a, w, x);
     return;
   }
   LLVMBasicBlockRef upd = jit_block(cg, "agg.update"), done = jit_block(cg, "agg.done");
   LLVMBuildCondBr(cg->b, x.null, done, upd);
   LLVMPositionBuilderAtEnd(cg->b, upd);
   x.null = jit_const_i1(cg, false);
-  AGGS[a->kind].update(cg, a, w, x);
+  update(cg, a, w, x);
   LLVMBuildBr(cg->b, done);
   LLVMPositionBuilderAtEnd(cg->b, done);
 }
@@ -396,7 +404,6 @@ void jit_groups_event(jit_cg *cg) {
   if (!cg->reg_mode && !key_words(cg, &keys)) return;
   jit_val args[MAX_AGGS];
   for (uint32_t a = 0; a < p->n_aggs; a++) {
-    if (!agg_ok(cg, &p->aggs[a])) return;
     args[a] = jv(NULL, jit_const_i1(cg, true));
     if (p->aggs[a].arg) args[a] = jit_expr(cg, p->aggs[a].arg, jit_const_i1(cg, true));
   }

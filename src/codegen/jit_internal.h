@@ -35,6 +35,7 @@
 #define JIT_HELPERS(X)                      \
   X(UPSERT, sky_groups_upsert, "pppl")      \
   X(DISTINCT_ADD, sky_distinct_add, "iplp") \
+  X(AGG_UPDATE, sky_agg_call_update, "ipiplipll") \
   X(STR_CMP, sky_rt_str_cmp, "lpilil")      \
   X(LIKE, sky_rt_like, "lpili")             \
   X(SHOULD_STOP, sky_rt_should_stop, "ip")  \

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "codegen/aggs.h"
 #include "codegen/groups.h"
 #include "codegen/jit_internal.h"
 #include "codegen/runtime.h"

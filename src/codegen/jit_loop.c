@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "codegen/aggs.h"
 #include "codegen/groups.h"
 #include "codegen/jit_internal.h"
 #include "codegen/runtime.h"
@@ -179,14 +180,15 @@ static shape plan_shape(jit_cg *cg) {
   shape s = {0};
   walk_plan(cg, note_expr, &s);
   for (uint32_t a = 0; a < p->n_aggs; a++) {
-    if (p->aggs[a].kind == SKY_AGG_OBJECTS) s.per_object = true;
-    if (p->aggs[a].kind == SKY_AGG_SESSIONS) s.per_object = s.session = true;
+    unsigned flags = sky_agg_defs[p->aggs[a].kind].flags;
+    if (flags & SKY_AGGF_OBJECT) s.per_object = true;
+    if (flags & SKY_AGGF_SESSION) s.per_object = s.session = true;
   }
   if (s.bad_id) jit_fail(cg, "expression id out of range");
   if (s.session && p->session_gap_us < 0) jit_fail(cg, "session numbers without WITHIN SESSION");
   cg->reg_mode = p->n_keys == 0;
-  for (uint32_t a = 0; a < p->n_aggs; a++)
-    if (p->aggs[a].kind == SKY_AGG_COUNT_DISTINCT) cg->reg_mode = false;
+  for (uint32_t a = 0; a < p->n_aggs; a++) /* state that owns memory stays in the table */
+    if (sky_agg_impl_of(p->aggs[a].kind)->release) cg->reg_mode = false;
   return s;
 }
 

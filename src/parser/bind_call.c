@@ -55,15 +55,46 @@ static sky_expr *agg_argument(bind_ctx *b, const ast_expr *a) {
   return x;
 }
 
-/* Checks the call's shape and binds its argument; fills kind and arg. */
+/* q of quantile(x, q): a decimal literal in [0, 1], kept exactly as
+ * q_num / q_den (PATHS.md §0: the index floor(q(n-1)) is computed from the
+ * decimal, never from a binary double). */
+static bool agg_fraction(bind_ctx *b, const ast_expr *a, sky_agg *g) {
+  const ast_expr *q = a->args[1];
+  const char *t = bind_src(b, q);
+  uint64_t num = 0, den = 1;
+  bool ok = (q->kind == AST_INT || q->kind == AST_FLOAT) && !q->neg && t && *t;
+  bool point = false;
+  for (const char *c = t; ok && *c; c++) {
+    if (*c == '.' && !point) {
+      point = true;
+    } else if (*c >= '0' && *c <= '9' && num <= (UINT64_MAX - 9) / 10 &&
+               (!point || den < UINT64_C(1000000000000000000))) {
+      num = num * 10 + (uint64_t)(*c - '0');
+      if (point) den *= 10;
+    } else {
+      ok = false;
+    }
+  }
+  if (!ok || num > den)
+    return bind_fail(b, SKY_ERR_SEMANTIC, q, "%s() takes q as a decimal literal in [0, 1] (at most 18 decimals)",
+                     sky_agg_defs[g->kind].fn),
+           false;
+  g->q_num = num;
+  g->q_den = den;
+  return true;
+}
+
+/* Checks the call's shape against its row's argument rule and binds the
+ * argument; fills kind, arg and (FRACTION) q. */
 static bool agg_shape(bind_ctx *b, const sky_fn *fn, const ast_expr *a, sky_agg *g) {
-  if (a->distinct && fn->cls != SKY_FN_COUNT)
+  const sky_agg_def *def = &sky_agg_defs[fn->code];
+  if (a->distinct && def->args != SKY_AARGS_COUNT)
     return bind_fail(b, SKY_ERR_SEMANTIC, a, "DISTINCT is only allowed in count()"), false;
-  if (a->star && fn->cls != SKY_FN_COUNT)
+  if (a->star && def->args != SKY_AARGS_COUNT)
     return bind_fail(b, SKY_ERR_SEMANTIC, a, "'*' is only allowed in count(*)"), false;
   g->kind = (sky_agg_kind)fn->code;
-  switch (fn->cls) {
-  case SKY_FN_COUNT:
+  switch (def->args) {
+  case SKY_AARGS_COUNT:
     if (a->n_args > 1) return arity_error(b, fn, a, "at most one argument"), false;
     if (a->n_args == 0) {
       g->kind = SKY_AGG_COUNT_ALL;
@@ -73,45 +104,48 @@ static bool agg_shape(bind_ctx *b, const sky_fn *fn, const ast_expr *a, sky_agg 
     if (a->distinct) g->kind = g->arg->op == SKY_OP_OBJECT ? SKY_AGG_OBJECTS : SKY_AGG_COUNT_DISTINCT;
     if (g->kind == SKY_AGG_OBJECTS) g->arg = NULL;
     return true;
-  case SKY_FN_OBJECTS:
-  case SKY_FN_SESSIONS:
+  case SKY_AARGS_NONE:
     if (a->n_args) return arity_error(b, fn, a, "no arguments"), false;
-    if (fn->cls == SKY_FN_SESSIONS && !b->sel->session)
-      return bind_fail(b, SKY_ERR_SEMANTIC, a, "sessions() needs WITHIN SESSION"), false;
-    if (fn->cls == SKY_FN_SESSIONS) b->plan->uses_session_number = true;
+    if (def->flags & SKY_AGGF_SESSION) {
+      if (!b->sel->session) return bind_fail(b, SKY_ERR_SEMANTIC, a, "%s() needs WITHIN SESSION", fn->name), false;
+      b->plan->uses_session_number = true;
+    }
     return true;
-  default:
-    if (a->n_args != 1) return arity_error(b, fn, a, "one argument"), false;
+  case SKY_AARGS_ANY:
+  case SKY_AARGS_NUMERIC:
+  case SKY_AARGS_FRACTION:
+    if (def->args == SKY_AARGS_FRACTION && a->n_args != 2) return arity_error(b, fn, a, "two arguments (x, q)"), false;
+    if (def->args != SKY_AARGS_FRACTION && a->n_args != 1) return arity_error(b, fn, a, "one argument"), false;
     if (!(g->arg = agg_argument(b, a))) return false;
-    if (fn->cls == SKY_FN_NUMERIC && g->arg->type != SKY_VT_INT && g->arg->type != SKY_VT_FLOAT) {
+    if (def->args != SKY_AARGS_ANY && g->arg->type != SKY_VT_INT && g->arg->type != SKY_VT_FLOAT) {
       char d[112];
       return bind_fail(b, SKY_ERR_TYPE, a->args[0], "%s() takes INT or FLOAT, not %s", fn->name,
                        bind_describe(g->arg, d)),
              false;
     }
-    return true;
+    return def->args != SKY_AARGS_FRACTION || agg_fraction(b, a, g);
   }
+  return false;
 }
 
-/* The aggregate's result type, domain and rank table. */
+/* The aggregate's result type, domain and rank table, by its row. */
 static bool agg_type(bind_ctx *b, sky_agg *g) {
   g->dom = SKY_DOM_NONE;
   g->rank_rc = -1;
-  switch (g->kind) {
-  case SKY_AGG_AVG: g->type = SKY_VT_FLOAT; return true;
-  case SKY_AGG_SUM: g->type = g->arg->type; return true;
-  case SKY_AGG_MIN:
-  case SKY_AGG_MAX:
+  switch (sky_agg_defs[g->kind].result) {
+  case SKY_ARES_INT: g->type = SKY_VT_INT; return true;
+  case SKY_ARES_FLOAT: g->type = SKY_VT_FLOAT; return true;
+  case SKY_ARES_ARG:
     g->type = g->arg->type;
     g->dom = g->arg->dom;
-    if (bx_is_dict(g->arg)) {
+    if (bx_is_dict(g->arg)) { /* ordered through the dictionary's ranks */
       int64_t idx = bind_rc(b, &(sky_rc){.kind = SKY_RC_RANKS, .dict = g->arg->dom});
       if (idx < 0) return false;
       g->rank_rc = (int32_t)idx;
     }
     return true;
-  default: g->type = SKY_VT_INT; return true;
   }
+  return false;
 }
 
 /* The index of aggregate `g` in the plan: an identical one, or a new one. */
@@ -119,7 +153,9 @@ static int64_t agg_index(bind_ctx *b, const sky_agg *g) {
   sky_plan *p = b->plan;
   for (uint32_t i = 0; i < p->n_aggs; i++) {
     const sky_agg *o = &p->aggs[i];
-    if (o->kind == g->kind && (o->arg == g->arg || (o->arg && g->arg && bx_equal(o->arg, g->arg)))) return i;
+    if (o->kind == g->kind && o->q_num == g->q_num && o->q_den == g->q_den &&
+        (o->arg == g->arg || (o->arg && g->arg && bx_equal(o->arg, g->arg))))
+      return i;
   }
   if (p->n_aggs == b->cap_aggs) {
     uint32_t cap = b->cap_aggs ? b->cap_aggs * 2 : 8;
@@ -133,8 +169,8 @@ static int64_t agg_index(bind_ctx *b, const sky_agg *g) {
   return p->n_aggs++;
 }
 
-/* count(), count(*), count(x), count(DISTINCT x), objects(), sessions(),
- * sum(x), avg(x), min(x), max(x): an AGG_REF to the (shared) aggregate. */
+/* An aggregate call (a row of SKY_AGGS): an AGG_REF to the (shared)
+ * aggregate. */
 static sky_expr *bind_aggregate(bind_ctx *b, const sky_fn *fn, const ast_expr *a) {
   if (b->mode == BIND_EVENT) {
     char q[80], outer[80];

@@ -211,7 +211,7 @@ bool bx_is_ts(const bind_ctx *b, const sky_expr *e) {
   case SKY_OP_KEY_REF: return bx_is_ts(b, b->plan->keys[e->index]);
   case SKY_OP_AGG_REF: {
     const sky_agg *g = &b->plan->aggs[e->index];
-    return (g->kind == SKY_AGG_MIN || g->kind == SKY_AGG_MAX) && bx_is_ts(b, g->arg);
+    return (sky_agg_defs[g->kind].flags & SKY_AGGF_PICK) && bx_is_ts(b, g->arg);
   }
   default: return false;
   }

@@ -30,15 +30,9 @@ static const int g_op_arity[] = {
 #undef SKY_X_OP_ARITY
 };
 
-static const char *const g_agg_names[] = {
-#define SKY_X_AGG_NAME(name, text) text,
-    SKY_AGGS(SKY_X_AGG_NAME)
-#undef SKY_X_AGG_NAME
-};
-
 const char *sky_op_name(sky_op op) { return (unsigned)op < SKY_OP_COUNT_ ? g_op_names[op] : "?"; }
 int sky_op_arity(sky_op op) { return (unsigned)op < SKY_OP_COUNT_ ? g_op_arity[op] : 0; }
-const char *sky_agg_name(sky_agg_kind k) { return (unsigned)k < SKY_AGG_COUNT_ ? g_agg_names[k] : "?"; }
+const char *sky_agg_name(sky_agg_kind k) { return (unsigned)k < SKY_AGG_COUNT_ ? sky_agg_defs[k].explain : "?"; }
 
 const char *sky_vtype_name(sky_vtype t) {
   static const char *const names[] = {"NULL", "BOOL", "INT", "FLOAT", "STRING", "OBJECT"};

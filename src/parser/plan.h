@@ -133,24 +133,70 @@ typedef struct sky_expr {
   const char *text;      /* its source text, trimmed (error messages, names) */
 } sky_expr;
 
-/* Aggregates: X(name, EXPLAIN spelling). */
-#define SKY_AGGS(X)                                                        \
-  X(COUNT_ALL, "count")           /* count(): matching events */             \
-  X(COUNT, "count")               /* count(x): non-NULL x */                 \
-  X(COUNT_DISTINCT, "count_distinct") /* distinct non-NULL x (a set) */      \
-  X(OBJECTS, "objects")           /* objects(), count(DISTINCT object) */    \
-  X(SESSIONS, "sessions")         /* distinct (object, session) pairs */     \
-  X(SUM, "sum")                                                              \
-  X(AVG, "avg")                                                              \
-  X(MIN, "min")                                                              \
-  X(MAX, "max")
+/* What an aggregate's call takes (the binder's rule for its row). */
+typedef enum sky_agg_args {
+  SKY_AARGS_NONE,     /* f(): nothing */
+  SKY_AARGS_COUNT,    /* count(), count(*), count(x), count(DISTINCT x): picks
+                         COUNT_ALL, COUNT, COUNT_DISTINCT or OBJECTS */
+  SKY_AARGS_ANY,      /* f(x), x of any type */
+  SKY_AARGS_NUMERIC,  /* f(x), x INT or FLOAT */
+  SKY_AARGS_FRACTION, /* f(x, q): x INT or FLOAT, q a decimal literal in [0, 1],
+                         kept exactly as sky_agg.q_num / q_den */
+} sky_agg_args;
+
+/* An aggregate's result type. */
+typedef enum sky_agg_result {
+  SKY_ARES_INT,   /* a count */
+  SKY_ARES_FLOAT, /* a mean or deviation */
+  SKY_ARES_ARG,   /* the argument's type (and string domain) */
+} sky_agg_result;
+
+/* Row flags: what an aggregate reads besides its argument. */
+enum {
+  SKY_AGGF_OBJECT = 1,  /* the object id (distinct objects) */
+  SKY_AGGF_SESSION = 2, /* the session number: needs WITHIN SESSION */
+  SKY_AGGF_PICK = 4,    /* the result is one of the inputs (an order statistic), so
+                           it keeps the input's meaning: min(timestamp) is a time */
+};
+
+/* Aggregates, one row each — the single definition every layer is driven
+ * from: X(NAME, EXPLAIN spelling, function name (NULL: reached only
+ * through another row's function, as count(DISTINCT x) is), arguments,
+ * result, flags). The binder reads the row (sky_agg_defs); the engines'
+ * half — state words, update, merge, result — is one implementation per
+ * row in codegen/agg_*.c, gathered into codegen/aggs.h's table by this
+ * same list, so a row without its implementation does not link. */
+#define SKY_AGGS(X)                                                                              \
+  X(COUNT_ALL, "count", NULL, SKY_AARGS_NONE, SKY_ARES_INT, 0)  /* count(): matching events */     \
+  X(COUNT, "count", "count", SKY_AARGS_COUNT, SKY_ARES_INT, 0)  /* count(x): non-NULL x */         \
+  X(COUNT_DISTINCT, "count_distinct", NULL, SKY_AARGS_ANY, SKY_ARES_INT, 0) /* a set of x */        \
+  X(OBJECTS, "objects", "objects", SKY_AARGS_NONE, SKY_ARES_INT, SKY_AGGF_OBJECT)                   \
+  X(SESSIONS, "sessions", "sessions", SKY_AARGS_NONE, SKY_ARES_INT, SKY_AGGF_OBJECT | SKY_AGGF_SESSION) \
+  X(SUM, "sum", "sum", SKY_AARGS_NUMERIC, SKY_ARES_ARG, 0)                                         \
+  X(AVG, "avg", "avg", SKY_AARGS_NUMERIC, SKY_ARES_FLOAT, 0)                                       \
+  X(MIN, "min", "min", SKY_AARGS_ANY, SKY_ARES_ARG, SKY_AGGF_PICK)                                             \
+  X(MAX, "max", "max", SKY_AARGS_ANY, SKY_ARES_ARG, SKY_AGGF_PICK)                                             \
+  X(MEDIAN, "median", "median", SKY_AARGS_NUMERIC, SKY_ARES_ARG, SKY_AGGF_PICK)      /* lower median */         \
+  X(QUANTILE, "quantile", "quantile", SKY_AARGS_FRACTION, SKY_ARES_ARG, SKY_AGGF_PICK) /* element floor(q(n-1)) */ \
+  X(STDDEV, "stddev", "stddev", SKY_AARGS_NUMERIC, SKY_ARES_FLOAT, 0)    /* population */
 
 typedef enum sky_agg_kind {
-#define SKY_X_AGG(name, text) SKY_AGG_##name,
+#define SKY_X_AGG(name, text, fn, args, result, flags) SKY_AGG_##name,
   SKY_AGGS(SKY_X_AGG)
 #undef SKY_X_AGG
   SKY_AGG_COUNT_
 } sky_agg_kind;
+
+/* The binder's half of a row of SKY_AGGS. */
+typedef struct sky_agg_def {
+  const char *explain; /* EXPLAIN spelling */
+  const char *fn;      /* function name, or NULL */
+  sky_agg_args args;
+  sky_agg_result result;
+  unsigned flags; /* SKY_AGGF_* */
+} sky_agg_def;
+
+extern const sky_agg_def sky_agg_defs[SKY_AGG_COUNT_];
 
 typedef struct sky_agg {
   sky_agg_kind kind;
@@ -158,6 +204,7 @@ typedef struct sky_agg {
   sky_vtype type;         /* result type: INT for counts, FLOAT for avg, the
                              argument's type for sum (INT/FLOAT), min, max */
   uint32_t dom;           /* STRING min/max: the argument's domain */
+  uint64_t q_num, q_den;  /* SKY_AARGS_FRACTION: q = q_num / q_den exactly (q_den a power of 10) */
   int32_t rank_rc;        /* MIN/MAX over a dictionary STRING: RC_RANKS index, else -1 */
   uint32_t word;          /* offset of this aggregate's state in a group slot (groups.h) */
   const char *text;       /* e.g. "count()" */

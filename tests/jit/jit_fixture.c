@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "codegen/aggs.h"
 #include "common/alloc.h"
 
 static void *must(void *p) {
@@ -47,14 +48,7 @@ static const char *op_text(sky_op op) {
   return names[op];
 }
 
-static const char *agg_text(sky_agg_kind k) {
-  static const char *const names[] = {
-#define JF_X_AGG(name, text) text "()",
-      SKY_AGGS(JF_X_AGG)
-#undef JF_X_AGG
-  };
-  return names[k];
-}
+static const char *agg_text(sky_agg_kind k) { return sky_agg_defs[k].explain; }
 
 static sky_expr *node(jf_plan *f, sky_op op, sky_vtype type, uint32_t dom) {
   sky_expr *e = zalloc(f, sizeof *e);
@@ -299,14 +293,21 @@ const char *jf_groups_diff(const sky_groups *a, const sky_groups *b) {
   for (uint64_t s = 0; s < a->capacity; s++) {
     const uint64_t *x = a->slots + s * a->words, *y = b->slots + s * b->words;
     for (uint32_t w = 0; w < a->words; w++) {
-      bool distinct = false, float_sum = false;
+      const sky_agg *owner = NULL; /* an aggregate whose state owns memory: compare its results */
+      bool float_sum = false;
       for (uint32_t k = 0; k < p->n_aggs; k++) {
         const sky_agg *g = &p->aggs[k];
-        distinct |= g->kind == SKY_AGG_COUNT_DISTINCT && g->word == w;
+        if (sky_agg_impl_of(g->kind)->release && g->word == w) owner = g;
         float_sum |= (g->kind == SKY_AGG_SUM || g->kind == SKY_AGG_AVG) && g->arg->type == SKY_VT_FLOAT && g->word == w;
       }
-      uint64_t vx = distinct && x[0] ? sky_distinct_count(x[w]) : x[w];
-      uint64_t vy = distinct && y[0] ? sky_distinct_count(y[w]) : y[w];
+      uint64_t vx = x[w], vy = y[w];
+      if (owner && x[0] && y[0]) {
+        uint8_t ov;
+        sky_ival rx = sky_agg_impl_of(owner->kind)->result(owner, x + w, &ov);
+        sky_ival ry = sky_agg_impl_of(owner->kind)->result(owner, y + w, &ov);
+        vx = rx.null ? UINT64_MAX : rx.w;
+        vy = ry.null ? UINT64_MAX : ry.w;
+      }
       if (float_sum && is_nan_bits(vx) && is_nan_bits(vy)) continue;
       if (vx != vy) {
         snprintf(msg, sizeof msg, "slot %llu word %u: %#llx vs %#llx", (unsigned long long)s, w, (unsigned long long)vx,

@@ -205,6 +205,7 @@ typedef enum rq_bucket { RQ_HOUR, RQ_WEEKDAY, RQ_DAY, RQ_WEEK, RQ_MONTH } rq_buc
 typedef enum rq_agg {
   RQ_COUNT_ALL, RQ_COUNT, RQ_COUNT_DISTINCT, RQ_OBJECTS, RQ_COUNT_DISTINCT_OBJECT,
   RQ_SESSIONS, RQ_SUM, RQ_AVG, RQ_MIN, RQ_MAX,
+  RQ_MEDIAN, RQ_QUANTILE, RQ_STDDEV,
 } rq_agg;
 
 #define RQ_MAX_ARGS 6
@@ -221,7 +222,8 @@ typedef struct rq_node {
   bool upper;       /* function / keyword spelling in upper case */
   bool quoted;      /* property name written "quoted" */
   rq_val val;       /* RQ_E_LIT */
-  char text[RQ_TEXT_MAX]; /* literal spelling, LIKE pattern (value), raw text */
+  char text[RQ_TEXT_MAX]; /* literal spelling, LIKE pattern (value), raw text, quantile's q */
+  uint64_t q_num, q_den;  /* quantile: q = q_num / q_den */
   int n_args;
   struct rq_node *args[RQ_MAX_ARGS];
 } rq_node;

@@ -250,6 +250,30 @@ static rq_val sum_avg(const ctx *c, const rq_node *n, const rq_val *vals, size_t
   return rq_float(n->op == RQ_AVG ? acc / (double)k : acc);
 }
 
+static int by_value(const void *a, const void *b) { return rq_val_cmp(a, b); }
+
+/* median and quantile: the element at floor(q (k-1)) of the sorted values,
+ * q = num/den exactly; the lower median is q = 1/2. */
+static rq_val order_stat(rq_val *vals, size_t k, uint64_t num, uint64_t den) {
+  if (k == 0) return rq_null();
+  qsort(vals, k, sizeof *vals, by_value);
+  return vals[(size_t)((unsigned __int128)num * (k - 1) / den)];
+}
+
+/* Population standard deviation, two passes over the values. */
+static rq_val stddev_of(const rq_node *n, const rq_val *vals, size_t k) {
+  if (k == 0) return rq_null();
+  bool is_int = n->args[0]->type == RQ_INT;
+  double sum = 0, ss = 0;
+  for (size_t i = 0; i < k; i++) sum += is_int ? (double)vals[i].i : vals[i].f;
+  double mean = sum / (double)k;
+  for (size_t i = 0; i < k; i++) {
+    double d = (is_int ? (double)vals[i].i : vals[i].f) - mean;
+    ss += d * d;
+  }
+  return rq_float(sqrt(ss / (double)k));
+}
+
 static rq_val eval_agg(const ctx *c, const rq_node *n) {
   const group *g = c->grp;
   if (n->op == RQ_COUNT_ALL) return rq_int((int64_t)g->n);
@@ -270,6 +294,9 @@ static rq_val eval_agg(const ctx *c, const rq_node *n) {
   switch (n->op) {
   case RQ_COUNT: case RQ_COUNT_DISTINCT: out = rq_int((int64_t)k); break;
   case RQ_SUM: case RQ_AVG: out = sum_avg(c, n, vals, k); break;
+  case RQ_MEDIAN: out = order_stat(vals, k, 1, 2); break;
+  case RQ_QUANTILE: out = order_stat(vals, k, n->q_num, n->q_den); break;
+  case RQ_STDDEV: out = stddev_of(n, vals, k); break;
   default:
     for (size_t i = 0; i < k; i++) {
       int cmp = out.t == RQ_NULL ? 0 : rq_val_cmp(&vals[i], &out);

@@ -269,7 +269,8 @@ static rq_type random_type(gen *g) {
 static rq_node *agg(gen *g, rq_agg kind, rq_type arg_type) {
   rq_type type = RQ_INT;
   if (kind == RQ_AVG) type = RQ_FLOAT;
-  if (kind == RQ_SUM || kind == RQ_MIN || kind == RQ_MAX) type = arg_type;
+  if (kind == RQ_SUM || kind == RQ_MIN || kind == RQ_MAX || kind == RQ_MEDIAN || kind == RQ_QUANTILE) type = arg_type;
+  if (kind == RQ_STDDEV) type = RQ_FLOAT;
   rq_node *n = node(g, RQ_E_AGG, type);
   n->op = kind;
   if (kind == RQ_COUNT_ALL || kind == RQ_OBJECTS || kind == RQ_SESSIONS || kind == RQ_COUNT_DISTINCT_OBJECT) return n;
@@ -290,6 +291,15 @@ static rq_node *agg(gen *g, rq_agg kind, rq_type arg_type) {
   g->r = sub.r;
   n->n_args = 1;
   n->args[0] = arg;
+  if (kind == RQ_QUANTILE) { /* decimals whose binary value would pick another index */
+    static const struct { const char *text; uint64_t num, den; } qs[] = {
+        {"0", 0, 1}, {"1", 1, 1}, {"0.5", 5, 10}, {"0.29", 29, 100}, {"0.9", 9, 10}, {"0.125", 125, 1000},
+        {"0.333", 333, 1000}, {"0.57", 57, 100}, {"1.0", 10, 10}, {"0.01", 1, 100}};
+    size_t i = rq_below(&g->r, sizeof qs / sizeof *qs);
+    snprintf(n->text, sizeof n->text, "%s", qs[i].text);
+    n->q_num = qs[i].num;
+    n->q_den = qs[i].den;
+  }
   return n;
 }
 
@@ -302,6 +312,7 @@ static bool is_big(const rq_node *n) {
   case RQ_E_TIMESTAMP: return true;
   case RQ_E_LIT: return n->val.t == RQ_INT && (n->val.i > 1000000000 || n->val.i < -1000000000);
   case RQ_E_BIN: case RQ_E_NEG: case RQ_E_AGG:
+    if (n->kind == RQ_E_AGG && n->op == RQ_STDDEV) return true; /* not exact: only as a whole item */
     for (int i = 0; i < n->n_args; i++)
       if (is_big(n->args[i])) return true;
     return false;
@@ -347,13 +358,16 @@ static rq_node *post_leaf(gen *g, rq_type t) {
     if (r < 66) return agg(g, RQ_OBJECTS, RQ_INT);
     if (r < 69) return agg(g, RQ_COUNT_DISTINCT_OBJECT, RQ_INT);
     if (r < 75 && g->q->has_session) return agg(g, RQ_SESSIONS, RQ_INT);
-    if (r < 83) return agg(g, RQ_SUM, RQ_INT);
-    if (r < 91) return agg(g, rq_chance(&g->r, 50) ? RQ_MIN : RQ_MAX, RQ_INT);
+    if (r < 80) return agg(g, RQ_SUM, RQ_INT);
+    if (r < 86) return agg(g, rq_chance(&g->r, 50) ? RQ_MIN : RQ_MAX, RQ_INT);
+    if (r < 91) return agg(g, rq_chance(&g->r, 50) ? RQ_MEDIAN : RQ_QUANTILE, RQ_INT);
     return int_lit(g);
   case RQ_FLOAT:
-    if (r < 50) return agg(g, RQ_AVG, rq_chance(&g->r, 50) ? RQ_INT : RQ_FLOAT);
-    if (r < 70) return agg(g, RQ_SUM, RQ_FLOAT);
-    if (r < 90) return agg(g, rq_chance(&g->r, 50) ? RQ_MIN : RQ_MAX, RQ_FLOAT);
+    if (r < 40) return agg(g, RQ_AVG, rq_chance(&g->r, 50) ? RQ_INT : RQ_FLOAT);
+    if (r < 55) return agg(g, RQ_SUM, RQ_FLOAT);
+    if (r < 70) return agg(g, rq_chance(&g->r, 50) ? RQ_MIN : RQ_MAX, RQ_FLOAT);
+    if (r < 82) return agg(g, rq_chance(&g->r, 50) ? RQ_MEDIAN : RQ_QUANTILE, RQ_FLOAT);
+    if (r < 90 && g->top) return agg(g, RQ_STDDEV, rq_chance(&g->r, 50) ? RQ_INT : RQ_FLOAT);
     return float_lit(g);
   case RQ_STR:
     if (r < 80) return agg(g, rq_chance(&g->r, 50) ? RQ_MIN : RQ_MAX, RQ_STR);
@@ -692,6 +706,12 @@ static void gen_order(gen *g) {
       o->expr = NULL;
       o->item = (int)rq_range(&g->r, 1, q->n_items);
     }
+    /* stddev is compared within a tolerance: never an ordering. */
+    const rq_node *target = o->expr ? o->expr : q->items[(o->item ? o->item : o->alias_of) - 1];
+    if (target->kind == RQ_E_AGG && target->op == RQ_STDDEV) {
+      q->n_order = i;
+      break;
+    }
     o->desc = rq_chance(&g->r, 50);
     o->explicit_dir = o->desc || rq_chance(&g->r, 40);
   }
@@ -712,6 +732,8 @@ static const mutant mutants[] = {
     {"day(ef) = '2026-03-01'", SKY_ERR_TYPE, false}, {"object = 'a'", SKY_ERR_TYPE, false},
     {"action IN (1, 2)", SKY_ERR_TYPE, false},  {"ei AND sb", SKY_ERR_TYPE, false},
     {"sum(e1)", SKY_ERR_TYPE, true},            {"avg(s1)", SKY_ERR_TYPE, true},
+    {"median(s1)", SKY_ERR_TYPE, true},         {"quantile(ei, 1.5)", SKY_ERR_SEMANTIC, true},
+    {"quantile(ei, ei)", SKY_ERR_SEMANTIC, true}, {"stddev(sb)", SKY_ERR_TYPE, true},
     {"nope = 1", SKY_ERR_UNKNOWN_PROPERTY, false}, {"state.nope IS NULL", SKY_ERR_UNKNOWN_PROPERTY, false},
     {"nosuch(ei)", SKY_ERR_UNKNOWN_FUNCTION, true}, {"count(", SKY_ERR_SYNTAX, true},
     {"sessions()", -1, true},                   {"session.number = 0", -1, false},

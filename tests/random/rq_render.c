@@ -83,11 +83,13 @@ static void render_agg(rq_buf *b, const rq_query *q, const rq_node *n) {
       [RQ_COUNT_ALL] = {"count", "COUNT"}, [RQ_COUNT] = {"count", "COUNT"}, [RQ_COUNT_DISTINCT] = {"count", "COUNT"},
       [RQ_OBJECTS] = {"objects", "OBJECTS"}, [RQ_COUNT_DISTINCT_OBJECT] = {"count", "COUNT"},
       [RQ_SESSIONS] = {"sessions", "SESSIONS"}, [RQ_SUM] = {"sum", "SUM"}, [RQ_AVG] = {"avg", "AVG"},
-      [RQ_MIN] = {"min", "MIN"}, [RQ_MAX] = {"max", "MAX"}};
+      [RQ_MIN] = {"min", "MIN"}, [RQ_MAX] = {"max", "MAX"}, [RQ_MEDIAN] = {"median", "MEDIAN"},
+      [RQ_QUANTILE] = {"quantile", "QUANTILE"}, [RQ_STDDEV] = {"stddev", "STDDEV"}};
   rq_buf_printf(b, "%s(", names[n->op][n->upper]);
   if (n->op == RQ_COUNT_DISTINCT || n->op == RQ_COUNT_DISTINCT_OBJECT) rq_buf_printf(b, "%s ", kw(q, "DISTINCT", "distinct"));
   if (n->op == RQ_COUNT_DISTINCT_OBJECT) rq_buf_puts(b, "object");
   if (n->n_args) render(b, q, n->args[0]);
+  if (n->op == RQ_QUANTILE) rq_buf_printf(b, ", %s", n->text);
   rq_buf_puts(b, ")");
 }
 

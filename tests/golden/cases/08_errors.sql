@@ -10,7 +10,7 @@ SELECT count() WHERE action = 'unterminated
 SELECT colour, count() GROUP BY colour
 SELECT state.colour
 SELECT event.country, count() GROUP BY event.country
-SELECT median(price)
+SELECT percentile(price)
 SELECT sum(action)
 SELECT avg(note)
 SELECT count() WHERE count() > 1
