@@ -35,7 +35,7 @@ static int once(const char *q, size_t len, const sky_schema *schema, int phase, 
   sky_plan *plan;
   sky_error err;
   int rc = sky_parse(q, len, &arena, &stmt, &err);
-  if (rc == 0 && phase >= PHASE_BIND) rc = sky_bind_select(stmt, schema, &arena, &plan, &err);
+  if (rc == 0 && phase >= PHASE_BIND) rc = sky_bind_query(stmt, schema, &arena, &plan, &err);
   if (rc == 0 && phase >= PHASE_EXPLAIN) {
     sky_buf_reset(out);
     sky_plan_explain(plan, schema, out);

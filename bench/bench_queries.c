@@ -165,7 +165,7 @@ static void compile_times(sky_db *db, int compiles) {
     sky_stmt *stmt;
     sky_plan *plan;
     if (sky_parse(QUERIES[q], strlen(QUERIES[q]), &arena, &stmt, &err) ||
-        sky_bind_select(stmt, sky_snapshot_schema(snap), &arena, &plan, &err))
+        sky_bind_query(stmt, sky_snapshot_schema(snap), &arena, &plan, &err))
       die(QUERIES[q], &err);
     sky_groups_layout(plan);
     for (int i = 0; i < compiles; i++) {

@@ -104,7 +104,7 @@ static void yyerror(sky_loc *loc, sky_parse_ctx *ctx, const char *msg) {
 %token KW_INT "INT" KW_IR "IR" KW_MAX "MAX" KW_NDJSON "NDJSON" KW_STDIN "STDIN" KW_STRING "STRING"
 %token KW_TABLES "TABLES"
 
-%type <stmt> stmt select
+%type <stmt> stmt query select
 %type <id> ident propname opt_from opt_into column
 %type <expr> expr primary opt_where opt_having opt_limit session literal
 %type <list> items exprs opt_order order_items propdefs columns rows row values group_by
@@ -138,9 +138,9 @@ opt_semi:
   ;
 
 stmt:
-    select                              { $$ = $1; }
-  | KW_EXPLAIN select                   { A($$ = ast_explain(ctx, $2, false)); }
-  | KW_EXPLAIN KW_IR select             { A($$ = ast_explain(ctx, $3, true)); }
+    query                               { $$ = $1; }
+  | KW_EXPLAIN query                    { A($$ = ast_explain(ctx, $2, false)); }
+  | KW_EXPLAIN KW_IR query              { A($$ = ast_explain(ctx, $3, true)); }
   | KW_CREATE KW_TABLE ident            { A($$ = ast_create_table(ctx, &$3, NULL)); }
   | KW_CREATE KW_TABLE ident '(' propdefs ')' { A($$ = ast_create_table(ctx, &$3, $5)); }
   | KW_ALTER KW_TABLE ident KW_ADD propdef { A($$ = ast_alter_add(ctx, &$3, $5)); }
@@ -280,6 +280,11 @@ as_of_value:
   ;
 
 /* ---- SELECT ---- */
+
+/* The query statements (stmt.h's SKY_QUERY_STMTS): each may follow EXPLAIN. */
+query:
+    select                              { $$ = $1; }
+  ;
 
 select:
     KW_SELECT items opt_from opt_where group_session opt_having opt_order opt_limit

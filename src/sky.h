@@ -172,6 +172,12 @@ size_t sky_result_load_errors(const sky_result *r);
 const sky_error *sky_result_load_error(const sky_result *r, size_t i);
 void sky_result_free(sky_result *r);
 
+/* The words of the query language, for completion and highlighting: the
+ * i-th keyword (lower case) and the i-th function name, or NULL past the
+ * last. Static strings. */
+const char *sky_keyword_at(size_t i);
+const char *sky_function_at(size_t i);
+
 /* Encodes the reply line for a result or an error, as PROTOCOL.md says
  * (compact JSON, no trailing newline). The caller frees the string with
  * free(). `elapsed_ms` < 0 omits "elapsed_ms". Returns NULL when out of

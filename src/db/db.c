@@ -96,7 +96,7 @@ sky_table *sky_exec_table(sky_conn *conn, const sky_stmt *stmt, sky_error *err) 
   return t;
 }
 
-static sky_result *exec_use(sky_conn *conn, const sky_stmt *stmt, sky_error *err) {
+sky_result *sky_exec_use(sky_conn *conn, const sky_stmt *stmt, sky_error *err) {
   sky_table *t = sky_exec_table(conn, stmt, err);
   if (!t) return NULL;
   sky_table_release(t);
@@ -111,25 +111,17 @@ static sky_result *exec_use(sky_conn *conn, const sky_stmt *stmt, sky_error *err
   return r;
 }
 
-static sky_result *dispatch(sky_conn *conn, const sky_stmt *stmt, sky_error *err) {
-  switch (stmt->kind) {
-  case SKY_STMT_CREATE_TABLE:
-  case SKY_STMT_ALTER_ADD:
-  case SKY_STMT_DROP_TABLE: return sky_exec_ddl(conn, stmt, err);
-  case SKY_STMT_USE: return exec_use(conn, stmt, err);
-  case SKY_STMT_SHOW_TABLES: return sky_exec_show_tables(conn, err);
-  case SKY_STMT_DESCRIBE: return sky_exec_describe(conn, stmt, err);
-  case SKY_STMT_INSERT: return sky_exec_insert(conn, stmt, err);
-  case SKY_STMT_LOAD: return sky_exec_load(conn, stmt, err);
-  case SKY_STMT_DELETE_OBJECT: return sky_exec_delete(conn, stmt, err);
-  case SKY_STMT_GET_OBJECT: return sky_exec_get_object(conn, stmt, err);
-  case SKY_STMT_SELECT:
-  case SKY_STMT_EXPLAIN:
-  case SKY_STMT_EXPLAIN_IR: return sky_exec_select(conn, stmt, err);
-  }
-  sky_error_set(err, SKY_ERR_INTERNAL, 0, 0, "unknown statement kind");
-  return NULL;
-}
+typedef sky_result *(*exec_fn)(sky_conn *conn, const sky_stmt *stmt, sky_error *err);
+
+/* The statement table's executors: each command's own, sky_exec_query for
+ * every query. */
+static const exec_fn g_exec[SKY_STMT_COUNT_] = {
+#define SKY_X_COMMAND(NAME, name, text) [SKY_STMT_##NAME] = sky_exec_##name,
+#define SKY_X_QUERY(NAME, name, text) [SKY_STMT_##NAME] = sky_exec_query,
+    SKY_COMMAND_STMTS(SKY_X_COMMAND) SKY_QUERY_STMTS(SKY_X_QUERY)
+#undef SKY_X_COMMAND
+#undef SKY_X_QUERY
+};
 
 sky_result *sky_exec(sky_conn *conn, const char *text, size_t len, sky_error *err) {
   sky_error_clear(err);
@@ -141,7 +133,7 @@ sky_result *sky_exec(sky_conn *conn, const char *text, size_t len, sky_error *er
   sky_arena_init(&arena);
   sky_stmt *stmt = NULL;
   sky_result *r = NULL;
-  if (sky_parse(text, len, &arena, &stmt, err) == 0) r = dispatch(conn, stmt, err);
+  if (sky_parse(text, len, &arena, &stmt, err) == 0) r = g_exec[stmt->kind](conn, stmt, err);
   sky_arena_free(&arena);
   return r;
 }

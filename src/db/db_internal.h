@@ -36,14 +36,15 @@ struct sky_conn {
 sky_table *sky_exec_table(sky_conn *conn, const sky_stmt *stmt, sky_error *err);
 
 /* Statement handlers, by family. Each returns a result or NULL with err. */
-sky_result *sky_exec_ddl(sky_conn *conn, const sky_stmt *stmt, sky_error *err);
-sky_result *sky_exec_show_tables(sky_conn *conn, sky_error *err);
-sky_result *sky_exec_describe(sky_conn *conn, const sky_stmt *stmt, sky_error *err);
-sky_result *sky_exec_insert(sky_conn *conn, const sky_stmt *stmt, sky_error *err);
-sky_result *sky_exec_load(sky_conn *conn, const sky_stmt *stmt, sky_error *err);
-sky_result *sky_exec_delete(sky_conn *conn, const sky_stmt *stmt, sky_error *err);
-sky_result *sky_exec_get_object(sky_conn *conn, const sky_stmt *stmt, sky_error *err);
-sky_result *sky_exec_select(sky_conn *conn, const sky_stmt *stmt, sky_error *err);
+/* The executors of the statement rows (stmt.h): one per command, and one
+ * for every query (bind with the row's binder, then run, EXPLAIN or
+ * EXPLAIN IR). db.c's table is built from the lists, so a command row
+ * without its executor does not link. */
+#define SKY_X_EXEC_DECL(NAME, name, text) \
+  sky_result *sky_exec_##name(sky_conn *conn, const sky_stmt *stmt, sky_error *err);
+SKY_COMMAND_STMTS(SKY_X_EXEC_DECL)
+#undef SKY_X_EXEC_DECL
+sky_result *sky_exec_query(sky_conn *conn, const sky_stmt *stmt, sky_error *err);
 
 /* Fills `cell` with the value of property column `col` at event `i` of a
  * chunk (NULL when absent), copying strings into the result. */

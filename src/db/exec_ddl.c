@@ -39,7 +39,7 @@ static void locate(sky_error *err, sky_pos pos) {
   }
 }
 
-static sky_result *create_table(sky_conn *conn, const sky_stmt *stmt, sky_error *err) {
+sky_result *sky_exec_create_table(sky_conn *conn, const sky_stmt *stmt, sky_error *err) {
   if (check_propdefs(stmt, err) != 0) return NULL;
   sky_prop *props = sky_calloc(stmt->n_props ? stmt->n_props : 1, sizeof *props);
   if (!props) return sky_error_oom(err), NULL;
@@ -55,7 +55,7 @@ static sky_result *create_table(sky_conn *conn, const sky_stmt *stmt, sky_error 
   return message(msg, err);
 }
 
-static sky_result *alter_add(sky_conn *conn, const sky_stmt *stmt, sky_error *err) {
+sky_result *sky_exec_alter_add(sky_conn *conn, const sky_stmt *stmt, sky_error *err) {
   if (check_propdefs(stmt, err) != 0) return NULL;
   sky_table *t = sky_exec_table(conn, stmt, err);
   if (!t) return NULL;
@@ -70,7 +70,7 @@ static sky_result *alter_add(sky_conn *conn, const sky_stmt *stmt, sky_error *er
   return message(msg, err);
 }
 
-static sky_result *drop_table(sky_conn *conn, const sky_stmt *stmt, sky_error *err) {
+sky_result *sky_exec_drop_table(sky_conn *conn, const sky_stmt *stmt, sky_error *err) {
   if (sky_store_drop_table(conn->db->store, stmt->table, err) != 0) {
     if (err->code == SKY_ERR_UNKNOWN_TABLE) locate(err, stmt->table_pos);
     return NULL;
@@ -78,14 +78,6 @@ static sky_result *drop_table(sky_conn *conn, const sky_stmt *stmt, sky_error *e
   char msg[SKY_MAX_NAME + 32];
   snprintf(msg, sizeof msg, "dropped table %s", stmt->table);
   return message(msg, err);
-}
-
-sky_result *sky_exec_ddl(sky_conn *conn, const sky_stmt *stmt, sky_error *err) {
-  switch (stmt->kind) {
-  case SKY_STMT_CREATE_TABLE: return create_table(conn, stmt, err);
-  case SKY_STMT_ALTER_ADD: return alter_add(conn, stmt, err);
-  default: return drop_table(conn, stmt, err);
-  }
 }
 
 /* Per-table or per-property counts gathered over every partition. */
@@ -164,7 +156,8 @@ static sky_result *new_rows(const char *const *names, uint32_t n, sky_error *err
   return r;
 }
 
-sky_result *sky_exec_show_tables(sky_conn *conn, sky_error *err) {
+sky_result *sky_exec_show_tables(sky_conn *conn, const sky_stmt *stmt, sky_error *err) {
+  (void)stmt;
   static const char *const cols[] = {"table", "events", "objects"};
   char **names = NULL;
   size_t n = 0;

@@ -157,7 +157,7 @@ done:
   return r;
 }
 
-sky_result *sky_exec_delete(sky_conn *conn, const sky_stmt *stmt, sky_error *err) {
+sky_result *sky_exec_delete_object(sky_conn *conn, const sky_stmt *stmt, sky_error *err) {
   sky_table *t = sky_exec_table(conn, stmt, err);
   if (!t) return NULL;
   bool existed = false;

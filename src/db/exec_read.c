@@ -84,7 +84,9 @@ static sky_result *run_select(sky_conn *conn, const sky_stmt *stmt, const sky_pl
   return r;
 }
 
-sky_result *sky_exec_select(sky_conn *conn, const sky_stmt *stmt, sky_error *err) {
+/* Every query statement: bound by its row's binder, then run, or its plan
+ * or IR shown (EXPLAIN [IR]). */
+sky_result *sky_exec_query(sky_conn *conn, const sky_stmt *stmt, sky_error *err) {
   sky_table *t = sky_exec_table(conn, stmt, err);
   if (!t) return NULL;
   sky_snapshot *snap = sky_table_snapshot(t, err);
@@ -94,19 +96,19 @@ sky_result *sky_exec_select(sky_conn *conn, const sky_stmt *stmt, sky_error *err
   sky_arena_init(&arena);
   sky_plan *plan = NULL;
   sky_result *r = NULL;
-  if (sky_bind_select(stmt, sky_snapshot_schema(snap), &arena, &plan, err) == 0) {
+  if (sky_bind_query(stmt, sky_snapshot_schema(snap), &arena, &plan, err) == 0) {
     sky_groups_layout(plan);
-    if (stmt->kind == SKY_STMT_SELECT) {
+    if (stmt->explain == SKY_EXPLAIN_NONE) {
       r = run_select(conn, stmt, plan, snap, err);
     } else {
       sky_buf text;
       sky_buf_init(&text);
       int rc = 0;
-      if (stmt->kind == SKY_STMT_EXPLAIN) sky_plan_explain(plan, sky_snapshot_schema(snap), &text);
+      if (stmt->explain == SKY_EXPLAIN_PLAN) sky_plan_explain(plan, sky_snapshot_schema(snap), &text);
       else rc = sky_jit_explain_ir(conn->db->jit, plan, &text, err);
       if (rc == 0 && text.failed) rc = sky_error_oom(err);
       if (rc == 0)
-        r = lines_result(stmt->kind == SKY_STMT_EXPLAIN ? "plan" : "ir", text.data ? text.data : "", text.len, err);
+        r = lines_result(stmt->explain == SKY_EXPLAIN_PLAN ? "plan" : "ir", text.data ? text.data : "", text.len, err);
       sky_buf_free(&text);
     }
   }

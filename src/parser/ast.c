@@ -336,12 +336,12 @@ sky_stmt *ast_select(sky_parse_ctx *ctx, ast_list *items, const ast_ident *from,
   return s;
 }
 
-/* stmt: EXPLAIN [IR] select */
-sky_stmt *ast_explain(sky_parse_ctx *ctx, sky_stmt *select, bool ir) {
+/* stmt: EXPLAIN [IR] query */
+sky_stmt *ast_explain(sky_parse_ctx *ctx, sky_stmt *query, bool ir) {
   (void)ctx;
-  if (!select) return NULL;
-  select->kind = ir ? SKY_STMT_EXPLAIN_IR : SKY_STMT_EXPLAIN;
-  return select;
+  if (!query) return NULL;
+  query->explain = ir ? SKY_EXPLAIN_IR : SKY_EXPLAIN_PLAN;
+  return query;
 }
 
 /* ---- other statements ------------------------------------------------------ */

@@ -141,6 +141,7 @@ static void number_all(sky_plan *p) {
 static sky_plan *new_plan(bind_ctx *b, const sky_schema *schema) {
   sky_plan *p = sky_arena_calloc(b->arena, sizeof *p);
   if (!p) return bind_oom(b);
+  p->kind = SKY_PLAN_SELECT;
   p->schema_uid = schema->table_uid;
   p->schema_version = schema->version;
   p->n_props = schema->n_props;

@@ -171,11 +171,18 @@ static void put_object(sky_buf *b, const sky_stmt *s, const char *verb) {
   }
 }
 
-static void put_select(sky_buf *b, const sky_stmt *s) {
-  static const char *const heads[] = {[SKY_STMT_SELECT] = "SELECT", [SKY_STMT_EXPLAIN] = "EXPLAIN SELECT",
-                                      [SKY_STMT_EXPLAIN_IR] = "EXPLAIN IR SELECT"};
+static void put_explain(sky_buf *b, const sky_stmt *s) {
+  static const char *const heads[] = {[SKY_EXPLAIN_NONE] = "", [SKY_EXPLAIN_PLAN] = "EXPLAIN ",
+                                      [SKY_EXPLAIN_IR] = "EXPLAIN IR "};
+  sky_buf_puts(b, heads[s->explain]);
+}
+
+/* ---- one dump per statement row (stmt.h) ----------------------------------------- */
+
+static void dump_select(sky_buf *b, const sky_stmt *s) {
   const sky_select *q = s->select;
-  sky_buf_puts(b, heads[s->kind]);
+  put_explain(b, s);
+  sky_buf_puts(b, "SELECT");
   for (uint32_t i = 0; i < q->n_items; i++) {
     const ast_item *it = q->items[i];
     sky_buf_puts(b, "\n  item ");
@@ -201,30 +208,42 @@ static void put_select(sky_buf *b, const sky_stmt *s) {
   sky_buf_printf(b, "\n  normalized %s", s->normalized ? s->normalized : "");
 }
 
+static void dump_create_table(sky_buf *b, const sky_stmt *s) {
+  sky_buf_puts(b, "CREATE TABLE");
+  put_table(b, " ", s);
+  put_props(b, s);
+}
+
+static void dump_alter_add(sky_buf *b, const sky_stmt *s) {
+  sky_buf_puts(b, "ALTER TABLE");
+  put_table(b, " ", s);
+  sky_buf_puts(b, " ADD");
+  put_props(b, s);
+}
+
+/* DROP TABLE t, USE t, DESCRIBE t, SHOW TABLES: the spelling and the table. */
+static void dump_named(sky_buf *b, const sky_stmt *s) {
+  sky_buf_puts(b, sky_stmt_name(s->kind));
+  put_table(b, " ", s);
+}
+
+#define dump_drop_table dump_named
+#define dump_use dump_named
+#define dump_show_tables dump_named
+#define dump_describe dump_named
+#define dump_insert put_insert
+#define dump_load put_load
+
+static void dump_delete_object(sky_buf *b, const sky_stmt *s) { put_object(b, s, "DELETE"); }
+static void dump_get_object(sky_buf *b, const sky_stmt *s) { put_object(b, s, "GET"); }
+
+static void (*const g_dumps[SKY_STMT_COUNT_])(sky_buf *, const sky_stmt *) = {
+#define SKY_X_DUMP(NAME, name, text) [SKY_STMT_##NAME] = dump_##name,
+    SKY_COMMAND_STMTS(SKY_X_DUMP) SKY_QUERY_STMTS(SKY_X_DUMP)
+#undef SKY_X_DUMP
+};
+
 void sky_stmt_dump(const sky_stmt *s, sky_buf *out) {
-  switch (s->kind) {
-  case SKY_STMT_CREATE_TABLE:
-    sky_buf_puts(out, "CREATE TABLE");
-    put_table(out, " ", s);
-    put_props(out, s);
-    break;
-  case SKY_STMT_ALTER_ADD:
-    sky_buf_puts(out, "ALTER TABLE");
-    put_table(out, " ", s);
-    sky_buf_puts(out, " ADD");
-    put_props(out, s);
-    break;
-  case SKY_STMT_DROP_TABLE: sky_buf_puts(out, "DROP TABLE"), put_table(out, " ", s); break;
-  case SKY_STMT_USE: sky_buf_puts(out, "USE"), put_table(out, " ", s); break;
-  case SKY_STMT_SHOW_TABLES: sky_buf_puts(out, "SHOW TABLES"); break;
-  case SKY_STMT_DESCRIBE: sky_buf_puts(out, "DESCRIBE"), put_table(out, " ", s); break;
-  case SKY_STMT_INSERT: put_insert(out, s); break;
-  case SKY_STMT_LOAD: put_load(out, s); break;
-  case SKY_STMT_DELETE_OBJECT: put_object(out, s, "DELETE"); break;
-  case SKY_STMT_GET_OBJECT: put_object(out, s, "GET"); break;
-  case SKY_STMT_SELECT:
-  case SKY_STMT_EXPLAIN:
-  case SKY_STMT_EXPLAIN_IR: put_select(out, s); break;
-  }
+  g_dumps[s->kind](out, s);
   sky_buf_putc(out, '\n');
 }

@@ -30,7 +30,7 @@ const sky_fn *sky_fn_find(const char *name, size_t len) {
   return NULL;
 }
 
-const char *sky_fn_name_at(size_t i) {
+const char *sky_function_at(size_t i) {
   for (size_t k = 0; k < N_FUNCS; k++) {
     if (!g_funcs[k].name) continue;
     if (i-- == 0) return g_funcs[k].name;

@@ -43,8 +43,6 @@ typedef struct sky_fn {
 /* The function named `name` (case-insensitive), or NULL. */
 const sky_fn *sky_fn_find(const char *name, size_t len);
 
-/* The i-th function name (aggregates first), or NULL past the last. */
-const char *sky_fn_name_at(size_t i);
 
 static inline bool sky_fn_is_aggregate(const sky_fn *fn) { return fn && fn->cls == SKY_FN_AGGREGATE; }
 

@@ -87,6 +87,8 @@ bool sky_lex_nonreserved(const char *name) {
   return false;
 }
 
+const char *sky_keyword_at(size_t i) { return i < N_KEYWORDS ? g_keywords[i].word : NULL; }
+
 bool sky_lex_keywords_sorted(void) {
   for (size_t i = 1; i < N_KEYWORDS; i++)
     if (strcmp(g_keywords[i - 1].word, g_keywords[i].word) >= 0) return false;

@@ -182,9 +182,7 @@ int sky_parse(const char *text, size_t len, sky_arena *arena, sky_stmt **out, sk
   int rc = sky_scanner_open(ctx) == 0 ? sky_yyparse(ctx) : 2;
   sky_scanner_close(ctx);
   if (ctx->c_locale) freelocale(ctx->c_locale);
-  if (rc == 0 && !ctx->failed && ctx->stmt &&
-      (ctx->stmt->kind == SKY_STMT_SELECT || ctx->stmt->kind == SKY_STMT_EXPLAIN ||
-       ctx->stmt->kind == SKY_STMT_EXPLAIN_IR))
+  if (rc == 0 && !ctx->failed && ctx->stmt && sky_stmt_is_query(ctx->stmt->kind))
     ctx->stmt->normalized = normalize(ctx);
   if (rc != 0 || ctx->failed || !ctx->stmt) {
     if (!ctx->failed) sky_error_oom(err); /* the scanner could not start */

@@ -243,7 +243,21 @@ typedef struct sky_order {
   bool desc;
 } sky_order;
 
+/* What a plan computes, one row per query statement's shape: X(NAME,
+ * EXPLAIN spelling). A SELECT adds matching events into groups; the path
+ * statements (PATHS.md) add kinds whose per-object state the same scan
+ * skeleton advances and flushes into the same mergeable group tables. */
+#define SKY_PLAN_KINDS(X) X(SELECT, "select")
+
+typedef enum sky_plan_kind {
+#define SKY_X_PLAN_KIND(name, text) SKY_PLAN_##name,
+  SKY_PLAN_KINDS(SKY_X_PLAN_KIND)
+#undef SKY_X_PLAN_KIND
+  SKY_PLAN_KIND_COUNT_
+} sky_plan_kind;
+
 typedef struct sky_plan {
+  sky_plan_kind kind;
   /* inputs */
   uint64_t schema_uid, schema_version; /* what the plan was bound against */
   uint32_t n_props;                    /* schema's property count at bind time */

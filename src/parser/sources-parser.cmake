@@ -5,6 +5,7 @@ target_sources(sky PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/funcs.c
   ${CMAKE_CURRENT_LIST_DIR}/lexer.c
   ${CMAKE_CURRENT_LIST_DIR}/parse.c
+  ${CMAKE_CURRENT_LIST_DIR}/stmts.c
   ${CMAKE_CURRENT_LIST_DIR}/dump.c
   ${CMAKE_CURRENT_LIST_DIR}/bind.c
   ${CMAKE_CURRENT_LIST_DIR}/bind_util.c

@@ -19,21 +19,44 @@
 #include "storage/reader.h"
 #include "storage/schema.h"
 
+/* Statements, one row each: X(NAME, name, spelling). A command runs in the
+ * statement layer as it is (src/db: sky_exec_<name>). A query is bound to
+ * a plan (src/parser: sky_bind_<name>) that both engines run; EXPLAIN and
+ * EXPLAIN IR, the compiled-query cache, the statement timeout and
+ * cancellation serve every query alike. The tables built from these lists
+ * (sky_stmt_name, the binders, the db's executors, the AST dumps) make a
+ * row without its function a build error. */
+#define SKY_COMMAND_STMTS(X)                            \
+  X(CREATE_TABLE, create_table, "CREATE TABLE")         \
+  X(ALTER_ADD, alter_add, "ALTER TABLE")                \
+  X(DROP_TABLE, drop_table, "DROP TABLE")               \
+  X(USE, use, "USE")                                    \
+  X(SHOW_TABLES, show_tables, "SHOW TABLES")            \
+  X(DESCRIBE, describe, "DESCRIBE")                     \
+  X(INSERT, insert, "INSERT")                           \
+  X(LOAD, load, "LOAD")                                 \
+  X(DELETE_OBJECT, delete_object, "DELETE OBJECT")      \
+  X(GET_OBJECT, get_object, "GET OBJECT")
+
+#define SKY_QUERY_STMTS(X) X(SELECT, select, "SELECT")
+
 typedef enum sky_stmt_kind {
-  SKY_STMT_CREATE_TABLE,
-  SKY_STMT_ALTER_ADD,
-  SKY_STMT_DROP_TABLE,
-  SKY_STMT_USE,
-  SKY_STMT_SHOW_TABLES,
-  SKY_STMT_DESCRIBE,
-  SKY_STMT_INSERT,
-  SKY_STMT_LOAD,
-  SKY_STMT_DELETE_OBJECT,
-  SKY_STMT_GET_OBJECT,
-  SKY_STMT_SELECT,
-  SKY_STMT_EXPLAIN,    /* EXPLAIN SELECT: the plan */
-  SKY_STMT_EXPLAIN_IR, /* EXPLAIN IR SELECT: the optimized LLVM IR */
+#define SKY_X_STMT(NAME, name, text) SKY_STMT_##NAME,
+  SKY_COMMAND_STMTS(SKY_X_STMT) SKY_QUERY_STMTS(SKY_X_STMT)
+#undef SKY_X_STMT
+  SKY_STMT_COUNT_
 } sky_stmt_kind;
+
+/* What EXPLAIN asks of a query statement. */
+typedef enum sky_explain {
+  SKY_EXPLAIN_NONE = 0, /* run it */
+  SKY_EXPLAIN_PLAN,     /* EXPLAIN q: the plan */
+  SKY_EXPLAIN_IR,       /* EXPLAIN IR q: the optimized LLVM IR */
+} sky_explain;
+
+/* The statement's spelling ("GET OBJECT"), and whether it is a query. */
+const char *sky_stmt_name(sky_stmt_kind kind);
+bool sky_stmt_is_query(sky_stmt_kind kind);
 
 typedef struct sky_pos {
   int line, column;
@@ -71,8 +94,9 @@ typedef struct sky_select sky_select; /* parser-private AST of a SELECT */
 
 typedef struct sky_stmt {
   sky_stmt_kind kind;
+  sky_explain explain;     /* queries: EXPLAIN [IR] */
   const char *text;        /* the statement's full text (NUL-terminated copy) */
-  const char *normalized;  /* SELECT/EXPLAIN: tokens re-spelled canonically
+  const char *normalized;  /* queries: tokens re-spelled canonically
                               (keywords upper case, one space between tokens,
                               literals and identifiers as written): the
                               compiled-query cache key */
@@ -114,12 +138,18 @@ typedef struct sky_stmt {
  * literal) carrying line and column. Everything lives in `arena`. */
 int sky_parse(const char *text, size_t len, sky_arena *arena, sky_stmt **out, sky_error *err);
 
-/* Binds a parsed SELECT against `schema`: resolves names, checks types,
- * builds the plan (calling sky_groups_layout is the caller's job). Errors
- * carry the position of the offending expression. The plan lives in
- * `arena`. */
-int sky_bind_select(const sky_stmt *stmt, const sky_schema *schema, sky_arena *arena, sky_plan **out,
-                    sky_error *err);
+/* Binds a parsed query statement against `schema` with its row's binder:
+ * resolves names, checks types, builds the plan (calling sky_groups_layout
+ * is the caller's job). Errors carry the position of the offending
+ * expression. The plan lives in `arena`. */
+int sky_bind_query(const sky_stmt *stmt, const sky_schema *schema, sky_arena *arena, sky_plan **out, sky_error *err);
+
+/* The binders of the query rows. */
+#define SKY_X_BIND_DECL(NAME, name, text)                                                                  \
+  int sky_bind_##name(const sky_stmt *stmt, const sky_schema *schema, sky_arena *arena, sky_plan **out, \
+                      sky_error *err);
+SKY_QUERY_STMTS(SKY_X_BIND_DECL)
+#undef SKY_X_BIND_DECL
 
 /* Prints the statement's AST (golden tests of the parser). */
 void sky_stmt_dump(const sky_stmt *stmt, sky_buf *out);

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 
 #include "common/alloc.h"
+#include "sky.h"
 
 typedef struct name_list {
   char **items;
@@ -31,23 +32,17 @@ struct skysh_edit {
   const char *prompt;
   char *line; /* the last line read, without "\n" */
   name_list tables, props;
+  name_list keywords;  /* upper case: the language's and the protocol's */
+  name_list functions; /* "count(" ... */
   bool stale;
 };
 
-static const char *const g_keywords[] = {
-    "SELECT", "FROM",   "WHERE",  "GROUP",    "BY",     "HAVING", "ORDER",  "LIMIT",   "ASC",     "DESC",
-    "AS",     "AND",    "OR",     "NOT",      "IN",     "IS",     "NULL",   "LIKE",    "TRUE",    "FALSE",
-    "DISTINCT", "WITHIN", "SESSION", "CREATE", "TABLE", "ALTER",  "ADD",    "DROP",    "USE",     "SHOW",
-    "TABLES", "DESCRIBE", "INSERT", "INTO",   "VALUES", "LOAD",   "FORMAT", "CSV",     "NDJSON",  "MAX",
-    "ERRORS", "STDIN",  "DELETE", "OBJECT",   "GET",    "OF",     "EXPLAIN", "IR",     "STATE",   "EVENT",
-    "INT",    "FLOAT",  "BOOL",   "STRING",   "PING",   "QUIT",
-};
-/* Functions and path names, completed in the case the language uses. */
-static const char *const g_functions[] = {
-    "count(", "objects(", "sessions(", "sum(", "avg(",  "min(",      "max(",   "hour(",
-    "weekday(", "day(",   "week(",     "month(", "object", "timestamp", "action", "state.",
-    "event.", "session.number",
-};
+/* Names of the language that are not keywords or functions, completed as
+ * written. Keywords and functions come from libsky (sky_keyword_at,
+ * sky_function_at), so the shell never keeps its own copy of the language. */
+static const char *const g_names[] = {"object", "timestamp", "action", "state.", "event.", "session.number"};
+/* The protocol's own commands, completed like keywords. */
+static const char *const g_protocol_words[] = {"PING", "QUIT"};
 static const char *const g_commands[] = {"\\q", "\\help", "\\format", "\\timing", "\\load"};
 static const char *const g_formats[] = {"table", "csv", "json"};
 
@@ -146,23 +141,44 @@ static void collect(skysh_edit *e, const LineInfo *li, const char *start, const 
   match_list(m, (const char *const *)e->tables.items, e->tables.n, prefix, plen);
   if (table_context) return;
   match_list(m, (const char *const *)e->props.items, e->props.n, prefix, plen);
-  match_list(m, g_functions, sizeof g_functions / sizeof *g_functions, prefix, plen);
+  match_list(m, (const char *const *)e->functions.items, e->functions.n, prefix, plen);
+  match_list(m, g_names, sizeof g_names / sizeof *g_names, prefix, plen);
   m->lower = plen > 0 && islower((unsigned char)prefix[0]);
-  match_list(m, g_keywords, sizeof g_keywords / sizeof *g_keywords, prefix, plen);
+  match_list(m, (const char *const *)e->keywords.items, e->keywords.n, prefix, plen);
 }
 
-static bool is_keyword(const char *s) {
-  for (size_t i = 0; i < sizeof g_keywords / sizeof *g_keywords; i++)
-    if (g_keywords[i] == s) return true;
+static bool is_keyword(const skysh_edit *e, const char *s) {
+  for (size_t i = 0; i < e->keywords.n; i++)
+    if (e->keywords.items[i] == s) return true;
   return false;
 }
 
+/* The completion words of the language, from libsky. */
+static void load_language(skysh_edit *e) {
+  char word[64];
+  const char *w;
+  for (size_t i = 0; (w = sky_keyword_at(i)) != NULL; i++) {
+    size_t n = 0;
+    for (; w[n] && n + 1 < sizeof word; n++) word[n] = (char)toupper((unsigned char)w[n]);
+    word[n] = '\0';
+    names_add(&e->keywords, word);
+  }
+  for (size_t i = 0; i < sizeof g_protocol_words / sizeof *g_protocol_words; i++)
+    names_add(&e->keywords, g_protocol_words[i]);
+  for (size_t i = 0; (w = sky_function_at(i)) != NULL; i++) {
+    snprintf(word, sizeof word, "%s(", w);
+    names_add(&e->functions, word);
+  }
+}
+
 /* Inserts cand[from..to) in the case the user types keywords in. */
-static void insert_part(EditLine *el, const char *cand, size_t from, size_t to, bool lower, const char *suffix) {
+static void insert_part(const skysh_edit *e, EditLine *el, const char *cand, size_t from, size_t to, bool lower,
+                        const char *suffix) {
   char text[300];
   size_t n = 0;
+  bool keyword = lower && is_keyword(e, cand);
   for (size_t i = from; i < to && n + 2 < sizeof text; i++)
-    text[n++] = lower && is_keyword(cand) ? (char)tolower((unsigned char)cand[i]) : cand[i];
+    text[n++] = keyword ? (char)tolower((unsigned char)cand[i]) : cand[i];
   for (const char *s = suffix; *s && n + 1 < sizeof text; s++) text[n++] = *s;
   text[n] = '\0';
   if (n) el_insertstr(el, text);
@@ -196,7 +212,7 @@ static unsigned char complete(EditLine *el, int ch) {
     const char *c = m.items[0];
     size_t len = strlen(c);
     bool open = len > 0 && (c[len - 1] == '(' || c[len - 1] == '.');
-    insert_part(el, c, plen, len, m.lower, open ? "" : " ");
+    insert_part(e, el, c, plen, len, m.lower, open ? "" : " ");
     return CC_REFRESH;
   }
   size_t common = strlen(m.items[0]);
@@ -206,7 +222,7 @@ static unsigned char complete(EditLine *el, int ch) {
     common = k;
   }
   if (common > plen) {
-    insert_part(el, m.items[0], plen, common, m.lower, "");
+    insert_part(e, el, m.items[0], plen, common, m.lower, "");
     return CC_REFRESH;
   }
   list_matches(&m);
@@ -224,6 +240,7 @@ skysh_edit *skysh_edit_open(skysh_session *session, const char *history_path) {
   if (!e) return NULL;
   e->session = session;
   e->stale = true;
+  load_language(e);
   e->el = el_init("sky-shell", stdin, stdout, stderr);
   e->hist = history_init();
   if (!e->el || !e->hist) {
@@ -255,6 +272,8 @@ void skysh_edit_close(skysh_edit *e) {
   if (e->hist) history_end(e->hist);
   names_clear(&e->tables);
   names_clear(&e->props);
+  names_clear(&e->keywords);
+  names_clear(&e->functions);
   sky_free(e->history_path);
   sky_free(e->line);
   sky_free(e);

@@ -23,7 +23,7 @@ static void bind_and_check(const sky_stmt *stmt, const char *schema_name, sky_ar
   fixture_schema_init(&fs, schema_name);
   sky_plan *plan;
   sky_error err;
-  if (sky_bind_select(stmt, &fs.schema, arena, &plan, &err) != 0) {
+  if (sky_bind_query(stmt, &fs.schema, arena, &plan, &err) != 0) {
     if (err.code == SKY_ERR_OK || !err.message[0]) __builtin_trap();
     return;
   }

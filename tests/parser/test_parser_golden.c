@@ -77,7 +77,7 @@ static void run_case(sky_buf *out, const char *stmt_text, bool explain, const fi
     put_error(out, &err);
   } else if (explain && stmt->select) {
     sky_plan *plan;
-    if (sky_bind_select(stmt, &fs->schema, &arena, &plan, &err) != 0) {
+    if (sky_bind_query(stmt, &fs->schema, &arena, &plan, &err) != 0) {
       put_error(out, &err);
     } else {
       plan_check pc;

@@ -32,7 +32,7 @@ static int run(const char *text, size_t len, sky_error *err, sky_buf *explain) {
     rc = err->code;
   } else if (stmt->select) {
     sky_plan *plan;
-    if (sky_bind_select(stmt, &fs.schema, &arena, &plan, err) != 0) {
+    if (sky_bind_query(stmt, &fs.schema, &arena, &plan, err) != 0) {
       rc = err->code;
     } else {
       plan_check pc;
@@ -180,11 +180,12 @@ static void test_plan_details(void **state) {
   q = "EXPLAIN  select count( DISTINCT object ) , plan AS p, sum(qty)*2 -- note\n"
       "GROUP BY plan HAVING count() > 1 ORDER BY 2;";
   assert_int_equal(sky_parse(q, strlen(q), &arena, &stmt, &err), 0);
-  assert_int_equal(stmt->kind, SKY_STMT_EXPLAIN);
+  assert_int_equal(stmt->kind, SKY_STMT_SELECT);
+  assert_int_equal(stmt->explain, SKY_EXPLAIN_PLAN);
   assert_string_equal(stmt->text, q);
   assert_string_equal(stmt->normalized, "SELECT count ( DISTINCT OBJECT ) , plan AS p , sum ( qty ) * 2 GROUP BY plan "
                                         "HAVING count ( ) > 1 ORDER BY 2");
-  assert_int_equal(sky_bind_select(stmt, &fs.schema, &arena, &plan, &err), 0);
+  assert_int_equal(sky_bind_query(stmt, &fs.schema, &arena, &plan, &err), 0);
   assert_string_equal(plan->output_names[0], "count( DISTINCT object )");
   assert_string_equal(plan->output_names[1], "p");
   assert_string_equal(plan->output_names[2], "sum(qty)*2");

@@ -296,6 +296,9 @@ def test_interactive_completion_and_history():
             t.send("sel\tcount() fr\tevents;\r")  # keywords follow the case typed
             t.expect("(1 row)")
             t.mark()
+            t.send("SELECT medi\tprice) FROM events;\r")  # function names come from libsky's table
+            t.expect("(1 row)")
+            t.mark()
             t.send("SELECT count()\r")  # a statement over two lines
             t.expect("...> ")
             t.send("FROM events;\r")
