@@ -5,7 +5,8 @@
  * whole tree). Numbers keep their exact source text next to the parsed
  * value, so 64-bit object ids and sums beyond 2^53 print back unchanged;
  * integers that fit are also available as int64/uint64. Strings are decoded
- * (escapes, surrogate pairs; a lone surrogate becomes U+FFFD). Nesting is
+ * (escapes, surrogate pairs; a lone surrogate is an error, as for the
+ * NDJSON loader: common/utf8.h decodes both). Nesting is
  * limited, so a hostile server cannot exhaust the stack. Prefix sky_jv_:
  * sky_json_ belongs to the writer in common/json.h.
  */

@@ -22,8 +22,6 @@
 #include "common/error.h"
 #include "common/result.h"
 
-static inline sky_ival word(uint64_t w) { return (sky_ival){w, false}; }
-
 /* ---- aggregate results ---------------------------------------------------------- */
 
 void sky_final_aggs(const sky_plan *plan, const uint64_t *slot, sky_ival *vals, uint8_t *overflow) {

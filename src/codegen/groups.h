@@ -65,9 +65,11 @@ void sky_groups_free(sky_groups *g);
 /* The slot tag of a hash: never 0. */
 static inline uint64_t sky_groups_tag(uint64_t hash) { return hash | (UINT64_C(1) << 63); }
 
-/* The hash of a key tuple. The JIT emits exactly this computation. */
+/* The hash of a key tuple. The JIT emits the same steps (hash.h's mix and
+ * combine, this seed) for compiled scans. */
+#define SKY_GROUPS_HASH_SEED UINT64_C(0x5ca1ab1e)
 static inline uint64_t sky_groups_hash(const uint64_t *keys, uint32_t n_keys, uint64_t null_mask) {
-  uint64_t h = sky_hash_u64(null_mask ^ UINT64_C(0x5ca1ab1e));
+  uint64_t h = sky_hash_u64(null_mask ^ SKY_GROUPS_HASH_SEED);
   for (uint32_t j = 0; j < n_keys; j++) h = sky_hash_combine(h, keys[j]);
   return h;
 }

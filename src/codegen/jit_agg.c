@@ -11,7 +11,7 @@
  *  - table mode: per matching event the key words and NULL mask are
  *    compared with the last group's (a one-entry cache: keys like
  *    state.country or month(ts) rarely change along a path); on a miss the
- *    hash (sky_groups_hash, emitted identically) is probed inline over the
+ *    hash (sky_groups_hash, emitted from hash.h's steps) is probed inline over the
  *    table and only an insertion calls sky_groups_upsert, after which the
  *    table's base and mask are reloaded (inserting may grow it).
  *
@@ -223,23 +223,26 @@ static void update_agg(jit_cg *cg, const sky_agg *a, LLVMValueRef slot, jit_val 
 
 /* ---- keys, hash, probe ----------------------------------------------------- */
 
+/* hash.h's mix, emitted from its steps. */
 static LLVMValueRef hash_u64(jit_cg *cg, LLVMValueRef x) {
   LLVMBuilderRef b = cg->b;
-  x = LLVMBuildXor(b, x, LLVMBuildLShr(b, x, jit_const_i64(cg, 30), ""), "");
-  x = LLVMBuildMul(b, x, jit_const_i64(cg, 0xbf58476d1ce4e5b9ULL), "");
-  x = LLVMBuildXor(b, x, LLVMBuildLShr(b, x, jit_const_i64(cg, 27), ""), "");
-  x = LLVMBuildMul(b, x, jit_const_i64(cg, 0x94d049bb133111ebULL), "");
-  return LLVMBuildXor(b, x, LLVMBuildLShr(b, x, jit_const_i64(cg, 31), ""), "");
+  for (int i = 0; i < SKY_HASH_MIX_STEPS; i++) {
+    const sky_hash_step s = sky_hash_mix_steps[i];
+    x = s.mul ? LLVMBuildMul(b, x, jit_const_i64(cg, s.k), "")
+              : LLVMBuildXor(b, x, LLVMBuildLShr(b, x, jit_const_i64(cg, s.k), ""), "");
+  }
+  return x;
 }
 
-/* sky_groups_tag(sky_groups_hash(keys, n, mask)). */
+/* sky_groups_tag(sky_groups_hash(keys, n, mask)), from the same seed,
+ * combine and mix as groups.h and hash.h. */
 static LLVMValueRef key_tag(jit_cg *cg, LLVMValueRef *keys, uint32_t n, LLVMValueRef mask) {
   LLVMBuilderRef b = cg->b;
-  LLVMValueRef h = hash_u64(cg, LLVMBuildXor(b, mask, jit_const_i64(cg, 0x5ca1ab1e), ""));
+  LLVMValueRef h = hash_u64(cg, LLVMBuildXor(b, mask, jit_const_i64(cg, SKY_GROUPS_HASH_SEED), ""));
   for (uint32_t j = 0; j < n; j++) {
-    LLVMValueRef v = LLVMBuildAdd(b, keys[j], jit_const_i64(cg, 0x9e3779b97f4a7c15ULL), "");
-    v = LLVMBuildAdd(b, v, LLVMBuildShl(b, h, jit_const_i64(cg, 6), ""), "");
-    v = LLVMBuildAdd(b, v, LLVMBuildLShr(b, h, jit_const_i64(cg, 2), ""), "");
+    LLVMValueRef v = LLVMBuildAdd(b, keys[j], jit_const_i64(cg, SKY_HASH_COMBINE_ADD), "");
+    v = LLVMBuildAdd(b, v, LLVMBuildShl(b, h, jit_const_i64(cg, SKY_HASH_COMBINE_SHL), ""), "");
+    v = LLVMBuildAdd(b, v, LLVMBuildLShr(b, h, jit_const_i64(cg, SKY_HASH_COMBINE_SHR), ""), "");
     h = hash_u64(cg, LLVMBuildXor(b, h, v, ""));
   }
   return LLVMBuildOr(b, h, jit_const_i64(cg, UINT64_C(1) << 63), "tag");

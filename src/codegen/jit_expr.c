@@ -492,55 +492,63 @@ void jit_expr_prepare(jit_cg *cg) {
 
 /* ---- the operator table and the walker ------------------------------------- */
 
+/* Each operator of SKY_OPS (plan.h) has its emitter and strictness here,
+ * as JIT_OP_<NAME>; the table is built from the list, so an operator
+ * without a code generator is a build error, never a failure at query
+ * time. */
+#define JIT_OP_CONST op_const, false
+#define JIT_OP_OBJECT op_object, false
+#define JIT_OP_TIMESTAMP op_timestamp, false
+#define JIT_OP_ACTION op_action, false
+#define JIT_OP_PROP_EVENT op_prop_event, false
+#define JIT_OP_PROP_STATE op_prop_state, false
+#define JIT_OP_SESSION_NUMBER op_session_number, false
+#define JIT_OP_RCONST op_rconst, false
+#define JIT_OP_KEY_REF op_post_agg, false
+#define JIT_OP_AGG_REF op_post_agg, false
+#define JIT_OP_NOT op_not, true
+#define JIT_OP_NEG op_neg, true
+#define JIT_OP_IS_NULL op_is_null, false
+#define JIT_OP_IS_NOT_NULL op_is_null, false
+#define JIT_OP_TO_FLOAT op_to_float, true
+#define JIT_OP_RANK op_rank, true
+#define JIT_OP_DICT_MATCH op_dict_match, true
+#define JIT_OP_LIKE op_like, true
+#define JIT_OP_HOUR op_bucket, true
+#define JIT_OP_WEEKDAY op_bucket, true
+#define JIT_OP_DAY op_bucket, true
+#define JIT_OP_WEEK op_bucket, true
+#define JIT_OP_MONTH op_bucket, true
+#define JIT_OP_AND op_and, false
+#define JIT_OP_OR op_or, false
+#define JIT_OP_EQ op_cmp, true
+#define JIT_OP_NE op_cmp, true
+#define JIT_OP_LT op_cmp, true
+#define JIT_OP_LE op_cmp, true
+#define JIT_OP_GT op_cmp, true
+#define JIT_OP_GE op_cmp, true
+#define JIT_OP_ADD op_arith, true
+#define JIT_OP_SUB op_arith, true
+#define JIT_OP_MUL op_arith, true
+#define JIT_OP_DIV op_div, true
+#define JIT_OP_MOD op_mod, true
+#define JIT_OP_STR_CMP op_str_cmp, true
+#define JIT_OP_IN op_in, false
+
 static const struct jit_op {
   jit_op_fn emit;
   bool null_strict; /* NULL operand -> NULL result (no evaluation) */
 } OPS[SKY_OP_COUNT_] = {
-    [SKY_OP_CONST] = {op_const, false},
-    [SKY_OP_OBJECT] = {op_object, false},
-    [SKY_OP_TIMESTAMP] = {op_timestamp, false},
-    [SKY_OP_ACTION] = {op_action, false},
-    [SKY_OP_PROP_EVENT] = {op_prop_event, false},
-    [SKY_OP_PROP_STATE] = {op_prop_state, false},
-    [SKY_OP_SESSION_NUMBER] = {op_session_number, false},
-    [SKY_OP_RCONST] = {op_rconst, false},
-    [SKY_OP_KEY_REF] = {op_post_agg, false},
-    [SKY_OP_AGG_REF] = {op_post_agg, false},
-    [SKY_OP_NOT] = {op_not, true},
-    [SKY_OP_NEG] = {op_neg, true},
-    [SKY_OP_IS_NULL] = {op_is_null, false},
-    [SKY_OP_IS_NOT_NULL] = {op_is_null, false},
-    [SKY_OP_TO_FLOAT] = {op_to_float, true},
-    [SKY_OP_RANK] = {op_rank, true},
-    [SKY_OP_DICT_MATCH] = {op_dict_match, true},
-    [SKY_OP_LIKE] = {op_like, true},
-    [SKY_OP_HOUR] = {op_bucket, true},
-    [SKY_OP_WEEKDAY] = {op_bucket, true},
-    [SKY_OP_DAY] = {op_bucket, true},
-    [SKY_OP_WEEK] = {op_bucket, true},
-    [SKY_OP_MONTH] = {op_bucket, true},
-    [SKY_OP_AND] = {op_and, false},
-    [SKY_OP_OR] = {op_or, false},
-    [SKY_OP_EQ] = {op_cmp, true},
-    [SKY_OP_NE] = {op_cmp, true},
-    [SKY_OP_LT] = {op_cmp, true},
-    [SKY_OP_LE] = {op_cmp, true},
-    [SKY_OP_GT] = {op_cmp, true},
-    [SKY_OP_GE] = {op_cmp, true},
-    [SKY_OP_ADD] = {op_arith, true},
-    [SKY_OP_SUB] = {op_arith, true},
-    [SKY_OP_MUL] = {op_arith, true},
-    [SKY_OP_DIV] = {op_div, true},
-    [SKY_OP_MOD] = {op_mod, true},
-    [SKY_OP_STR_CMP] = {op_str_cmp, true},
-    [SKY_OP_IN] = {op_in, false},
+#define JIT_X_OP(name, arity, text) [SKY_OP_##name] = {JIT_OP_##name},
+    SKY_OPS(JIT_X_OP)
+#undef JIT_X_OP
 };
 
 enum { MAX_INLINE_ARGS = 8 };
 
 jit_val jit_expr(jit_cg *cg, const sky_expr *e, LLVMValueRef guard) {
-  if ((unsigned)e->op >= SKY_OP_COUNT_ || !OPS[e->op].emit) {
-    jit_fail(cg, "operator %d of expr %u has no code generator", (int)e->op, e->id);
+  if ((unsigned)e->op >= SKY_OP_COUNT_) {
+    jit_fail(cg, "operator %d of expr %u is out of range", (int)e->op, e->id);
     return null_of(cg, e->type);
   }
   jit_val inline_args[MAX_INLINE_ARGS], *a = inline_args;
