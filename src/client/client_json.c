@@ -82,7 +82,7 @@ static const char *parse_string(parser *p, size_t *len_out) {
       uint32_t cp;
       const char *why;
       size_t used = sky_json_u_escape(p->s - 2, p->end, &cp, &why);
-      if (!used) return fail(p, why), NULL;
+      if (!used) return fail(p, "%s", why), NULL;
       p->s += used - 2;
       n += sky_utf8_put(out + n, cp);
       break;
