@@ -188,6 +188,8 @@ int sky_reply_parse(const char *line, size_t len, sky_reply *r, char *err, size_
   }
   const sky_jv *v = sky_jv_get(root, "columns");
   r->columns = v && v->type == SKY_JV_ARRAY ? v : NULL;
+  v = sky_jv_get(root, "types");
+  r->types = v && v->type == SKY_JV_ARRAY ? v : NULL;
   v = sky_jv_get(root, "rows");
   r->rows = v && v->type == SKY_JV_ARRAY ? v : NULL;
   v = sky_jv_get(root, "errors");

@@ -31,6 +31,8 @@ typedef struct sky_reply {
   const char *field;   /* LOAD row errors; NULL when absent */
   /* success */
   const sky_jv *columns; /* array of strings, or NULL */
+  const sky_jv *types;   /* array of strings ("INT", "TIMESTAMP", ...; PROTOCOL.md),
+                            or NULL (a server from before "types") */
   const sky_jv *rows;    /* array of arrays, or NULL */
   const sky_jv *errors;  /* LOAD ... MAX ERRORS: skipped rows, or NULL */
   bool has_rows_affected;

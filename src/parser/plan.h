@@ -44,6 +44,7 @@
 
 #include "common/arena.h"
 #include "common/buf.h"
+#include "sky.h"
 #include "storage/schema.h"
 
 typedef enum sky_vtype {
@@ -54,6 +55,15 @@ typedef enum sky_vtype {
   SKY_VT_STRING,
   SKY_VT_OBJECT,
 } sky_vtype;
+
+/* What an INT or FLOAT value means, for display only (bind_units.c): an
+ * instant or a length of time, both in µs, or a plain number. Engines
+ * never look at units. */
+typedef enum sky_unit {
+  SKY_UNIT_NONE = 0,
+  SKY_UNIT_TIMESTAMP,
+  SKY_UNIT_DURATION,
+} sky_unit;
 
 /* String domains beyond the dictionary ids (which are < SKY_DOM_LITERAL). */
 #define SKY_DOM_LITERAL 0xFFFFFF01u /* word = index into plan->literals */
@@ -126,6 +136,8 @@ typedef struct sky_expr {
   uint32_t dom;          /* STRING: its domain; SKY_DOM_NONE otherwise */
   uint32_t index;        /* op-specific: property, key, aggregate, rconst, literal */
   sky_const value;       /* CONST */
+  sky_unit unit;         /* CONST: SKY_UNIT_DURATION for a duration literal; other
+                            nodes: unused (sky_expr_unit() derives it) */
   uint32_t id;           /* unique per plan, 0..plan->n_exprs-1 (errors, IR names) */
   uint32_t n_args;
   struct sky_expr **args;
@@ -220,6 +232,7 @@ typedef struct sky_plan {
   uint32_t n_outputs;
   sky_expr **outputs;                  /* SELECT items */
   const char **output_names;           /* alias or source text */
+  sky_column_type *output_types;       /* display types (bind_units.c) */
   sky_expr *having;                    /* NULL = none */
   uint32_t n_order;
   sky_order *order;                    /* explicit ORDER BY; default order is by keys */
@@ -238,6 +251,13 @@ const char *sky_op_name(sky_op op);
 int sky_op_arity(sky_op op);
 const char *sky_agg_name(sky_agg_kind k);
 const char *sky_vtype_name(sky_vtype t);
+
+/* bind_units.c: the unit of an expression of a bound plan, and the display
+ * type of a SELECT item (TIMESTAMP/DURATION for time-valued numbers). */
+sky_unit sky_expr_unit(const sky_plan *p, const sky_expr *e);
+sky_column_type sky_expr_column_type(const sky_plan *p, const sky_expr *e);
+/* Fills p->output_types (in `arena`). 0, or -1 when out of memory. */
+int sky_plan_output_types(sky_plan *p, sky_arena *arena);
 
 /* Prints the plan readably (EXPLAIN): one line per part, expressions as
  * trees with their types. Stable text: golden tests diff it. */
