@@ -48,7 +48,7 @@ static const char *const g_functions[] = {
     "weekday(", "day(",   "week(",     "month(", "object", "timestamp", "action", "state.",
     "event.", "session.number",
 };
-static const char *const g_commands[] = {"\\q", "\\help", "\\format", "\\timing", "\\load"};
+static const char *const g_commands[] = {"\\q", "\\help", "\\format", "\\set", "\\timing", "\\load"};
 static const char *const g_formats[] = {"table", "csv", "json"};
 
 static void names_clear(name_list *l) {

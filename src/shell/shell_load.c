@@ -163,7 +163,7 @@ static int stream_file(skysh_session *s, FILE *f, const load_args *a, progress *
   return rc;
 }
 
-int skysh_load_file(skysh_session *s, const char *args, skysh_format fmt, FILE *out, FILE *err, bool show) {
+int skysh_load_file(skysh_session *s, const char *args, const skysh_output *o, FILE *out, FILE *err, bool show) {
   load_args a;
   if (parse_args(args, &a, err) != 0) return -1;
   FILE *f = fopen(a.path, "rb");
@@ -199,7 +199,7 @@ int skysh_load_file(skysh_session *s, const char *args, skysh_format fmt, FILE *
     fprintf(err, "ERROR: %s\n", msg);
     return -1;
   }
-  if (r.ok) skysh_print_result(out, err, &r, fmt);
+  if (r.ok) skysh_print_result(out, err, &r, o);
   else skysh_print_error(err, &r, NULL);
   int status = r.ok ? 0 : -1;
   sky_reply_free(&r);

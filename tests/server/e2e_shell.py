@@ -92,7 +92,61 @@ def test_formats_match_golden():
         p = shell(s.port, "-c", "\\format csv", "-c", QUERIES[-1], "-c", "\\format json", "-c", QUERIES[-1])
         assert p.returncode == 0, p.stderr
         lines = p.stdout.splitlines()
-        assert lines[0] == "table,events,objects" and lines[2].startswith("{\"table\":\"events\""), p.stdout
+        assert lines[0] == "table,events,objects", p.stdout
+        assert lines[2] == '{"columns":["table","events","objects"],"types":["STRING","INT","INT"]}', p.stdout
+        assert lines[3].startswith("{\"table\":\"events\""), p.stdout
+
+
+TIMES = ("SELECT object, min(timestamp), max(timestamp) - min(timestamp) AS span, count() FROM events "
+         "WHERE object < 100 GROUP BY object ORDER BY object")
+
+
+def test_readable_times():
+    """TIMESTAMP and DURATION columns print as ISO-8601 UTC and d hh:mm:ss
+    in the table and CSV formats, aligned; JSON keeps the integers and says
+    the types; --timestamps raw and \\set timestamps raw print integers."""
+    with prepared_server() as s:
+        c = s.connect()
+        c.ok("INSERT INTO events (object, timestamp, action) VALUES (7, 1767571200576082, 'a'), "
+             "(7, 1767661261000001, 'b'), (8, -500000, 'c')")
+        r = c.ok(TIMES)
+        assert r["types"] == ["INT", "TIMESTAMP", "DURATION", "INT"], r
+        assert r["rows"][2:] == [[7, 1767571200576082, 90060423919, 2], [8, -500000, 0, 1]], r  # values unchanged
+        c.close()
+        p = shell(s.port, "-c", TIMES)
+        assert p.returncode == 0, p.stderr
+        lines = p.stdout.splitlines()
+        assert lines[0] == " object |       min(timestamp)       |        span        | count()", lines
+        assert lines[2] == "      1 | 2026-03-01 10:00:00        | 01:00:00           |       2", lines
+        assert lines[4] == "      7 | 2026-01-05 00:00:00.576082 | 1d 01:01:00.423919 |       2", lines
+        assert lines[5] == "      8 | 1969-12-31 23:59:59.5      | 00:00:00           |       1", lines
+        p = shell(s.port, "--format", "csv", "-c", TIMES)
+        assert p.stdout.splitlines()[3] == "7,2026-01-05 00:00:00.576082,1d 01:01:00.423919,2", p.stdout
+        p = shell(s.port, "--format", "json", "-c", TIMES)
+        lines = p.stdout.splitlines()
+        assert lines[0] == ('{"columns":["object","min(timestamp)","span","count()"],'
+                            '"types":["INT","TIMESTAMP","DURATION","INT"]}'), lines
+        assert lines[3] == '{"object":7,"min(timestamp)":1767571200576082,"span":90060423919,"count()":2}', lines
+        for args in (["--timestamps", "raw", "--format", "csv"], ["--format", "csv", "-c", "\\set timestamps raw"]):
+            p = shell(s.port, *args, "-c", TIMES)
+            assert p.returncode == 0, p.stderr
+            assert p.stdout.splitlines()[3] == "7,1767571200576082,90060423919,2", p.stdout
+        p = shell(s.port, "--timestamps", "raw", "-c", "\\set timestamps iso", "-c", TIMES, "--format", "csv")
+        assert p.stdout.splitlines()[3] == "7,2026-01-05 00:00:00.576082,1d 01:01:00.423919,2", p.stdout
+        p = shell(s.port, "--timestamps", "utc", "-c", TIMES)
+        assert p.returncode == 2 and "iso or raw" in p.stderr, p.stderr
+        p = shell(s.port, "-c", "\\set timestamps", "-c", "\\set colour blue")
+        assert p.returncode == 1 and "iso or raw" in p.stderr and "unknown setting" in p.stderr, p.stderr
+
+
+def test_start_on_table():
+    """--table T starts on T: statements without FROM work at once (the
+    run command opens the demo this way); an unknown table is an error."""
+    with prepared_server() as s:
+        p = shell(s.port, "--table", "events", "--format", "csv", "-c", "SELECT count()")
+        assert p.returncode == 0 and p.stdout == "count()\n5\n", (p.stdout, p.stderr)
+        p = shell(s.port, "--table", "nowhere", "-c", "SELECT count()")
+        assert p.returncode == 1 and "unknown_table" in p.stderr, p.stderr
 
 
 def test_errors_with_caret():
