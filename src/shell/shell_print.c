@@ -324,7 +324,8 @@ void skysh_print_error(FILE *out, const sky_reply *r, const skysh_stmt *stmt) {
   size_t start = stmt->n_parts ? stmt->starts[part] : 0;
   size_t end = part + 1 < stmt->n_parts ? stmt->starts[part + 1] - 1 : stmt->len;
   char prefix[32];
-  int n = snprintf(prefix, sizeof prefix, "LINE %d: ", stmt->n_parts ? stmt->lines[part] : 1);
+  /* LINE counts from the statement's first line, wherever it was typed. */
+  int n = snprintf(prefix, sizeof prefix, "LINE %d: ", stmt->n_parts ? stmt->lines[part] - stmt->lines[0] + 1 : 1);
   fputs(prefix, out);
   for (size_t i = start; i < end; i++) fputc(stmt->text[i] == '\t' ? ' ' : stmt->text[i], out);
   fputc('\n', out);

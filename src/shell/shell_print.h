@@ -36,7 +36,8 @@ const char *skysh_format_name(skysh_format f);
  * WARNING lines. */
 void skysh_print_result(FILE *out, FILE *warn, const sky_reply *r, const skysh_output *o);
 /* Prints a failure reply: "ERROR: code: message", then, when it has a
- * position inside `stmt` (may be NULL), the line and a caret. */
+ * position inside `stmt` (may be NULL), "LINE n:" (n counted from the
+ * statement's first line), that line, and a caret. */
 void skysh_print_error(FILE *out, const sky_reply *r, const skysh_stmt *stmt);
 
 #endif

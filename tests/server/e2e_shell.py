@@ -163,6 +163,46 @@ def test_errors_with_caret():
         golden("shell_multiline.err", p.stderr)
 
 
+CARET_SCRIPT = "SHOW TABLES;\nSHOW TABLES;\nSELECT count() FROM events WHERE nope = 1;\nSHOW TABLES; SELECT count()\n  FROM events\n  WHERE nada = 1;\n"
+CARET_WANT = ("ERROR: unknown_property: unknown property 'nope'\n"
+              "LINE 1: SELECT count() FROM events WHERE nope = 1\n"
+              "                                         ^\n"
+              "ERROR: unknown_property: unknown property 'nada'\n"
+              "LINE 3:   WHERE nada = 1\n"
+              "                ^\n")
+
+
+def test_caret_lines_count_within_the_statement():
+    """LINE n counts from the statement's first line in -c, -f, piped and
+    interactive input alike, whatever lines came before it."""
+    with prepared_server() as s:
+        p = shell(s.port, input=CARET_SCRIPT)
+        assert p.returncode == 1 and p.stderr == CARET_WANT, p.stderr
+        d = scratch("caret-")
+        path = os.path.join(d, "script.sky")
+        with open(path, "w") as f:
+            f.write(CARET_SCRIPT)
+        p = shell(s.port, "-f", path)
+        assert p.returncode == 1 and p.stderr == CARET_WANT, p.stderr
+        p = shell(s.port, "-c", CARET_SCRIPT)
+        assert p.returncode == 1 and p.stderr == CARET_WANT, p.stderr
+        env = dict(os.environ, HOME=d, TERM="xterm")
+        env.pop("SKY_PASSWORD", None)
+        t = Pty(["-p", str(s.port)], env)
+        try:
+            t.expect("sky> ")
+            for line in CARET_SCRIPT.splitlines():
+                t.send(line + "\r")
+                time.sleep(0.05)
+            t.expect("LINE 3:   WHERE nada = 1")
+            screen = t.out.decode("utf-8", "replace")
+            assert "LINE 1: SELECT count() FROM events WHERE nope = 1" in screen, screen
+            t.send("\\q\r")
+            assert t.close() == 1  # statements failed
+        finally:
+            t.kill()
+
+
 def test_file_and_statuses():
     with prepared_server() as s:
         d = scratch("shellf-")
