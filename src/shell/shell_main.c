@@ -21,6 +21,7 @@
 #include "common/clock.h"
 #include "common/tty.h"
 #include "shell/shell_edit.h"
+#include "shell/shell_interrupt.h"
 #include "shell/shell_load.h"
 #include "shell/shell_print.h"
 #include "shell/shell_session.h"
@@ -57,7 +58,9 @@ static const char *read_line(shell *sh, const char *prompt, size_t *len, char **
 }
 
 /* After "ready": sends the following input lines as LOAD data up to a
- * "\." line (or the end of input), then reads the load's reply. */
+ * "\." line (or the end of input), then reads the load's reply. Returns
+ * 0 (reply in r), -1 (message in err), or 1 when Ctrl-C abandoned the
+ * stream (nothing loaded, no reply). */
 static int stream_input(shell *sh, sky_reply *r, char *err, size_t err_len) {
   char *buf = NULL;
   size_t cap = 0, len;
@@ -78,7 +81,20 @@ static int stream_input(shell *sh, sky_reply *r, char *err, size_t err_len) {
   if (rc == 0 && batch.len) skysh_session_stream(sh->session, batch.data, batch.len);
   free(buf);
   sky_buf_free(&batch);
+  if (skysh_interrupted()) { /* Ctrl-C at the ">> " prompt or while sending */
+    skysh_session_stream_abort(sh->session);
+    return 1;
+  }
   return skysh_session_stream_end(sh->session, r, err, err_len);
+}
+
+/* After a Ctrl-C has been dealt with: interactively the shell goes on at
+ * its prompt; a script (-c, -f, a pipe) stops there, status 1. */
+static void after_interrupt(shell *sh) {
+  if (!skysh_interrupted()) return;
+  skysh_interrupt_clear();
+  sh->failed = true;
+  if (!sh->edit) sh->quit = true;
 }
 
 static bool starts_with_word(const char *text, size_t len, const char *word) {
@@ -89,6 +105,7 @@ static bool starts_with_word(const char *text, size_t len, const char *word) {
 
 static void run_statement(void *ctx, const skysh_stmt *st) {
   shell *sh = ctx;
+  if (sh->quit) return; /* a script stopped by Ctrl-C: not the rest of its line */
   if (sh->edit) {
     char *entry = sky_malloc(st->len + 2);
     if (entry) {
@@ -102,11 +119,21 @@ static void run_statement(void *ctx, const skysh_stmt *st) {
   sky_reply r;
   char err[512];
   int rc = skysh_session_exec(sh->session, st->text, st->len, &r, err, sizeof err);
-  if (rc == 0 && r.ok && r.ready) {
+  bool streamed = rc == 0 && r.ok && r.ready;
+  if (streamed) {
     sky_reply_free(&r);
     rc = stream_input(sh, &r, err, sizeof err);
   }
-  if (rc != 0) {
+  if (skysh_interrupted() && (rc != 0 || !r.ok)) { /* Ctrl-C stopped it (a finished statement still prints) */
+    if (rc == 0) sky_reply_free(&r);
+    fflush(stdout);
+    fputs(rc == 1    ? "Cancelled: the LOAD stream was abandoned; nothing was loaded.\n"
+          : streamed ? "Cancelled while waiting for the LOAD's reply: it may have been loaded.\n"
+                     : "Cancelled: the statement was stopped (Ctrl-C).\n",
+          stderr);
+    sh->failed = true;
+    rc = 1;
+  } else if (rc != 0) {
     fprintf(stderr, "ERROR: %s\n", err);
     sh->failed = true;
   } else if (!r.ok) {
@@ -120,7 +147,8 @@ static void run_statement(void *ctx, const skysh_stmt *st) {
       skysh_edit_names_stale(sh->edit);
   }
   if (sh->timing) printf("Time: %.3f ms\n", sky_clock_ms() - t0);
-  sky_reply_free(&r);
+  if (rc == 0) sky_reply_free(&r);
+  after_interrupt(sh);
   fflush(stdout);
   fflush(stderr);
 }
@@ -210,6 +238,7 @@ static void run_command(shell *sh, const char *line) {
     double t0 = sky_clock_ms();
     ok = skysh_load_file(sh->session, arg, &sh->out, stdout, stderr, sh->progress) == 0;
     if (sh->timing) printf("Time: %.3f ms\n", sky_clock_ms() - t0);
+    after_interrupt(sh);
     if (sh->edit) skysh_edit_names_stale(sh->edit);
   } else {
     fprintf(stderr, "ERROR: unknown command %s (see \\help)\n", cmd);
@@ -251,7 +280,17 @@ static void run_input(shell *sh) {
     else if (table) snprintf(prompt, sizeof prompt, "sky:%.200s> ", table);
     else snprintf(prompt, sizeof prompt, "sky> ");
     const char *line = read_line(sh, prompt, &len, &buf, &cap);
-    if (!line) break;
+    if (!line && sh->edit && skysh_interrupted()) { /* Ctrl-C at the prompt: drop what was typed */
+      skysh_interrupt_clear();
+      skysh_split_reset(&sh->split);
+      fputs("^C\n", stdout);
+      fflush(stdout);
+      continue;
+    }
+    if (!line) {
+      after_interrupt(sh); /* a script interrupted while reading: stop */
+      break;
+    }
     feed_line(sh, line, len);
   }
   if (sh->edit) {
@@ -367,7 +406,7 @@ static int open_session(shell *sh, const options *o) {
       return 2;
     }
   }
-  skysh_target t = {o->host, o->port, o->user, password ? password : env, o->data_dir};
+  skysh_target t = {o->host, o->port, o->user, password ? password : env, o->data_dir, .cancellable = true};
   char err[512];
   sh->session = skysh_session_open(&t, err, sizeof err);
   sky_tty_free_password(password);
@@ -429,6 +468,7 @@ int main(int argc, char **argv) {
   skysh_split_init(&sh.split);
   int rc = parse_options(argc, argv, &o);
   if (rc < 0) {
+    skysh_interrupt_install();
     sh.out.format = (skysh_format)o.format;
     sh.out.raw_times = o.raw_times == 1;
     rc = open_session(&sh, &o);

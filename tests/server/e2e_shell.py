@@ -2,8 +2,9 @@
 mode): -c output in each format against golden files, errors with a caret
 (also for multi-line statements read from a pipe), -f, exit statuses,
 backslash commands, \\load with its progress bar, LOAD ... FROM STDIN fed
-from the shell's input, passwords, and the interactive editor (completion
-and persistent history) driven through a pseudo-terminal.
+from the shell's input, passwords, readable times, and the interactive
+editor (completion, persistent history, Ctrl-C and Ctrl-D) driven through
+a pseudo-terminal.
 
 Set SKY_UPDATE_GOLDEN=1 to rewrite the golden files; review the diff."""
 import difflib
@@ -191,11 +192,14 @@ def test_caret_lines_count_within_the_statement():
         t = Pty(["-p", str(s.port)], env)
         try:
             t.expect("sky> ")
-            for line in CARET_SCRIPT.splitlines():
+            screen = ""
+            for line in CARET_SCRIPT.splitlines():  # each line once the prompt is back, as typed
+                t.mark()
                 t.send(line + "\r")
-                time.sleep(0.05)
-            t.expect("LINE 3:   WHERE nada = 1")
-            screen = t.out.decode("utf-8", "replace")
+                t.expect("> ")
+                t.wait_editing()
+                screen += t.out.decode("utf-8", "replace")
+            assert "LINE 3:   WHERE nada = 1" in screen, screen
             assert "LINE 1: SELECT count() FROM events WHERE nope = 1" in screen, screen
             t.send("\\q\r")
             assert t.close() == 1  # statements failed
@@ -421,6 +425,141 @@ def test_interactive_completion_and_history():
             assert status == 0, "exit status %s; screen:\n%s" % (status, t.out[-4000:].decode("utf-8", "replace"))
         finally:
             t.kill()
+
+
+HEAVY = "SELECT count() GROUP BY timestamp HAVING count() > 1;"  # seconds over 2M events
+
+
+def big_server(d):
+    """skyd logging every statement, over 2M generated events in `events`."""
+    subprocess.run([os.path.join(os.path.dirname(SHELL), "sky-gen"), "--events", "2000000", "--seed", "1",
+                    "--format", "csv", "--out", os.path.join(d, "ev.csv")], check=True)
+    s = Skyd("--slow-query", "0ms", "--load-dir", d)
+    c = s.connect()
+    c.ok("CREATE TABLE events (plan STATE STRING, country STATE STRING, price EVENT FLOAT)")
+    c.ok("LOAD 'ev.csv' INTO events")
+    c.close()
+    return s
+
+
+def ctrl_c_session(t, d, remote):
+    """The Ctrl-C tour, the same remote and embedded: a running query, a
+    line being typed, a \\load of a FIFO that never ends and a LOAD
+    stream typed at the prompt are each cancelled; the settings and the
+    current table stay, and nothing of the loads lands."""
+    t.expect("sky:events> ")
+    t.send("\\format csv\r")
+    t.expect("Output format is csv.")
+    t.send("\\set timestamps raw\r")
+    t.expect("Timestamps print as integer microseconds.")
+    t.send(HEAVY + "\r")
+    time.sleep(0.5)
+    t.mark()
+    t.send("\x03")
+    t.expect("Cancelled: the statement was stopped")
+    t.expect("sky:events> ")  # the current table is kept
+    assert b"ERROR" not in t.out, t.out
+    t.send("SELECT count(), min(timestamp);\r")
+    t.expect("count(),min(timestamp)\r\n2000000,1767571200008111\r\n")  # csv, raw: settings kept
+    # Ctrl-C while typing drops the line, and a pending statement too.
+    # (Each time, the next keys wait for the new prompt, as a person's do:
+    # typed before it, they would meet the terminal in canonical mode.)
+    t.wait_editing()
+    t.send("SELECT nonsense")
+    t.mark()
+    t.send("\x03")
+    t.expect("^C\r\nsky:events> ")
+    t.send("SELECT count()\r")
+    t.expect("...> ")
+    t.wait_editing()
+    t.mark()
+    t.send("\x03")
+    t.expect("^C\r\nsky:events> ")
+    t.mark()
+    t.send("SELECT 42;\r")
+    t.expect("42\r\n")
+    assert b"ERROR" not in t.out, t.out
+    # \load of a FIFO kept open: abandoned, nothing lands.
+    fifo = os.path.join(d, "remote.csv" if remote else "local.csv")
+    os.mkfifo(fifo)
+    t.send("\\load %s INTO events\r" % fifo)
+    w = os.open(fifo, os.O_WRONLY)
+    try:
+        os.write(w, b"object,timestamp,action\n1,1,a\n2,2,b\n")
+        time.sleep(0.5)
+        t.mark()
+        t.send("\x03")
+        t.expect("Cancelled: the load was abandoned; nothing was loaded.")
+        t.expect("sky:events> ")
+    finally:
+        os.close(w)
+    # LOAD ... FROM STDIN with its data typed: abandoned at the ">> " prompt.
+    t.send("LOAD INTO events FORMAT CSV FROM STDIN;\r")
+    t.expect(">> ")
+    t.send("object,timestamp,action\r")
+    t.expect(">> ")
+    t.send("3,3,c\r")
+    t.expect(">> ")
+    t.wait_editing()
+    t.send("\x03")
+    t.expect("Cancelled: the LOAD stream was abandoned; nothing was loaded.")
+    t.expect("sky:events> ")
+    t.mark()
+    t.send("SELECT count();\r")
+    t.expect("count()\r\n2000000\r\n")
+    t.send("\\set\r")
+    t.expect("timestamps raw")
+    t.wait_editing()
+    t.send("\x04")  # Ctrl-D quits
+    assert t.close() == 1  # statements were cancelled
+
+
+def test_ctrl_c_cancels_and_keeps_the_shell():
+    d = scratch("ctrlc-")
+    env = dict(os.environ, HOME=d, TERM="xterm")
+    env.pop("SKY_PASSWORD", None)
+    s = big_server(d)
+    with s:
+        t = Pty(["-p", str(s.port), "--table", "events"], env)
+        try:
+            ctrl_c_session(t, d, True)
+        finally:
+            t.kill()
+        # skyd saw a reset and stopped the query early (a full run takes
+        # seconds), and nothing of either stream was loaded.
+        log = s.log()
+        heavy = [l for l in log.splitlines() if HEAVY.rstrip(";") in l]
+        assert len(heavy) == 1, log
+        ms = float(heavy[0].split("slow statement ")[1].split(" ms")[0])
+        assert ms < 2500, heavy
+        assert "(connection reset)" in log, log
+        c = s.connect()
+        assert c.ok("SELECT count() FROM events")["rows"] == [[2000000]]
+        c.close()
+        assert s.stop() == 0
+    # Embedded: the same, the query cancelled in-process.
+    t = Pty(["--data", s.data, "--table", "events"], env)
+    try:
+        ctrl_c_session(t, d, False)
+    finally:
+        t.kill()
+
+
+def test_ctrl_c_stops_a_script():
+    """Not at a terminal, SIGINT cancels the running statement and ends the
+    script there (status 1); what follows does not run."""
+    d = scratch("ctrlcs-")
+    with big_server(d) as s:
+        opened = s.log().count(" open ")
+        p = subprocess.Popen([SHELL, "-p", str(s.port), "--table", "events", "-c", HEAVY, "-c", "SELECT 42"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        # The handler is in place before the shell connects.
+        wait_for(lambda: s.log().count(" open ") > opened, what="the shell's connection")
+        time.sleep(0.5)
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=30 * SLOW)
+        assert p.returncode == 1, (p.returncode, out, err)
+        assert "Cancelled: the statement was stopped" in err and "42" not in out, (out, err)
 
 
 if __name__ == "__main__":
