@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <wchar.h>
@@ -221,7 +222,10 @@ static unsigned char complete(EditLine *el, int ch) {
 /* libedit's character reader: waits on the terminal in slices that notice
  * Ctrl-C (then returns -1, and el_gets returns NULL with the line
  * discarded), 0 at end of input. Bytes are decoded with mbrtowc as libedit
- * itself does; a byte that decodes to nothing is passed on as it is. */
+ * itself does; a byte that decodes to nothing is passed on as it is.
+ * A Ctrl-C flushes the terminal's input queue, possibly between poll()
+ * saying "readable" and the read: so the read happens only when bytes
+ * are queued (FIONREAD), else the wait starts over. */
 static int read_char(EditLine *el, wchar_t *wc) {
   (void)el;
   mbstate_t st;
@@ -229,6 +233,11 @@ static int read_char(EditLine *el, wchar_t *wc) {
   for (;;) {
     int ready = skysh_wait_fd(STDIN_FILENO, POLLIN);
     if (ready <= 0) return -1;
+    int queued = 0;
+    struct pollfd hup = {.fd = STDIN_FILENO, .events = POLLIN};
+    if (ioctl(STDIN_FILENO, FIONREAD, &queued) == 0 && queued == 0 && poll(&hup, 1, 0) >= 0 &&
+        !(hup.revents & (POLLHUP | POLLERR | POLLNVAL)))
+      continue; /* flushed by a Ctrl-C: nothing to read after all */
     char b;
     ssize_t got = read(STDIN_FILENO, &b, 1);
     if (got == 0) return 0;

@@ -468,11 +468,11 @@ int main(int argc, char **argv) {
   skysh_split_init(&sh.split);
   int rc = parse_options(argc, argv, &o);
   if (rc < 0) {
-    skysh_interrupt_install();
     sh.out.format = (skysh_format)o.format;
     sh.out.raw_times = o.raw_times == 1;
-    rc = open_session(&sh, &o);
+    rc = open_session(&sh, &o); /* Ctrl-C here (a password prompt, a slow connect) still ends the shell */
     if (rc == 0) {
+      skysh_interrupt_install();
       run_all(&sh, &o);
       rc = sh.failed ? 1 : 0;
     }

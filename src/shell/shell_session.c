@@ -3,6 +3,8 @@
 #include "shell/shell_session.h"
 
 #include <ctype.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,7 +96,14 @@ skysh_session *skysh_session_open(const skysh_target *t, char *err, size_t err_l
   if (s->t.data_dir) {
     sky_error e;
     sky_error_clear(&e);
+    /* libsky's threads start here; with SIGINT blocked they inherit that,
+     * so Ctrl-C always reaches this thread and interrupts its waits. */
+    sigset_t intr, saved;
+    sigemptyset(&intr);
+    sigaddset(&intr, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &intr, &saved);
     s->db = sky_db_open(s->t.data_dir, NULL, &e);
+    pthread_sigmask(SIG_SETMASK, &saved, NULL);
     s->conn = s->db ? sky_conn_create(s->db) : NULL;
     if (!s->conn) {
       snprintf(err, err_len, "cannot open %s: %s", s->t.data_dir, s->db ? "out of memory" : e.message);

@@ -553,7 +553,7 @@ def test_ctrl_c_stops_a_script():
         opened = s.log().count(" open ")
         p = subprocess.Popen([SHELL, "-p", str(s.port), "--table", "events", "-c", HEAVY, "-c", "SELECT 42"],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        # The handler is in place before the shell connects.
+        # The shell takes SIGINT over once connected (then 0.5 s more).
         wait_for(lambda: s.log().count(" open ") > opened, what="the shell's connection")
         time.sleep(0.5)
         p.send_signal(signal.SIGINT)
