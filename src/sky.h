@@ -94,6 +94,29 @@ typedef struct sky_value {
   } as;
 } sky_value;
 
+/* What a result column holds, for display (PROTOCOL.md "types"). The cells
+ * keep their sky_type: a TIMESTAMP column holds INT microseconds since
+ * 1970-01-01 UTC (FLOAT for an average of instants), a DURATION column INT
+ * (or FLOAT) microseconds; OBJECT ids are INT columns. X(enum suffix, wire
+ * name). */
+#define SKY_COLUMN_TYPES(X) \
+  X(BOOL, "BOOL")           \
+  X(INT, "INT")             \
+  X(FLOAT, "FLOAT")         \
+  X(STRING, "STRING")       \
+  X(TIMESTAMP, "TIMESTAMP") \
+  X(DURATION, "DURATION")
+
+typedef enum sky_column_type {
+#define SKY_X_COLTYPE(name, wire) SKY_COLUMN_##name,
+  SKY_COLUMN_TYPES(SKY_X_COLTYPE)
+#undef SKY_X_COLTYPE
+  SKY_COLUMN_COUNT_
+} sky_column_type;
+
+/* The wire name of a column type, e.g. "TIMESTAMP". Never NULL. */
+const char *sky_column_type_name(sky_column_type t);
+
 /* ---- database and connections -------------------------------------------- */
 
 typedef struct sky_db sky_db;
@@ -160,6 +183,8 @@ typedef enum sky_result_kind {
 sky_result_kind sky_result_kind_of(const sky_result *r);
 size_t sky_result_columns(const sky_result *r);
 const char *sky_result_column_name(const sky_result *r, size_t col);
+/* The column's display type (its "types" entry in the reply). */
+sky_column_type sky_result_column_type(const sky_result *r, size_t col);
 size_t sky_result_rows(const sky_result *r);
 /* The cell; valid until sky_result_free(). */
 const sky_value *sky_result_cell(const sky_result *r, size_t row, size_t col);

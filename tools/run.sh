@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's run command: installs what is missing, builds the release
 # configuration, starts skyd on ./data (creating a demo table `events` with
-# about 1M generated events the first time), and opens sky-shell on it.
+# about 1M generated events the first time), and opens sky-shell on it with
+# `events` as the current table (so `SELECT count()` works at once).
 # Running it again reuses the data. Quitting the shell stops skyd.
 # Environment: SKY_PORT (default 8585), SKY_DATA (default ./data).
 set -euo pipefail
@@ -36,12 +37,13 @@ fi
 
 cat <<MSG
 
-skyd is running on 127.0.0.1:$port (data in $data) with the demo table "events". Try:
+skyd is running on 127.0.0.1:$port (data in $data); the shell starts on the demo table "events". Try:
 
-  SELECT state.plan, count(), objects() FROM events WHERE action = 'purchase' GROUP BY state.plan;
-  SELECT state.country, sessions() FROM events GROUP BY state.country WITHIN SESSION 30m ORDER BY 2 DESC LIMIT 5;
-  SELECT month(timestamp), sum(price) FROM events WHERE action = 'purchase' GROUP BY month(timestamp);
+  SELECT count(), objects(), min(timestamp), max(timestamp) - min(timestamp);
+  SELECT state.plan, count(), objects() WHERE action = 'purchase' GROUP BY state.plan;
+  SELECT state.country, sessions() GROUP BY state.country WITHIN SESSION 30m ORDER BY 2 DESC LIMIT 5;
+  SELECT month(timestamp), sum(price) WHERE action = 'purchase' GROUP BY month(timestamp);
 
-\\help lists the shell's commands; \\q quits (and stops skyd).
+\\help lists the shell's commands; Ctrl-C cancels a running statement; \\q quits (and stops skyd).
 MSG
-"${shell[@]}"
+"${shell[@]}" --table events

@@ -20,6 +20,7 @@
 
 struct sky_client {
   int fd;
+  volatile sig_atomic_t *interrupt; /* NULL: calls block until done */
   char *buf; /* received, not yet returned */
   size_t start, end, cap;
 };
@@ -67,9 +68,31 @@ void sky_client_close(sky_client *c) {
   sky_free(c);
 }
 
+void sky_client_abort(sky_client *c) {
+  if (!c) return;
+  struct linger lg = {.l_onoff = 1, .l_linger = 0}; /* close() sends RST */
+  setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+  sky_client_close(c);
+}
+
+void sky_client_set_interrupt(sky_client *c, volatile sig_atomic_t *flag) { c->interrupt = flag; }
+
+/* With an interrupt flag: waits for `events` in 100 ms slices. 1 ready,
+ * 0 interrupted. Without one: 1 (the call itself blocks). */
+static int wait_ready(sky_client *c, short events) {
+  if (!c->interrupt) return 1;
+  for (;;) {
+    if (*c->interrupt) return 0;
+    struct pollfd p = {.fd = c->fd, .events = events};
+    int n = poll(&p, 1, 100);
+    if (n > 0 || (n < 0 && errno != EINTR)) return 1; /* the call reports errors */
+  }
+}
+
 int sky_client_send(sky_client *c, const void *data, size_t len) {
   const char *p = data;
   while (len > 0) {
+    if (!wait_ready(c, POLLOUT)) return -1;
     ssize_t n = send(c->fd, p, len, MSG_NOSIGNAL);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) return -1;
@@ -104,6 +127,10 @@ int sky_client_read_line(sky_client *c, sky_buf *line, char *err, size_t err_len
       }
       c->buf = p;
       c->cap = 65536;
+    }
+    if (!wait_ready(c, POLLIN)) {
+      set_err(err, err_len, "interrupted");
+      return -1;
     }
     ssize_t n = recv(c->fd, c->buf, c->cap, 0);
     if (n < 0 && errno == EINTR) continue;
@@ -188,6 +215,8 @@ int sky_reply_parse(const char *line, size_t len, sky_reply *r, char *err, size_
   }
   const sky_jv *v = sky_jv_get(root, "columns");
   r->columns = v && v->type == SKY_JV_ARRAY ? v : NULL;
+  v = sky_jv_get(root, "types");
+  r->types = v && v->type == SKY_JV_ARRAY ? v : NULL;
   v = sky_jv_get(root, "rows");
   r->rows = v && v->type == SKY_JV_ARRAY ? v : NULL;
   v = sky_jv_get(root, "errors");

@@ -9,6 +9,7 @@
 #ifndef SKY_CLIENT_CLIENT_H
 #define SKY_CLIENT_CLIENT_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -31,6 +32,8 @@ typedef struct sky_reply {
   const char *field;   /* LOAD row errors; NULL when absent */
   /* success */
   const sky_jv *columns; /* array of strings, or NULL */
+  const sky_jv *types;   /* array of strings ("INT", "TIMESTAMP", ...; PROTOCOL.md),
+                            or NULL (a server from before "types") */
   const sky_jv *rows;    /* array of arrays, or NULL */
   const sky_jv *errors;  /* LOAD ... MAX ERRORS: skipped rows, or NULL */
   bool has_rows_affected;
@@ -48,6 +51,14 @@ void sky_reply_free(sky_reply *r);
 /* Connects to host:port (TCP_NODELAY). NULL with a message on failure. */
 sky_client *sky_client_connect(const char *host, const char *port, char *err, size_t err_len);
 void sky_client_close(sky_client *c);
+/* Closes with a TCP reset instead of an orderly close: skyd then cancels
+ * the statement running for the connection and discards an open LOAD
+ * stream (PROTOCOL.md §1, "Cancelling"). */
+void sky_client_abort(sky_client *c);
+/* Lets a signal handler stop a blocked call: once *flag is nonzero, sends
+ * and reads give up with -1 and the message "interrupted" (they wait in
+ * poll() slices of 100 ms to notice it). NULL (the default): never. */
+void sky_client_set_interrupt(sky_client *c, volatile sig_atomic_t *flag);
 /* Sends bytes as they are. Returns 0, or -1 (connection lost). */
 int sky_client_send(sky_client *c, const void *data, size_t len);
 /* Reads one line (without "\n") into `line`. Returns 0, or -1 at end of

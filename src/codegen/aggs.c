@@ -4,7 +4,7 @@
 #include "codegen/aggs.h"
 
 static const sky_agg_impl *const g_impls[SKY_AGG_COUNT_] = {
-#define SKY_X_AGG_IMPL(name, text, fn, args, result, flags) [SKY_AGG_##name] = &sky_agg_impl_##name,
+#define SKY_X_AGG_IMPL(name, text, fn, args, result, unit, flags) [SKY_AGG_##name] = &sky_agg_impl_##name,
     SKY_AGGS(SKY_X_AGG_IMPL)
 #undef SKY_X_AGG_IMPL
 };

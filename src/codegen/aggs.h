@@ -48,7 +48,7 @@ typedef struct sky_agg_impl {
 #define SKY_AGG_IMPL(NAME, words, update, merge, result, release) \
   const sky_agg_impl sky_agg_impl_##NAME = {words, update, merge, result, release}
 
-#define SKY_X_AGG_DECL(name, text, fn, args, result, flags) extern const sky_agg_impl sky_agg_impl_##name;
+#define SKY_X_AGG_DECL(name, text, fn, args, result, unit, flags) extern const sky_agg_impl sky_agg_impl_##name;
 SKY_AGGS(SKY_X_AGG_DECL)
 #undef SKY_X_AGG_DECL
 

@@ -177,7 +177,7 @@ static sky_result *build_result(const fin *f, size_t n_out, sky_error *err) {
   for (uint32_t i = 0; i < p->n_outputs; i++) {
     const char *name = p->output_names && p->output_names[i] ? p->output_names[i] : p->outputs[i]->text;
     if (!name) name = "";
-    if (sky_result_set_column(r, i, name, strlen(name)) != 0) goto oom;
+    if (sky_result_set_column(r, i, name, strlen(name), p->output_types[i]) != 0) goto oom;
   }
   for (size_t k = 0; k < n_out; k++) {
     const sky_ival *vals = f->vals + f->order[k] * f->row_width;

@@ -14,6 +14,7 @@ struct sky_result {
   sky_result_kind kind;
   uint32_t n_cols;
   char **col_names;
+  sky_column_type *col_types;
   size_t n_rows, cap_rows;
   sky_value *cells;
   sky_arena strings;
@@ -39,18 +40,30 @@ sky_result *sky_result_new_rows(uint32_t n_cols) {
   if (!r) return NULL;
   r->n_cols = n_cols;
   r->col_names = sky_calloc(n_cols ? n_cols : 1, sizeof(char *));
-  if (!r->col_names) {
+  r->col_types = sky_calloc(n_cols ? n_cols : 1, sizeof(sky_column_type));
+  if (!r->col_names || !r->col_types) {
     sky_result_free(r);
     return NULL;
   }
   return r;
 }
 
-int sky_result_set_column(sky_result *r, uint32_t col, const char *name, size_t len) {
+int sky_result_set_column(sky_result *r, uint32_t col, const char *name, size_t len, sky_column_type type) {
   char *copy = sky_arena_strndup(&r->strings, name, len);
   if (!copy) return -1;
   r->col_names[col] = copy;
+  r->col_types[col] = type;
   return 0;
+}
+
+static const char *const g_column_type_names[SKY_COLUMN_COUNT_] = {
+#define SKY_X_COLTYPE(name, wire) [SKY_COLUMN_##name] = wire,
+    SKY_COLUMN_TYPES(SKY_X_COLTYPE)
+#undef SKY_X_COLTYPE
+};
+
+const char *sky_column_type_name(sky_column_type t) {
+  return (unsigned)t < SKY_COLUMN_COUNT_ ? g_column_type_names[t] : "INT";
 }
 
 sky_value *sky_result_append_row(sky_result *r) {
@@ -111,6 +124,7 @@ sky_result *sky_result_new_stream(sky_loader *ld, void (*abort_fn)(sky_loader *)
 sky_result_kind sky_result_kind_of(const sky_result *r) { return r->kind; }
 size_t sky_result_columns(const sky_result *r) { return r->n_cols; }
 const char *sky_result_column_name(const sky_result *r, size_t col) { return r->col_names[col]; }
+sky_column_type sky_result_column_type(const sky_result *r, size_t col) { return r->col_types[col]; }
 size_t sky_result_rows(const sky_result *r) { return r->n_rows; }
 const sky_value *sky_result_cell(const sky_result *r, size_t row, size_t col) {
   return &r->cells[row * r->n_cols + col];
@@ -130,6 +144,7 @@ void sky_result_free(sky_result *r) {
   if (!r) return;
   if (r->loader) r->loader_abort(r->loader);
   sky_free(r->col_names);
+  sky_free(r->col_types);
   sky_free(r->cells);
   sky_free(r->message);
   sky_free(r->load_errors);
@@ -180,6 +195,12 @@ char *sky_result_to_json(const sky_result *r, double elapsed_ms, size_t *len_out
     for (uint32_t c = 0; c < r->n_cols; c++) {
       if (c) sky_buf_putc(&b, ',');
       sky_json_string(&b, r->col_names[c], strlen(r->col_names[c]));
+    }
+    sky_buf_puts(&b, "],\"types\":[");
+    for (uint32_t c = 0; c < r->n_cols; c++) {
+      if (c) sky_buf_putc(&b, ',');
+      const char *t = sky_column_type_name(r->col_types[c]);
+      sky_json_string(&b, t, strlen(t));
     }
     sky_buf_puts(&b, "],\"rows\":[");
     for (size_t i = 0; i < r->n_rows; i++) {

@@ -7,9 +7,11 @@
 
 #include "sky.h"
 
-/* A row result with `n_cols` columns, named later with set_column. */
+/* A row result with `n_cols` columns, named and typed later with
+ * set_column (every column must be set: the type is the producer's
+ * decision, never guessed from the cells). */
 sky_result *sky_result_new_rows(uint32_t n_cols);
-int sky_result_set_column(sky_result *r, uint32_t col, const char *name, size_t len);
+int sky_result_set_column(sky_result *r, uint32_t col, const char *name, size_t len, sky_column_type type);
 /* Appends a row of NULL cells and returns them (n_cols values) to fill in;
  * the pointer is valid until the next append. NULL when out of memory. */
 sky_value *sky_result_append_row(sky_result *r);

@@ -145,10 +145,10 @@ static int table_row(sky_conn *conn, sky_result *r, const char *name, sky_error 
   return 0;
 }
 
-static sky_result *new_rows(const char *const *names, uint32_t n, sky_error *err) {
+static sky_result *new_rows(const char *const *names, const sky_column_type *types, uint32_t n, sky_error *err) {
   sky_result *r = sky_result_new_rows(n);
   for (uint32_t i = 0; r && i < n; i++)
-    if (sky_result_set_column(r, i, names[i], strlen(names[i])) != 0) {
+    if (sky_result_set_column(r, i, names[i], strlen(names[i]), types[i]) != 0) {
       sky_result_free(r);
       r = NULL;
     }
@@ -159,10 +159,11 @@ static sky_result *new_rows(const char *const *names, uint32_t n, sky_error *err
 sky_result *sky_exec_show_tables(sky_conn *conn, const sky_stmt *stmt, sky_error *err) {
   (void)stmt;
   static const char *const cols[] = {"table", "events", "objects"};
+  static const sky_column_type types[] = {SKY_COLUMN_STRING, SKY_COLUMN_INT, SKY_COLUMN_INT};
   char **names = NULL;
   size_t n = 0;
   if (sky_store_list_tables(conn->db->store, &names, &n, err) != 0) return NULL;
-  sky_result *r = new_rows(cols, 3, err);
+  sky_result *r = new_rows(cols, types, 3, err);
   for (size_t i = 0; r && i < n; i++) {
     if (table_row(conn, r, names[i], err) != 0) {
       sky_result_free(r);
@@ -176,6 +177,8 @@ sky_result *sky_exec_show_tables(sky_conn *conn, const sky_stmt *stmt, sky_error
 
 sky_result *sky_exec_describe(sky_conn *conn, const sky_stmt *stmt, sky_error *err) {
   static const char *const cols[] = {"property", "kind", "type", "events", "objects"};
+  static const sky_column_type types[] = {SKY_COLUMN_STRING, SKY_COLUMN_STRING, SKY_COLUMN_STRING, SKY_COLUMN_INT,
+                                          SKY_COLUMN_INT};
   sky_table *t = sky_exec_table(conn, stmt, err);
   if (!t) return NULL;
   sky_snapshot *snap = sky_table_snapshot(t, err);
@@ -189,7 +192,7 @@ sky_result *sky_exec_describe(sky_conn *conn, const sky_stmt *stmt, sky_error *e
   if (!n.prop_events || !n.prop_objects) {
     sky_error_oom(err);
   } else if (count_table(snap, true, &n, err) == 0) {
-    r = new_rows(cols, 5, err);
+    r = new_rows(cols, types, 5, err);
     for (uint32_t p = 0; r && p < schema->n_props; p++) {
       const sky_prop *prop = &schema->props[p];
       const char *kind = sky_prop_kind_name(prop->kind), *type = sky_prop_type_name(prop->type);

@@ -41,10 +41,25 @@ int sky_exec_prop_cell(sky_result *r, sky_value *cell, sky_snapshot *snap, uint3
   return 0;
 }
 
+/* The display type of a property's column. */
+static sky_column_type prop_column_type(const sky_prop *prop) {
+  switch (prop->type) {
+  case SKY_PTYPE_INT: return SKY_COLUMN_INT;
+  case SKY_PTYPE_FLOAT: return SKY_COLUMN_FLOAT;
+  case SKY_PTYPE_BOOL: return SKY_COLUMN_BOOL;
+  case SKY_PTYPE_STRING: return SKY_COLUMN_STRING;
+  }
+  return SKY_COLUMN_STRING;
+}
+
+static int set_prop_column(sky_result *r, uint32_t col, const sky_prop *prop) {
+  return sky_result_set_column(r, col, prop->name, strlen(prop->name), prop_column_type(prop));
+}
+
 /* A result with one text column and one row per line of `text`. */
 static sky_result *lines_result(const char *column, const char *text, size_t len, sky_error *err) {
   sky_result *r = sky_result_new_rows(1);
-  if (!r || sky_result_set_column(r, 0, column, strlen(column)) != 0) goto oom;
+  if (!r || sky_result_set_column(r, 0, column, strlen(column), SKY_COLUMN_STRING) != 0) goto oom;
   size_t start = 0;
   while (start < len) {
     const char *nl = memchr(text + start, '\n', len - start);
@@ -134,9 +149,11 @@ static int as_of_instant(const sky_stmt *stmt, int64_t *ts, sky_error *err) {
 static sky_result *path_rows(sky_snapshot *snap, const sky_chunk *c, sky_error *err) {
   const sky_schema *schema = sky_snapshot_schema(snap);
   sky_result *r = sky_result_new_rows(2 + schema->n_props);
-  if (!r || sky_result_set_column(r, 0, "timestamp", 9) || sky_result_set_column(r, 1, "action", 6)) goto oom;
+  if (!r || sky_result_set_column(r, 0, "timestamp", 9, SKY_COLUMN_TIMESTAMP) ||
+      sky_result_set_column(r, 1, "action", 6, SKY_COLUMN_STRING))
+    goto oom;
   for (uint32_t p = 0; p < schema->n_props; p++)
-    if (sky_result_set_column(r, 2 + p, schema->props[p].name, strlen(schema->props[p].name))) goto oom;
+    if (set_prop_column(r, 2 + p, &schema->props[p])) goto oom;
   for (uint64_t i = 0; i < c->n_events; i++) {
     sky_value *row = sky_result_append_row(r);
     if (!row) goto oom;
@@ -167,11 +184,9 @@ static sky_result *state_row(sky_snapshot *snap, const sky_chunk *c, int64_t ts,
   uint32_t n_state = 0;
   for (uint32_t p = 0; p < schema->n_props; p++) n_state += schema->props[p].kind == SKY_KIND_STATE;
   r = sky_result_new_rows(1 + n_state);
-  if (!r || sky_result_set_column(r, 0, "timestamp", 9)) goto oom;
+  if (!r || sky_result_set_column(r, 0, "timestamp", 9, SKY_COLUMN_TIMESTAMP)) goto oom;
   for (uint32_t p = 0; p < schema->n_props; p++)
-    if (schema->props[p].kind == SKY_KIND_STATE &&
-        sky_result_set_column(r, col++, schema->props[p].name, strlen(schema->props[p].name)))
-      goto oom;
+    if (schema->props[p].kind == SKY_KIND_STATE && set_prop_column(r, col++, &schema->props[p])) goto oom;
   uint64_t n = 0; /* events at or before ts */
   while (n < c->n_events && c->ts[n] <= ts) n++;
   if (n == 0) return r; /* nothing known yet at ts */

@@ -173,6 +173,7 @@ int sky_bind_select(const sky_stmt *stmt, const sky_schema *schema, sky_arena *a
   if (!bind_order(&b)) return -1;
   if (sel->limit) p->limit = sel->limit->u > INT64_MAX ? INT64_MAX : (int64_t)sel->limit->u;
   if (b.failed) return -1;
+  if (sky_plan_output_types(p, arena) != 0) return bind_oom(&b), -1;
   number_all(p);
   *out = p;
   return 0;

@@ -7,6 +7,7 @@
  *   bind_expr.c  names, literals, logic, arithmetic, time buckets
  *   bind_cmp.c   comparisons, string domains, ISO literals, IN, LIKE
  *   bind_call.c  aggregates and post-aggregation expressions
+ *   bind_units.c timestamps and durations: units and display types
  *
  * An expression is bound in one of two modes. EVENT: a per-event value
  * (WHERE, GROUP BY, aggregate arguments); aggregates are errors there.
@@ -78,8 +79,8 @@ int64_t bind_literal(bind_ctx *b, const char *s, size_t len);
 int64_t bind_rc(bind_ctx *b, const sky_rc *rc);
 /* Structural equality of two bound expressions (ids, text, positions ignored). */
 bool bx_equal(const sky_expr *a, const sky_expr *b);
-/* True for a timestamp-valued INT: the timestamp column, ts ± INT, and
- * keys / min / max of those. */
+/* True for a timestamp-valued INT (bind_units.c): the timestamp column,
+ * ts ± INT or duration, and keys / min / max of those. */
 bool bx_is_ts(const bind_ctx *b, const sky_expr *e);
 static inline bool bx_is_dict(const sky_expr *e) { return e->type == SKY_VT_STRING && e->dom < SKY_DOM_LITERAL; }
 

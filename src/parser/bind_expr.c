@@ -38,7 +38,11 @@ static sky_expr *bind_literal_node(bind_ctx *b, const ast_expr *a) {
     memcpy(&w, &a->f, sizeof w);
     return bx_const(b, SKY_VT_FLOAT, SKY_DOM_NONE, false, w, a);
   }
-  case AST_DURATION: return bx_int(b, a->neg ? -(int64_t)a->u : (int64_t)a->u, a);
+  case AST_DURATION: {
+    sky_expr *e = bx_int(b, a->neg ? -(int64_t)a->u : (int64_t)a->u, a);
+    if (e) e->unit = SKY_UNIT_DURATION;
+    return e;
+  }
   case AST_STRING: {
     int64_t idx = bind_literal(b, a->s, a->len);
     return idx < 0 ? NULL : bx_const(b, SKY_VT_STRING, SKY_DOM_LITERAL, false, (uint64_t)idx, a);

@@ -195,7 +195,8 @@ bool bx_equal(const sky_expr *a, const sky_expr *b) {
   if (a == b) return true;
   if (a->op != b->op || a->type != b->type || a->dom != b->dom || a->index != b->index || a->n_args != b->n_args)
     return false;
-  if (a->op == SKY_OP_CONST && (a->value.is_null != b->value.is_null || a->value.word != b->value.word))
+  if (a->op == SKY_OP_CONST &&
+      (a->value.is_null != b->value.is_null || a->value.word != b->value.word || a->unit != b->unit))
     return false;
   for (uint32_t i = 0; i < a->n_args; i++)
     if (!bx_equal(a->args[i], b->args[i])) return false;
@@ -203,16 +204,5 @@ bool bx_equal(const sky_expr *a, const sky_expr *b) {
 }
 
 bool bx_is_ts(const bind_ctx *b, const sky_expr *e) {
-  if (e->type != SKY_VT_INT) return false;
-  switch (e->op) {
-  case SKY_OP_TIMESTAMP: return true;
-  case SKY_OP_ADD: return bx_is_ts(b, e->args[0]) != bx_is_ts(b, e->args[1]);
-  case SKY_OP_SUB: return bx_is_ts(b, e->args[0]) && !bx_is_ts(b, e->args[1]);
-  case SKY_OP_KEY_REF: return bx_is_ts(b, b->plan->keys[e->index]);
-  case SKY_OP_AGG_REF: {
-    const sky_agg *g = &b->plan->aggs[e->index];
-    return (sky_agg_defs[g->kind].flags & SKY_AGGF_PICK) && bx_is_ts(b, g->arg);
-  }
-  default: return false;
-  }
+  return e->type == SKY_VT_INT && sky_expr_unit(b->plan, e) == SKY_UNIT_TIMESTAMP;
 }

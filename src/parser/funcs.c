@@ -7,13 +7,13 @@
 #include <strings.h>
 
 const sky_agg_def sky_agg_defs[SKY_AGG_COUNT_] = {
-#define SKY_X_DEF(name, text, fn, args, result, flags) [SKY_AGG_##name] = {text, fn, args, result, flags},
+#define SKY_X_DEF(name, text, fn, args, result, unit, flags) [SKY_AGG_##name] = {text, fn, args, result, unit, flags},
     SKY_AGGS(SKY_X_DEF)
 #undef SKY_X_DEF
 };
 
 static const sky_fn g_funcs[] = {
-#define SKY_X_AGG_FN(name, text, fn, args, result, flags) {fn, SKY_FN_AGGREGATE, SKY_AGG_##name, SKY_VT_NULL, SKY_DOM_NONE},
+#define SKY_X_AGG_FN(name, text, fn, args, result, unit, flags) {fn, SKY_FN_AGGREGATE, SKY_AGG_##name, SKY_VT_NULL, SKY_DOM_NONE},
     SKY_AGGS(SKY_X_AGG_FN)
 #undef SKY_X_AGG_FN
 #define SKY_X_FN(name, cls, code, type, dom) {#name, cls, code, type, dom},

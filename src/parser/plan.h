@@ -44,6 +44,7 @@
 
 #include "common/arena.h"
 #include "common/buf.h"
+#include "sky.h"
 #include "storage/schema.h"
 
 typedef enum sky_vtype {
@@ -54,6 +55,15 @@ typedef enum sky_vtype {
   SKY_VT_STRING,
   SKY_VT_OBJECT,
 } sky_vtype;
+
+/* What an INT or FLOAT value means, for display only (bind_units.c): an
+ * instant or a length of time, both in µs, or a plain number. Engines
+ * never look at units. */
+typedef enum sky_unit {
+  SKY_UNIT_NONE = 0,
+  SKY_UNIT_TIMESTAMP,
+  SKY_UNIT_DURATION,
+} sky_unit;
 
 /* String domains beyond the dictionary ids (which are < SKY_DOM_LITERAL). */
 #define SKY_DOM_LITERAL 0xFFFFFF01u /* word = index into plan->literals */
@@ -126,6 +136,8 @@ typedef struct sky_expr {
   uint32_t dom;          /* STRING: its domain; SKY_DOM_NONE otherwise */
   uint32_t index;        /* op-specific: property, key, aggregate, rconst, literal */
   sky_const value;       /* CONST */
+  sky_unit unit;         /* CONST: SKY_UNIT_DURATION for a duration literal; other
+                            nodes: unused (sky_expr_unit() derives it) */
   uint32_t id;           /* unique per plan, 0..plan->n_exprs-1 (errors, IR names) */
   uint32_t n_args;
   struct sky_expr **args;
@@ -155,33 +167,42 @@ typedef enum sky_agg_result {
 enum {
   SKY_AGGF_OBJECT = 1,  /* the object id (distinct objects) */
   SKY_AGGF_SESSION = 2, /* the session number: needs WITHIN SESSION */
-  SKY_AGGF_PICK = 4,    /* the result is one of the inputs (an order statistic), so
-                           it keeps the input's meaning: min(timestamp) is a time */
 };
+
+/* What an aggregate's result means in time (bind_units.c): the argument is
+ * an instant (TIMESTAMP), a length (DURATION) or a plain number. */
+typedef enum sky_agg_unit {
+  SKY_AUNIT_NONE,   /* a count: a plain number */
+  SKY_AUNIT_ARG,    /* the argument's: one of the inputs (min, median) or their mean */
+  SKY_AUNIT_SUM,    /* a length stays a length; a sum of instants means nothing */
+  SKY_AUNIT_SPREAD, /* a length when the argument is a time or a length */
+} sky_agg_unit;
 
 /* Aggregates, one row each — the single definition every layer is driven
  * from: X(NAME, EXPLAIN spelling, function name (NULL: reached only
  * through another row's function, as count(DISTINCT x) is), arguments,
- * result, flags). The binder reads the row (sky_agg_defs); the engines'
- * half — state words, update, merge, result — is one implementation per
- * row in codegen/agg_*.c, gathered into codegen/aggs.h's table by this
- * same list, so a row without its implementation does not link. */
-#define SKY_AGGS(X)                                                                              \
-  X(COUNT_ALL, "count", NULL, SKY_AARGS_NONE, SKY_ARES_INT, 0)  /* count(): matching events */     \
-  X(COUNT, "count", "count", SKY_AARGS_COUNT, SKY_ARES_INT, 0)  /* count(x): non-NULL x */         \
-  X(COUNT_DISTINCT, "count_distinct", NULL, SKY_AARGS_ANY, SKY_ARES_INT, 0) /* a set of x */        \
-  X(OBJECTS, "objects", "objects", SKY_AARGS_NONE, SKY_ARES_INT, SKY_AGGF_OBJECT)                   \
-  X(SESSIONS, "sessions", "sessions", SKY_AARGS_NONE, SKY_ARES_INT, SKY_AGGF_OBJECT | SKY_AGGF_SESSION) \
-  X(SUM, "sum", "sum", SKY_AARGS_NUMERIC, SKY_ARES_ARG, 0)                                         \
-  X(AVG, "avg", "avg", SKY_AARGS_NUMERIC, SKY_ARES_FLOAT, 0)                                       \
-  X(MIN, "min", "min", SKY_AARGS_ANY, SKY_ARES_ARG, SKY_AGGF_PICK)                                             \
-  X(MAX, "max", "max", SKY_AARGS_ANY, SKY_ARES_ARG, SKY_AGGF_PICK)                                             \
-  X(MEDIAN, "median", "median", SKY_AARGS_NUMERIC, SKY_ARES_ARG, SKY_AGGF_PICK)      /* lower median */         \
-  X(QUANTILE, "quantile", "quantile", SKY_AARGS_FRACTION, SKY_ARES_ARG, SKY_AGGF_PICK) /* element floor(q(n-1)) */ \
-  X(STDDEV, "stddev", "stddev", SKY_AARGS_NUMERIC, SKY_ARES_FLOAT, 0)    /* population */
+ * result type, unit of time, flags). The binder reads the row
+ * (sky_agg_defs); the engines' half — state words, update, merge, result —
+ * is one implementation per row in codegen/agg_*.c, gathered into
+ * codegen/aggs.h's table by this same list, so a row without its
+ * implementation does not link. */
+#define SKY_AGGS(X)                                                                                       \
+  X(COUNT_ALL, "count", NULL, SKY_AARGS_NONE, SKY_ARES_INT, SKY_AUNIT_NONE, 0) /* count(): matching events */ \
+  X(COUNT, "count", "count", SKY_AARGS_COUNT, SKY_ARES_INT, SKY_AUNIT_NONE, 0) /* count(x): non-NULL x */     \
+  X(COUNT_DISTINCT, "count_distinct", NULL, SKY_AARGS_ANY, SKY_ARES_INT, SKY_AUNIT_NONE, 0) /* a set of x */    \
+  X(OBJECTS, "objects", "objects", SKY_AARGS_NONE, SKY_ARES_INT, SKY_AUNIT_NONE, SKY_AGGF_OBJECT)               \
+  X(SESSIONS, "sessions", "sessions", SKY_AARGS_NONE, SKY_ARES_INT, SKY_AUNIT_NONE,                             \
+    SKY_AGGF_OBJECT | SKY_AGGF_SESSION)                                                                          \
+  X(SUM, "sum", "sum", SKY_AARGS_NUMERIC, SKY_ARES_ARG, SKY_AUNIT_SUM, 0)                                       \
+  X(AVG, "avg", "avg", SKY_AARGS_NUMERIC, SKY_ARES_FLOAT, SKY_AUNIT_ARG, 0)                                     \
+  X(MIN, "min", "min", SKY_AARGS_ANY, SKY_ARES_ARG, SKY_AUNIT_ARG, 0)                                           \
+  X(MAX, "max", "max", SKY_AARGS_ANY, SKY_ARES_ARG, SKY_AUNIT_ARG, 0)                                           \
+  X(MEDIAN, "median", "median", SKY_AARGS_NUMERIC, SKY_ARES_ARG, SKY_AUNIT_ARG, 0) /* lower median */          \
+  X(QUANTILE, "quantile", "quantile", SKY_AARGS_FRACTION, SKY_ARES_ARG, SKY_AUNIT_ARG, 0) /* floor(q(n-1)) */  \
+  X(STDDEV, "stddev", "stddev", SKY_AARGS_NUMERIC, SKY_ARES_FLOAT, SKY_AUNIT_SPREAD, 0) /* population */
 
 typedef enum sky_agg_kind {
-#define SKY_X_AGG(name, text, fn, args, result, flags) SKY_AGG_##name,
+#define SKY_X_AGG(name, text, fn, args, result, unit, flags) SKY_AGG_##name,
   SKY_AGGS(SKY_X_AGG)
 #undef SKY_X_AGG
   SKY_AGG_COUNT_
@@ -193,6 +214,7 @@ typedef struct sky_agg_def {
   const char *fn;      /* function name, or NULL */
   sky_agg_args args;
   sky_agg_result result;
+  sky_agg_unit unit;
   unsigned flags; /* SKY_AGGF_* */
 } sky_agg_def;
 
@@ -281,6 +303,7 @@ typedef struct sky_plan {
   uint32_t n_outputs;
   sky_expr **outputs;                  /* SELECT items */
   const char **output_names;           /* alias or source text */
+  sky_column_type *output_types;       /* display types (bind_units.c) */
   sky_expr *having;                    /* NULL = none */
   uint32_t n_order;
   sky_order *order;                    /* explicit ORDER BY; default order is by keys */
@@ -299,6 +322,13 @@ const char *sky_op_name(sky_op op);
 int sky_op_arity(sky_op op);
 const char *sky_agg_name(sky_agg_kind k);
 const char *sky_vtype_name(sky_vtype t);
+
+/* bind_units.c: the unit of an expression of a bound plan, and the display
+ * type of a SELECT item (TIMESTAMP/DURATION for time-valued numbers). */
+sky_unit sky_expr_unit(const sky_plan *p, const sky_expr *e);
+sky_column_type sky_expr_column_type(const sky_plan *p, const sky_expr *e);
+/* Fills p->output_types (in `arena`). 0, or -1 when out of memory. */
+int sky_plan_output_types(sky_plan *p, sky_arena *arena);
 
 /* Prints the plan readably (EXPLAIN): one line per part, expressions as
  * trees with their types. Stable text: golden tests diff it. */

@@ -8,15 +8,21 @@
 #include "shell/shell_edit.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <histedit.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <unistd.h>
+#include <wchar.h>
 
 #include "common/alloc.h"
+#include "shell/shell_interrupt.h"
 #include "sky.h"
 
 typedef struct name_list {
@@ -43,7 +49,7 @@ struct skysh_edit {
 static const char *const g_names[] = {"object", "timestamp", "action", "state.", "event.", "session.number"};
 /* The protocol's own commands, completed like keywords. */
 static const char *const g_protocol_words[] = {"PING", "QUIT"};
-static const char *const g_commands[] = {"\\q", "\\help", "\\format", "\\timing", "\\load"};
+static const char *const g_commands[] = {"\\q", "\\help", "\\format", "\\set", "\\timing", "\\load"};
 static const char *const g_formats[] = {"table", "csv", "json"};
 
 static void names_clear(name_list *l) {
@@ -229,6 +235,39 @@ static unsigned char complete(EditLine *el, int ch) {
   return CC_REDISPLAY;
 }
 
+/* libedit's character reader: waits on the terminal in slices that notice
+ * Ctrl-C (then returns -1, and el_gets returns NULL with the line
+ * discarded), 0 at end of input. Bytes are decoded with mbrtowc as libedit
+ * itself does; a byte that decodes to nothing is passed on as it is.
+ * A Ctrl-C flushes the terminal's input queue, possibly between poll()
+ * saying "readable" and the read: so the read happens only when bytes
+ * are queued (FIONREAD), else the wait starts over. */
+static int read_char(EditLine *el, wchar_t *wc) {
+  (void)el;
+  mbstate_t st;
+  memset(&st, 0, sizeof st);
+  for (;;) {
+    int ready = skysh_wait_fd(STDIN_FILENO, POLLIN);
+    if (ready <= 0) return -1;
+    int queued = 0;
+    struct pollfd hup = {.fd = STDIN_FILENO, .events = POLLIN};
+    if (ioctl(STDIN_FILENO, FIONREAD, &queued) == 0 && queued == 0 && poll(&hup, 1, 0) >= 0 &&
+        !(hup.revents & (POLLHUP | POLLERR | POLLNVAL)))
+      continue; /* flushed by a Ctrl-C: nothing to read after all */
+    char b;
+    ssize_t got = read(STDIN_FILENO, &b, 1);
+    if (got == 0) return 0;
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      return -1;
+    }
+    size_t r = mbrtowc(wc, &b, 1, &st);
+    if (r == (size_t)-2) continue; /* more bytes to come */
+    if (r == (size_t)-1) *wc = (wchar_t)(unsigned char)b;
+    return 1;
+  }
+}
+
 static char *prompt_fn(EditLine *el) {
   skysh_edit *e = NULL;
   el_get(el, EL_CLIENTDATA, &e);
@@ -257,6 +296,7 @@ skysh_edit *skysh_edit_open(skysh_session *session, const char *history_path) {
   el_set(e->el, EL_CLIENTDATA, e);
   el_set(e->el, EL_EDITOR, "emacs");
   el_set(e->el, EL_SIGNAL, 1);
+  el_set(e->el, EL_GETCFN, read_char);
   el_set(e->el, EL_PROMPT, prompt_fn);
   el_set(e->el, EL_HIST, history, e->hist);
   /* The wide call: libedit's narrow EL_ADDFN leaks its copies of the names. */

@@ -18,7 +18,8 @@ skysh_edit *skysh_edit_open(skysh_session *session, const char *history_path);
 /* Saves the history and restores the terminal. */
 void skysh_edit_close(skysh_edit *e);
 /* Reads one line after showing `prompt`. The line (without "\n") is valid
- * until the next call; NULL at end of input (Ctrl-D). */
+ * until the next call; NULL at end of input (Ctrl-D) or after Ctrl-C
+ * (skysh_interrupted() tells which; the typed line is discarded). */
 const char *skysh_edit_read(skysh_edit *e, const char *prompt, size_t *len);
 /* Adds a statement (or command) to the history and saves it. */
 void skysh_edit_remember(skysh_edit *e, const char *text, size_t len);

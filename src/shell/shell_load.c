@@ -3,14 +3,17 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <poll.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "common/alloc.h"
 #include "common/buf.h"
 #include "common/clock.h"
+#include "shell/shell_interrupt.h"
 
 #define CHUNK (256u << 10)
 
@@ -96,6 +99,12 @@ static void progress_draw(progress *p, bool final) {
   double el = now - p->start;
   double frac = p->total > 0 ? (double)p->sent / (double)p->total : 1.0;
   double rate = el > 0 ? (double)p->lines / el : 0;
+  if (p->total < 0) { /* a pipe or FIFO: no size, so no bar */
+    fprintf(stderr, "\r%lld events  %.0f events/s ", p->lines, rate);
+    if (final) fputs("\r\033[K", stderr);
+    fflush(stderr);
+    return;
+  }
   double eta = frac > 0 && frac < 1 ? el * (1 - frac) / frac : 0;
   char bar[31];
   int filled = (int)(frac * 30);
@@ -130,28 +139,44 @@ static int scan_lines(line_scan *ls, const char *data, size_t n, long long *line
   return 0;
 }
 
-static int stream_file(skysh_session *s, FILE *f, const load_args *a, progress *pg, FILE *err) {
+/* Reads up to n bytes of the file, waiting for a pipe or FIFO in slices
+ * that notice Ctrl-C. The count, 0 at the end, -1 on an error, -2 when
+ * interrupted. */
+static ssize_t read_some(int fd, char *buf, size_t n) {
+  for (;;) {
+    int ready = skysh_wait_fd(fd, POLLIN);
+    if (ready == 0) return -2;
+    ssize_t got = read(fd, buf, n);
+    if (got >= 0 || errno != EINTR) return got;
+  }
+}
+
+/* Sends the file. 0 when all of it went (or the server stopped taking it:
+ * it says why at the end), -1 on an error (printed), 1 when interrupted. */
+static int stream_file(skysh_session *s, int fd, const load_args *a, progress *pg, FILE *err) {
   char *buf = sky_malloc(CHUNK);
   if (!buf) {
     fputs("ERROR: out of memory\n", err);
     return -1;
   }
   line_scan ls = {0};
-  size_t got;
+  ssize_t got;
   char last = '\n';
   int rc = 0;
-  while ((got = fread(buf, 1, CHUNK, f)) > 0) {
-    if (scan_lines(&ls, buf, got, &pg->lines) != 0) {
+  while ((got = read_some(fd, buf, CHUNK)) > 0) {
+    if (scan_lines(&ls, buf, (size_t)got, &pg->lines) != 0) {
       fprintf(err, "ERROR: %s holds a line '\\.', which would end the stream: nothing was loaded\n", a->path);
       rc = -1;
       break;
     }
-    if (skysh_session_stream(s, buf, got) != 0) break; /* the server says why at the end */
+    if (skysh_session_stream(s, buf, (size_t)got) != 0) break; /* the server says why at the end */
     last = buf[got - 1];
     pg->sent += (long long)got;
     progress_draw(pg, false);
   }
-  if (rc == 0 && ferror(f)) {
+  if (rc == 0 && (got == -2 || skysh_interrupted())) {
+    rc = 1;
+  } else if (rc == 0 && got < 0) {
     fprintf(err, "ERROR: reading %s: %s\n", a->path, strerror(errno));
     rc = -1;
   }
@@ -163,22 +188,25 @@ static int stream_file(skysh_session *s, FILE *f, const load_args *a, progress *
   return rc;
 }
 
-int skysh_load_file(skysh_session *s, const char *args, skysh_format fmt, FILE *out, FILE *err, bool show) {
+int skysh_load_file(skysh_session *s, const char *args, const skysh_output *o, FILE *out, FILE *err, bool show) {
   load_args a;
   if (parse_args(args, &a, err) != 0) return -1;
-  FILE *f = fopen(a.path, "rb");
+  FILE *f = fopen(a.path, "rb"); /* a FIFO blocks here until it has a writer; Ctrl-C ends the wait */
   if (!f) {
-    fprintf(err, "ERROR: %s: %s\n", a.path, strerror(errno));
+    if (skysh_interrupted()) fputs("Cancelled: nothing was loaded.\n", err);
+    else fprintf(err, "ERROR: %s: %s\n", a.path, strerror(errno));
     return -1;
   }
   struct stat st;
-  progress pg = {.on = show, .start = sky_clock_s(), .total = fstat(fileno(f), &st) == 0 ? (long long)st.st_size : 0};
+  progress pg = {.on = show, .start = sky_clock_s(),
+                 .total = fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) ? (long long)st.st_size : -1};
   char stmt[512], msg[512];
   snprintf(stmt, sizeof stmt, "LOAD INTO %s FORMAT %s FROM STDIN", a.table, a.format);
   sky_reply r;
   int rc = skysh_session_exec(s, stmt, strlen(stmt), &r, msg, sizeof msg);
   if (rc != 0 || !r.ok || !r.ready) {
-    if (rc != 0) fprintf(err, "ERROR: %s\n", msg);
+    if (rc != 0 && skysh_interrupted()) fputs("Cancelled: nothing was loaded.\n", err);
+    else if (rc != 0) fprintf(err, "ERROR: %s\n", msg);
     else if (!r.ok) skysh_print_error(err, &r, NULL);
     else fputs("ERROR: the server did not open a LOAD stream\n", err);
     if (rc == 0) sky_reply_free(&r);
@@ -186,20 +214,22 @@ int skysh_load_file(skysh_session *s, const char *args, skysh_format fmt, FILE *
     return -1;
   }
   sky_reply_free(&r);
-  rc = stream_file(s, f, &a, &pg, err);
+  rc = stream_file(s, fileno(f), &a, &pg, err);
   fclose(f);
   if (rc != 0) {
     progress_draw(&pg, true);
     skysh_session_stream_abort(s);
+    if (rc > 0) fputs("Cancelled: the load was abandoned; nothing was loaded.\n", err);
     return -1;
   }
   rc = skysh_session_stream_end(s, &r, msg, sizeof msg);
   progress_draw(&pg, true);
   if (rc != 0) {
-    fprintf(err, "ERROR: %s\n", msg);
+    if (skysh_interrupted()) fputs("Cancelled while waiting for the load's reply: it may have been loaded.\n", err);
+    else fprintf(err, "ERROR: %s\n", msg);
     return -1;
   }
-  if (r.ok) skysh_print_result(out, err, &r, fmt);
+  if (r.ok) skysh_print_result(out, err, &r, o);
   else skysh_print_error(err, &r, NULL);
   int status = r.ok ? 0 : -1;
   sky_reply_free(&r);

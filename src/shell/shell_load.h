@@ -18,6 +18,6 @@
 
 /* Runs "\load <args>". Prints the result to `out` or the error to `err`.
  * Returns 0 on success, -1 on any failure. */
-int skysh_load_file(skysh_session *s, const char *args, skysh_format fmt, FILE *out, FILE *err, bool progress);
+int skysh_load_file(skysh_session *s, const char *args, const skysh_output *o, FILE *out, FILE *err, bool progress);
 
 #endif

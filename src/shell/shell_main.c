@@ -21,6 +21,7 @@
 #include "common/clock.h"
 #include "common/tty.h"
 #include "shell/shell_edit.h"
+#include "shell/shell_interrupt.h"
 #include "shell/shell_load.h"
 #include "shell/shell_print.h"
 #include "shell/shell_session.h"
@@ -31,16 +32,17 @@ typedef struct shell {
   skysh_edit *edit; /* interactive only */
   FILE *in;         /* non-interactive input, also LOAD ... FROM STDIN data */
   skysh_splitter split;
-  skysh_format format;
+  skysh_output out; /* format, readable or raw times */
   bool timing, failed, quit, progress;
   int line_no;
 } shell;
 
 typedef struct options {
-  const char *host, *port, *user, *data_dir, *file;
+  const char *host, *port, *user, *data_dir, *file, *table;
   const char **commands;
   int n_commands;
   int format;
+  int raw_times; /* --timestamps raw|iso */
 } options;
 
 /* Reads one raw line: from the editor when interactive, else from `in`.
@@ -56,7 +58,9 @@ static const char *read_line(shell *sh, const char *prompt, size_t *len, char **
 }
 
 /* After "ready": sends the following input lines as LOAD data up to a
- * "\." line (or the end of input), then reads the load's reply. */
+ * "\." line (or the end of input), then reads the load's reply. Returns
+ * 0 (reply in r), -1 (message in err), or 1 when Ctrl-C abandoned the
+ * stream (nothing loaded, no reply). */
 static int stream_input(shell *sh, sky_reply *r, char *err, size_t err_len) {
   char *buf = NULL;
   size_t cap = 0, len;
@@ -77,7 +81,20 @@ static int stream_input(shell *sh, sky_reply *r, char *err, size_t err_len) {
   if (rc == 0 && batch.len) skysh_session_stream(sh->session, batch.data, batch.len);
   free(buf);
   sky_buf_free(&batch);
+  if (skysh_interrupted()) { /* Ctrl-C at the ">> " prompt or while sending */
+    skysh_session_stream_abort(sh->session);
+    return 1;
+  }
   return skysh_session_stream_end(sh->session, r, err, err_len);
+}
+
+/* After a Ctrl-C has been dealt with: interactively the shell goes on at
+ * its prompt; a script (-c, -f, a pipe) stops there, status 1. */
+static void after_interrupt(shell *sh) {
+  if (!skysh_interrupted()) return;
+  skysh_interrupt_clear();
+  sh->failed = true;
+  if (!sh->edit) sh->quit = true;
 }
 
 static bool starts_with_word(const char *text, size_t len, const char *word) {
@@ -88,6 +105,7 @@ static bool starts_with_word(const char *text, size_t len, const char *word) {
 
 static void run_statement(void *ctx, const skysh_stmt *st) {
   shell *sh = ctx;
+  if (sh->quit) return; /* a script stopped by Ctrl-C: not the rest of its line */
   if (sh->edit) {
     char *entry = sky_malloc(st->len + 2);
     if (entry) {
@@ -101,11 +119,21 @@ static void run_statement(void *ctx, const skysh_stmt *st) {
   sky_reply r;
   char err[512];
   int rc = skysh_session_exec(sh->session, st->text, st->len, &r, err, sizeof err);
-  if (rc == 0 && r.ok && r.ready) {
+  bool streamed = rc == 0 && r.ok && r.ready;
+  if (streamed) {
     sky_reply_free(&r);
     rc = stream_input(sh, &r, err, sizeof err);
   }
-  if (rc != 0) {
+  if (skysh_interrupted() && (rc != 0 || !r.ok)) { /* Ctrl-C stopped it (a finished statement still prints) */
+    if (rc == 0) sky_reply_free(&r);
+    fflush(stdout);
+    fputs(rc == 1    ? "Cancelled: the LOAD stream was abandoned; nothing was loaded.\n"
+          : streamed ? "Cancelled while waiting for the LOAD's reply: it may have been loaded.\n"
+                     : "Cancelled: the statement was stopped (Ctrl-C).\n",
+          stderr);
+    sh->failed = true;
+    rc = 1;
+  } else if (rc != 0) {
     fprintf(stderr, "ERROR: %s\n", err);
     sh->failed = true;
   } else if (!r.ok) {
@@ -113,13 +141,14 @@ static void run_statement(void *ctx, const skysh_stmt *st) {
     skysh_print_error(stderr, &r, st);
     sh->failed = true;
   } else {
-    skysh_print_result(stdout, stderr, &r, sh->format);
+    skysh_print_result(stdout, stderr, &r, &sh->out);
     if (sh->edit && (starts_with_word(st->text, st->len, "CREATE") || starts_with_word(st->text, st->len, "ALTER") ||
                      starts_with_word(st->text, st->len, "DROP")))
       skysh_edit_names_stale(sh->edit);
   }
   if (sh->timing) printf("Time: %.3f ms\n", sky_clock_ms() - t0);
-  sky_reply_free(&r);
+  if (rc == 0) sky_reply_free(&r);
+  after_interrupt(sh);
   fflush(stdout);
   fflush(stderr);
 }
@@ -127,11 +156,12 @@ static void run_statement(void *ctx, const skysh_stmt *st) {
 static void print_help(shell *sh) {
   printf("Statements end with ';' and may span lines; see docs/LANGUAGE.md.\n"
          "  \\format table|csv|json                 output format (now %s)\n"
+         "  \\set timestamps iso|raw                times as 2026-01-05 00:00:00 or µs (now %s)\n"
          "  \\timing [on|off]                       show each statement's time\n"
          "  \\load FILE INTO t [FORMAT csv|ndjson]   stream a local file into table t\n"
          "  \\help                                  this text\n"
          "  \\q                                     quit\n",
-         skysh_format_name(sh->format));
+         skysh_format_name(sh->out.format), sh->out.raw_times ? "raw" : "iso");
 }
 
 static bool on_off(const char *arg, bool current, bool *ok) {
@@ -141,6 +171,35 @@ static bool on_off(const char *arg, bool current, bool *ok) {
   if (strcasecmp(arg, "off") == 0) return false;
   *ok = false;
   return current;
+}
+
+/* "iso" → 0, "raw" → 1, else -1. */
+static int parse_times(const char *word) {
+  if (strcasecmp(word, "iso") == 0) return 0;
+  if (strcasecmp(word, "raw") == 0) return 1;
+  return -1;
+}
+
+/* \set [timestamps iso|raw]: without arguments, lists the settings. */
+static bool run_set(shell *sh, const char *args) {
+  char name[32] = "", value[32] = "";
+  int n = sscanf(args, "%31s %31s", name, value);
+  if (n <= 0) {
+    printf("timestamps %s\n", sh->out.raw_times ? "raw" : "iso");
+    return true;
+  }
+  if (strcasecmp(name, "timestamps") != 0) {
+    fprintf(stderr, "ERROR: unknown setting '%s' (timestamps)\n", name);
+    return false;
+  }
+  int raw = n == 2 ? parse_times(value) : -1;
+  if (raw < 0) {
+    fprintf(stderr, "ERROR: \\set timestamps takes iso or raw\n");
+    return false;
+  }
+  sh->out.raw_times = raw == 1;
+  if (sh->edit) printf("Timestamps print %s.\n", raw ? "as integer microseconds" : "as ISO-8601 UTC");
+  return true;
 }
 
 /* A backslash command (the whole line). */
@@ -161,22 +220,25 @@ static void run_command(shell *sh, const char *line) {
   } else if (strcmp(cmd, "\\help") == 0 || strcmp(cmd, "\\?") == 0 || strcmp(cmd, "\\h") == 0) {
     print_help(sh);
   } else if (strcmp(cmd, "\\format") == 0) {
-    int f = argbuf[0] ? skysh_format_parse(argbuf) : (int)sh->format;
+    int f = argbuf[0] ? skysh_format_parse(argbuf) : (int)sh->out.format;
     if (f < 0) {
       fprintf(stderr, "ERROR: unknown format '%s' (table, csv or json)\n", argbuf);
       ok = false;
     } else {
-      sh->format = (skysh_format)f;
-      if (sh->edit || !argbuf[0]) printf("Output format is %s.\n", skysh_format_name(sh->format));
+      sh->out.format = (skysh_format)f;
+      if (sh->edit || !argbuf[0]) printf("Output format is %s.\n", skysh_format_name(sh->out.format));
     }
+  } else if (strcmp(cmd, "\\set") == 0) {
+    ok = run_set(sh, argbuf);
   } else if (strcmp(cmd, "\\timing") == 0) {
     sh->timing = on_off(argbuf, sh->timing, &ok);
     if (!ok) fprintf(stderr, "ERROR: \\timing takes on or off\n");
     else if (sh->edit) printf("Timing is %s.\n", sh->timing ? "on" : "off");
   } else if (strcmp(cmd, "\\load") == 0) {
     double t0 = sky_clock_ms();
-    ok = skysh_load_file(sh->session, arg, sh->format, stdout, stderr, sh->progress) == 0;
+    ok = skysh_load_file(sh->session, arg, &sh->out, stdout, stderr, sh->progress) == 0;
     if (sh->timing) printf("Time: %.3f ms\n", sky_clock_ms() - t0);
+    after_interrupt(sh);
     if (sh->edit) skysh_edit_names_stale(sh->edit);
   } else {
     fprintf(stderr, "ERROR: unknown command %s (see \\help)\n", cmd);
@@ -218,7 +280,17 @@ static void run_input(shell *sh) {
     else if (table) snprintf(prompt, sizeof prompt, "sky:%.200s> ", table);
     else snprintf(prompt, sizeof prompt, "sky> ");
     const char *line = read_line(sh, prompt, &len, &buf, &cap);
-    if (!line) break;
+    if (!line && sh->edit && skysh_interrupted()) { /* Ctrl-C at the prompt: drop what was typed */
+      skysh_interrupt_clear();
+      skysh_split_reset(&sh->split);
+      fputs("^C\n", stdout);
+      fflush(stdout);
+      continue;
+    }
+    if (!line) {
+      after_interrupt(sh); /* a script interrupted while reading: stop */
+      break;
+    }
     feed_line(sh, line, len);
   }
   if (sh->edit) {
@@ -250,17 +322,19 @@ static void run_text(shell *sh, const char *text) {
 
 static void usage(FILE *out) {
   fprintf(out, "usage: sky-shell [-h HOST] [-p PORT] [-u USER] [--data DIR] [--format table|csv|json]\n"
-               "                 [-c STATEMENT]... [-f FILE]\n"
+               "                 [--timestamps iso|raw] [--table TABLE] [-c STATEMENT]... [-f FILE]\n"
                "\n"
                "Talks to skyd (default 127.0.0.1:8585), or with --data opens a data directory\n"
-               "in-process. -c runs a statement or backslash command (repeatable); -f runs a\n"
+               "in-process. --table starts on a table (USE). --timestamps raw prints TIMESTAMP\n"
+               "and DURATION columns as integer microseconds instead of 2026-01-05 00:00:00 and\n"
+               "1d 01:01:01. -c runs a statement or backslash command (repeatable); -f runs a\n"
                "file; without them statements are read from stdin (interactively on a\n"
                "terminal, with history in ~/.sky_history). The password for -u comes from\n"
                "SKY_PASSWORD or a prompt. Type \\help inside for commands.\n");
 }
 
 /* The value slot of option `a`, or NULL when it is not an option. */
-static const char **option_slot(options *o, const char *a, const char **format) {
+static const char **option_slot(options *o, const char *a, const char **format, const char **times) {
   if (strcmp(a, "-h") == 0 || strcmp(a, "--host") == 0) return &o->host;
   if (strcmp(a, "-p") == 0 || strcmp(a, "--port") == 0) return &o->port;
   if (strcmp(a, "-u") == 0 || strcmp(a, "--user") == 0) return &o->user;
@@ -268,6 +342,8 @@ static const char **option_slot(options *o, const char *a, const char **format) 
   if (strcmp(a, "-f") == 0 || strcmp(a, "--file") == 0) return &o->file;
   if (strcmp(a, "-c") == 0 || strcmp(a, "--command") == 0) return &o->commands[o->n_commands++];
   if (strcmp(a, "--format") == 0) return format;
+  if (strcmp(a, "--timestamps") == 0) return times;
+  if (strcmp(a, "--table") == 0) return &o->table;
   return NULL;
 }
 
@@ -288,8 +364,8 @@ static int parse_options(int argc, char **argv, options *o) {
       printf("sky-shell %s\n", SKY_VERSION_STRING);
       return 0;
     }
-    const char *format = NULL;
-    const char **slot = option_slot(o, a, &format);
+    const char *format = NULL, *times = NULL;
+    const char **slot = option_slot(o, a, &format, &times);
     if (!slot || i + 1 >= argc) {
       fprintf(stderr, "sky-shell: %s '%s' (see --help)\n", slot ? "missing value for" : "unknown option", a);
       return 2;
@@ -297,6 +373,10 @@ static int parse_options(int argc, char **argv, options *o) {
     *slot = argv[++i];
     if (format && (o->format = skysh_format_parse(format)) < 0) {
       fprintf(stderr, "sky-shell: unknown format '%s' (table, csv or json)\n", format);
+      return 2;
+    }
+    if (times && (o->raw_times = parse_times(times)) < 0) {
+      fprintf(stderr, "sky-shell: --timestamps takes iso or raw, not '%s'\n", times);
       return 2;
     }
   }
@@ -326,7 +406,7 @@ static int open_session(shell *sh, const options *o) {
       return 2;
     }
   }
-  skysh_target t = {o->host, o->port, o->user, password ? password : env, o->data_dir};
+  skysh_target t = {o->host, o->port, o->user, password ? password : env, o->data_dir, .cancellable = true};
   char err[512];
   sh->session = skysh_session_open(&t, err, sizeof err);
   sky_tty_free_password(password);
@@ -337,8 +417,27 @@ static int open_session(shell *sh, const options *o) {
   return 0;
 }
 
+/* --table T: starts the session on table T (USE), as if typed first. */
+static void use_table(shell *sh, const char *table) {
+  char stmt[600];
+  snprintf(stmt, sizeof stmt, "USE \"%.500s\"", table);
+  sky_reply r;
+  char err[512];
+  if (skysh_session_exec(sh->session, stmt, strlen(stmt), &r, err, sizeof err) != 0) {
+    fprintf(stderr, "ERROR: %s\n", err);
+    sh->failed = true;
+    return;
+  }
+  if (!r.ok) {
+    skysh_print_error(stderr, &r, NULL);
+    sh->failed = true;
+  }
+  sky_reply_free(&r);
+}
+
 static void run_all(shell *sh, const options *o) {
   sh->in = stdin;
+  if (o->table) use_table(sh, o->table);
   sh->progress = isatty(STDERR_FILENO) || getenv("SKY_PROGRESS") != NULL;
   for (int i = 0; i < o->n_commands && !sh->quit; i++) run_text(sh, o->commands[i]);
   if (o->file && !sh->quit) {
@@ -369,9 +468,11 @@ int main(int argc, char **argv) {
   skysh_split_init(&sh.split);
   int rc = parse_options(argc, argv, &o);
   if (rc < 0) {
-    sh.format = (skysh_format)o.format;
-    rc = open_session(&sh, &o);
+    sh.out.format = (skysh_format)o.format;
+    sh.out.raw_times = o.raw_times == 1;
+    rc = open_session(&sh, &o); /* Ctrl-C here (a password prompt, a slow connect) still ends the shell */
     if (rc == 0) {
+      skysh_interrupt_install();
       run_all(&sh, &o);
       rc = sh.failed ? 1 : 0;
     }

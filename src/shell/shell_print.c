@@ -5,7 +5,13 @@
  * control characters escaped so a value never breaks the grid, then
  * "(N rows)". CSV follows RFC 4180 and the loader's NULL convention (NULL
  * is an empty field, the empty string is ""), so a CSV result loads back
- * unchanged. JSON prints one object per row, keyed by column name.
+ * unchanged. JSON prints one object per row, keyed by column name, after
+ * a first line naming the columns and their types.
+ *
+ * TIMESTAMP and DURATION columns (the reply's "types") print through
+ * shell_time.h in the table and CSV formats, left-aligned like text (as
+ * psql aligns its timestamps and intervals); JSON and `raw_times` keep the
+ * integers.
  */
 #include "shell/shell_print.h"
 
@@ -15,6 +21,7 @@
 
 #include "common/alloc.h"
 #include "common/json.h"
+#include "shell/shell_time.h"
 
 int skysh_format_parse(const char *name) {
   if (strcmp(name, "table") == 0 || strcmp(name, "aligned") == 0) return SKYSH_FORMAT_TABLE;
@@ -50,8 +57,42 @@ static void jv_write(sky_buf *b, const sky_jv *v) {
   }
 }
 
+/* What a column's numbers mean, from the reply's "types". */
+typedef enum col_kind { COL_PLAIN, COL_TIMESTAMP, COL_DURATION } col_kind;
+
+/* The kinds of the columns (all plain for raw output or a reply without
+ * "types"). The caller frees the array; NULL when out of memory. */
+static col_kind *column_kinds(const sky_reply *r, bool raw) {
+  size_t nc = r->columns->n;
+  col_kind *k = sky_calloc(nc ? nc : 1, sizeof *k);
+  for (size_t c = 0; k && !raw && r->types && c < nc && c < r->types->n; c++) {
+    const sky_jv *t = &r->types->items[c];
+    if (t->type != SKY_JV_STRING) continue;
+    if (strcmp(t->str, "TIMESTAMP") == 0) k[c] = COL_TIMESTAMP;
+    else if (strcmp(t->str, "DURATION") == 0) k[c] = COL_DURATION;
+  }
+  return k;
+}
+
+/* The readable text of a number in a time column, or 0 when the cell
+ * prints as the server sent it (NULL, a plain column, a float that is not
+ * a finite µs count). */
+static size_t time_text(const sky_jv *v, col_kind kind, char out[SKYSH_TIME_TEXT]) {
+  if (kind == COL_PLAIN || v->type != SKY_JV_NUMBER) return 0;
+  int64_t us;
+  if (v->is_int) us = v->i;
+  else if (v->is_uint || !skysh_time_from_double(v->d, &us)) return 0;
+  return kind == COL_TIMESTAMP ? skysh_format_timestamp(us, out) : skysh_format_duration(us, out);
+}
+
 /* Text of a cell for the table layout. */
-static void table_text(sky_buf *b, const sky_jv *v) {
+static void table_text(sky_buf *b, const sky_jv *v, col_kind kind) {
+  char t[SKYSH_TIME_TEXT];
+  size_t tn = time_text(v, kind, t);
+  if (tn) {
+    sky_buf_append(b, t, tn);
+    return;
+  }
   static const char hex[] = "0123456789abcdef";
   if (v->type == SKY_JV_NULL) {
     sky_buf_puts(b, "NULL");
@@ -93,7 +134,7 @@ static const sky_jv *cell_at(const sky_jv *rows, size_t r, size_t c) {
   return row->type == SKY_JV_ARRAY && c < row->n ? &row->items[c] : &null_value;
 }
 
-static void print_table(FILE *out, const sky_jv *cols, const sky_jv *rows) {
+static void print_table(FILE *out, const sky_jv *cols, const sky_jv *rows, const col_kind *kinds) {
   size_t nc = cols->n, nr = rows ? rows->n : 0;
   size_t *width = sky_calloc(nc ? nc : 1, sizeof *width);
   sky_buf *text = sky_calloc(nc * nr > 0 ? nc * nr : 1, sizeof *text);
@@ -107,7 +148,7 @@ static void print_table(FILE *out, const sky_jv *cols, const sky_jv *rows) {
   for (size_t r = 0; r < nr; r++)
     for (size_t c = 0; c < nc; c++) {
       sky_buf *b = &text[r * nc + c];
-      table_text(b, cell_at(rows, r, c));
+      table_text(b, cell_at(rows, r, c), kinds[c]);
       size_t w = width_of(b->data ? b->data : "", b->len);
       if (w > width[c]) width[c] = w;
     }
@@ -129,7 +170,7 @@ static void print_table(FILE *out, const sky_jv *cols, const sky_jv *rows) {
     for (size_t c = 0; c < nc; c++) {
       sky_buf *b = &text[r * nc + c];
       size_t w = width_of(b->data ? b->data : "", b->len);
-      bool right = cell_at(rows, r, c)->type == SKY_JV_NUMBER;
+      bool right = cell_at(rows, r, c)->type == SKY_JV_NUMBER && kinds[c] == COL_PLAIN;
       fputs(c ? "| " : " ", out);
       if (right) pad(out, width[c] - w);
       fwrite(b->data ? b->data : "", 1, b->len, out);
@@ -144,8 +185,14 @@ static void print_table(FILE *out, const sky_jv *cols, const sky_jv *rows) {
   sky_free(width);
 }
 
-static void csv_field(FILE *out, const sky_jv *v) {
+static void csv_field(FILE *out, const sky_jv *v, col_kind kind) {
   if (v->type == SKY_JV_NULL) return;
+  char t[SKYSH_TIME_TEXT];
+  size_t tn = time_text(v, kind, t);
+  if (tn) { /* digits, '-', ':', '.', 'd' and inner spaces: never quoted */
+    fwrite(t, 1, tn, out);
+    return;
+  }
   if (v->type != SKY_JV_STRING) {
     sky_buf b;
     sky_buf_init(&b);
@@ -173,24 +220,32 @@ static void csv_field(FILE *out, const sky_jv *v) {
   fputc('"', out);
 }
 
-static void print_csv(FILE *out, const sky_jv *cols, const sky_jv *rows) {
+static void print_csv(FILE *out, const sky_jv *cols, const sky_jv *rows, const col_kind *kinds) {
   for (size_t c = 0; c < cols->n; c++) {
     if (c) fputc(',', out);
-    csv_field(out, &cols->items[c]);
+    csv_field(out, &cols->items[c], COL_PLAIN);
   }
   fputc('\n', out);
   for (size_t r = 0; rows && r < rows->n; r++) {
     for (size_t c = 0; c < cols->n; c++) {
       if (c) fputc(',', out);
-      csv_field(out, cell_at(rows, r, c));
+      csv_field(out, cell_at(rows, r, c), kinds[c]);
     }
     fputc('\n', out);
   }
 }
 
-static void print_json(FILE *out, const sky_jv *cols, const sky_jv *rows) {
+static void print_json(FILE *out, const sky_jv *cols, const sky_jv *types, const sky_jv *rows) {
   sky_buf b;
   sky_buf_init(&b);
+  if (types) { /* the header line: what each key holds */
+    sky_buf_puts(&b, "{\"columns\":");
+    jv_write(&b, cols);
+    sky_buf_puts(&b, ",\"types\":");
+    jv_write(&b, types);
+    sky_buf_puts(&b, "}\n");
+    fwrite(b.data, 1, b.len, out);
+  }
   for (size_t r = 0; rows && r < rows->n; r++) {
     sky_buf_reset(&b);
     sky_buf_putc(&b, '{');
@@ -239,15 +294,21 @@ static void print_message(FILE *out, const sky_reply *r, skysh_format fmt) {
   }
 }
 
-void skysh_print_result(FILE *out, FILE *warn, const sky_reply *r, skysh_format fmt) {
+void skysh_print_result(FILE *out, FILE *warn, const sky_reply *r, const skysh_output *o) {
   print_load_warnings(warn, r->errors);
   if (!r->columns) {
-    print_message(out, r, fmt);
+    print_message(out, r, o->format);
     return;
   }
-  if (fmt == SKYSH_FORMAT_CSV) print_csv(out, r->columns, r->rows);
-  else if (fmt == SKYSH_FORMAT_JSON) print_json(out, r->columns, r->rows);
-  else print_table(out, r->columns, r->rows);
+  if (o->format == SKYSH_FORMAT_JSON) {
+    print_json(out, r->columns, r->types, r->rows);
+    return;
+  }
+  col_kind *kinds = column_kinds(r, o->raw_times);
+  if (!kinds) fputs("out of memory\n", out);
+  else if (o->format == SKYSH_FORMAT_CSV) print_csv(out, r->columns, r->rows, kinds);
+  else print_table(out, r->columns, r->rows, kinds);
+  sky_free(kinds);
 }
 
 void skysh_print_error(FILE *out, const sky_reply *r, const skysh_stmt *stmt) {
@@ -263,7 +324,8 @@ void skysh_print_error(FILE *out, const sky_reply *r, const skysh_stmt *stmt) {
   size_t start = stmt->n_parts ? stmt->starts[part] : 0;
   size_t end = part + 1 < stmt->n_parts ? stmt->starts[part + 1] - 1 : stmt->len;
   char prefix[32];
-  int n = snprintf(prefix, sizeof prefix, "LINE %d: ", stmt->n_parts ? stmt->lines[part] : 1);
+  /* LINE counts from the statement's first line, wherever it was typed. */
+  int n = snprintf(prefix, sizeof prefix, "LINE %d: ", stmt->n_parts ? stmt->lines[part] - stmt->lines[0] + 1 : 1);
   fputs(prefix, out);
   for (size_t i = start; i < end; i++) fputc(stmt->text[i] == '\t' ? ' ' : stmt->text[i], out);
   fputc('\n', out);

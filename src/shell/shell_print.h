@@ -1,11 +1,14 @@
 /* shell_print.h — how sky-shell shows replies: result sets as an aligned
  * table, CSV or JSON lines; messages; errors with a caret under the
  * offending column. Values print exactly as the server sent them (64-bit
- * integers keep every digit). Output only: nothing here talks to a server.
+ * integers keep every digit), except that TIMESTAMP and DURATION columns
+ * (the reply's "types") print readably in the table and CSV formats.
+ * Output only: nothing here talks to a server.
  */
 #ifndef SKY_SHELL_SHELL_PRINT_H
 #define SKY_SHELL_SHELL_PRINT_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "client/client.h"
@@ -17,15 +20,24 @@ typedef enum skysh_format {
   SKYSH_FORMAT_JSON,
 } skysh_format;
 
+/* How results are shown: the format, and whether TIMESTAMP and DURATION
+ * columns print readably (2026-01-05 00:00:00, 1d 01:01:01; table and CSV
+ * only) or as the server's integer µs (`\set timestamps raw`). */
+typedef struct skysh_output {
+  skysh_format format;
+  bool raw_times;
+} skysh_output;
+
 /* "table", "csv", "json" → format; -1 when unknown. */
 int skysh_format_parse(const char *name);
 const char *skysh_format_name(skysh_format f);
 
 /* Prints a successful reply to `out`; skipped LOAD rows go to `warn` as
  * WARNING lines. */
-void skysh_print_result(FILE *out, FILE *warn, const sky_reply *r, skysh_format fmt);
+void skysh_print_result(FILE *out, FILE *warn, const sky_reply *r, const skysh_output *o);
 /* Prints a failure reply: "ERROR: code: message", then, when it has a
- * position inside `stmt` (may be NULL), the line and a caret. */
+ * position inside `stmt` (may be NULL), "LINE n:" (n counted from the
+ * statement's first line), that line, and a caret. */
 void skysh_print_error(FILE *out, const sky_reply *r, const skysh_stmt *stmt);
 
 #endif

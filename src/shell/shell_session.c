@@ -3,6 +3,8 @@
 #include "shell/shell_session.h"
 
 #include <ctype.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +13,7 @@
 
 #include "common/alloc.h"
 #include "common/clock.h"
+#include "shell/shell_interrupt.h"
 #include "sky.h"
 
 struct skysh_session {
@@ -39,6 +42,7 @@ static int parse_owned(char *json, size_t len, sky_reply *r, char *err, size_t e
 static int remote_connect(skysh_session *s, char *err, size_t err_len) {
   s->client = sky_client_connect(s->t.host, s->t.port, err, err_len);
   if (!s->client) return -1;
+  if (s->t.cancellable) sky_client_set_interrupt(s->client, skysh_interrupt_flag());
   sky_reply r;
   char line[2300];
   int rc = 0;
@@ -69,6 +73,7 @@ static char *copy_target(skysh_session *s, const skysh_target *t) {
   char *p = sky_malloc(total + 1);
   if (!p) return NULL;
   const char **dst[5] = {&s->t.host, &s->t.port, &s->t.user, &s->t.password, &s->t.data_dir};
+  s->t.cancellable = t->cancellable;
   size_t off = 0;
   for (int i = 0; i < 5; i++) {
     *dst[i] = NULL;
@@ -91,7 +96,14 @@ skysh_session *skysh_session_open(const skysh_target *t, char *err, size_t err_l
   if (s->t.data_dir) {
     sky_error e;
     sky_error_clear(&e);
+    /* libsky's threads start here; with SIGINT blocked they inherit that,
+     * so Ctrl-C always reaches this thread and interrupts its waits. */
+    sigset_t intr, saved;
+    sigemptyset(&intr);
+    sigaddset(&intr, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &intr, &saved);
     s->db = sky_db_open(s->t.data_dir, NULL, &e);
+    pthread_sigmask(SIG_SETMASK, &saved, NULL);
     s->conn = s->db ? sky_conn_create(s->db) : NULL;
     if (!s->conn) {
       snprintf(err, err_len, "cannot open %s: %s", s->t.data_dir, s->db ? "out of memory" : e.message);
@@ -138,7 +150,9 @@ static int exec_embedded(skysh_session *s, const char *text, size_t len, sky_rep
   sky_error e;
   sky_error_clear(&e);
   double t0 = sky_clock_ms();
+  if (s->t.cancellable) skysh_interrupt_guard(s->conn);
   sky_result *res = sky_exec(s->conn, text, len, &e);
+  skysh_interrupt_guard(NULL);
   double ms = sky_clock_ms() - t0;
   size_t n = 0;
   if (!res) {
@@ -166,7 +180,7 @@ int skysh_session_exec(skysh_session *s, const char *text, size_t len, sky_reply
   }
   if (!s->client && remote_connect(s, err, err_len) != 0) return -1;
   if (sky_client_request(s->client, text, len, r, err, err_len) != 0) {
-    sky_client_close(s->client);
+    sky_client_abort(s->client); /* a reset: skyd cancels the statement if it runs */
     s->client = NULL;
     return -1;
   }
@@ -218,7 +232,7 @@ int skysh_session_stream_end(skysh_session *s, sky_reply *r, char *err, size_t e
   if (rc == 0) rc = sky_reply_parse(line.data ? line.data : "", line.len, r, err, err_len);
   sky_buf_free(&line);
   if (rc != 0) {
-    sky_client_close(s->client);
+    sky_client_abort(s->client);
     s->client = NULL;
   }
   return rc;
@@ -230,8 +244,8 @@ void skysh_session_stream_abort(skysh_session *s) {
     s->loader = NULL;
     return;
   }
-  /* Closing mid-stream makes the server discard the load. */
-  sky_client_close(s->client);
+  /* Resetting mid-stream makes the server discard the load at once. */
+  sky_client_abort(s->client);
   s->client = NULL;
 }
 

@@ -7,10 +7,19 @@
  * session reconnects (and re-authenticates, and re-issues USE) when the
  * server has closed an idle connection, but never resends a statement
  * that may have reached the server.
+ *
+ * Ctrl-C (when `cancellable`): a remote statement is cancelled by
+ * resetting its connection (skyd cancels what runs for a reset
+ * connection and discards an open LOAD stream); the next statement
+ * reconnects as above, so AUTH and the current table carry over. An
+ * in-process statement is cancelled through sky_conn_cancel. Either way
+ * the call returns -1 with "interrupted" (remote) or the statement's
+ * cancellation error (embedded); the caller checks skysh_interrupted().
  */
 #ifndef SKY_SHELL_SHELL_SESSION_H
 #define SKY_SHELL_SHELL_SESSION_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "client/client.h"
@@ -21,6 +30,7 @@ typedef struct skysh_target {
   const char *host, *port;     /* remote */
   const char *user, *password; /* remote, optional */
   const char *data_dir;        /* embedded when not NULL */
+  bool cancellable;            /* Ctrl-C (shell_interrupt.h) stops statements */
 } skysh_target;
 
 /* Opens the session (connects and AUTHs, or opens the directory). NULL with

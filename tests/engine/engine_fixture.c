@@ -30,6 +30,7 @@ void tp_init(tplan *t, uint32_t n_props) {
   p->aggs = zalloc(t, TP_MAX * sizeof(sky_agg));
   p->outputs = zalloc(t, TP_MAX * sizeof(sky_expr *));
   p->output_names = zalloc(t, TP_MAX * sizeof(char *));
+  p->output_types = zalloc(t, TP_MAX * sizeof(sky_column_type));
   p->order = zalloc(t, TP_MAX * sizeof(sky_order));
   p->rcs = zalloc(t, TP_MAX * sizeof(sky_rc));
   p->literals = zalloc(t, TP_MAX * sizeof(sky_literal));
@@ -235,6 +236,7 @@ sky_expr *tp_agg_ref(tplan *t, uint32_t agg) {
 void tp_output(tplan *t, sky_expr *e, const char *name) {
   assert_true(t->p.n_outputs < TP_MAX);
   t->p.output_names[t->p.n_outputs] = name;
+  t->p.output_types[t->p.n_outputs] = sky_expr_column_type(&t->p, e); /* what the binder's last pass does */
   t->p.outputs[t->p.n_outputs++] = e;
 }
 

@@ -2,8 +2,9 @@
 mode): -c output in each format against golden files, errors with a caret
 (also for multi-line statements read from a pipe), -f, exit statuses,
 backslash commands, \\load with its progress bar, LOAD ... FROM STDIN fed
-from the shell's input, passwords, and the interactive editor (completion
-and persistent history) driven through a pseudo-terminal.
+from the shell's input, passwords, readable times, and the interactive
+editor (completion, persistent history, Ctrl-C and Ctrl-D) driven through
+a pseudo-terminal.
 
 Set SKY_UPDATE_GOLDEN=1 to rewrite the golden files; review the diff."""
 import difflib
@@ -92,7 +93,61 @@ def test_formats_match_golden():
         p = shell(s.port, "-c", "\\format csv", "-c", QUERIES[-1], "-c", "\\format json", "-c", QUERIES[-1])
         assert p.returncode == 0, p.stderr
         lines = p.stdout.splitlines()
-        assert lines[0] == "table,events,objects" and lines[2].startswith("{\"table\":\"events\""), p.stdout
+        assert lines[0] == "table,events,objects", p.stdout
+        assert lines[2] == '{"columns":["table","events","objects"],"types":["STRING","INT","INT"]}', p.stdout
+        assert lines[3].startswith("{\"table\":\"events\""), p.stdout
+
+
+TIMES = ("SELECT object, min(timestamp), max(timestamp) - min(timestamp) AS span, count() FROM events "
+         "WHERE object < 100 GROUP BY object ORDER BY object")
+
+
+def test_readable_times():
+    """TIMESTAMP and DURATION columns print as ISO-8601 UTC and d hh:mm:ss
+    in the table and CSV formats, aligned; JSON keeps the integers and says
+    the types; --timestamps raw and \\set timestamps raw print integers."""
+    with prepared_server() as s:
+        c = s.connect()
+        c.ok("INSERT INTO events (object, timestamp, action) VALUES (7, 1767571200576082, 'a'), "
+             "(7, 1767661261000001, 'b'), (8, -500000, 'c')")
+        r = c.ok(TIMES)
+        assert r["types"] == ["INT", "TIMESTAMP", "DURATION", "INT"], r
+        assert r["rows"][2:] == [[7, 1767571200576082, 90060423919, 2], [8, -500000, 0, 1]], r  # values unchanged
+        c.close()
+        p = shell(s.port, "-c", TIMES)
+        assert p.returncode == 0, p.stderr
+        lines = p.stdout.splitlines()
+        assert lines[0] == " object |       min(timestamp)       |        span        | count()", lines
+        assert lines[2] == "      1 | 2026-03-01 10:00:00        | 01:00:00           |       2", lines
+        assert lines[4] == "      7 | 2026-01-05 00:00:00.576082 | 1d 01:01:00.423919 |       2", lines
+        assert lines[5] == "      8 | 1969-12-31 23:59:59.5      | 00:00:00           |       1", lines
+        p = shell(s.port, "--format", "csv", "-c", TIMES)
+        assert p.stdout.splitlines()[3] == "7,2026-01-05 00:00:00.576082,1d 01:01:00.423919,2", p.stdout
+        p = shell(s.port, "--format", "json", "-c", TIMES)
+        lines = p.stdout.splitlines()
+        assert lines[0] == ('{"columns":["object","min(timestamp)","span","count()"],'
+                            '"types":["INT","TIMESTAMP","DURATION","INT"]}'), lines
+        assert lines[3] == '{"object":7,"min(timestamp)":1767571200576082,"span":90060423919,"count()":2}', lines
+        for args in (["--timestamps", "raw", "--format", "csv"], ["--format", "csv", "-c", "\\set timestamps raw"]):
+            p = shell(s.port, *args, "-c", TIMES)
+            assert p.returncode == 0, p.stderr
+            assert p.stdout.splitlines()[3] == "7,1767571200576082,90060423919,2", p.stdout
+        p = shell(s.port, "--timestamps", "raw", "-c", "\\set timestamps iso", "-c", TIMES, "--format", "csv")
+        assert p.stdout.splitlines()[3] == "7,2026-01-05 00:00:00.576082,1d 01:01:00.423919,2", p.stdout
+        p = shell(s.port, "--timestamps", "utc", "-c", TIMES)
+        assert p.returncode == 2 and "iso or raw" in p.stderr, p.stderr
+        p = shell(s.port, "-c", "\\set timestamps", "-c", "\\set colour blue")
+        assert p.returncode == 1 and "iso or raw" in p.stderr and "unknown setting" in p.stderr, p.stderr
+
+
+def test_start_on_table():
+    """--table T starts on T: statements without FROM work at once (the
+    run command opens the demo this way); an unknown table is an error."""
+    with prepared_server() as s:
+        p = shell(s.port, "--table", "events", "--format", "csv", "-c", "SELECT count()")
+        assert p.returncode == 0 and p.stdout == "count()\n5\n", (p.stdout, p.stderr)
+        p = shell(s.port, "--table", "nowhere", "-c", "SELECT count()")
+        assert p.returncode == 1 and "unknown_table" in p.stderr, p.stderr
 
 
 def test_errors_with_caret():
@@ -107,6 +162,49 @@ def test_errors_with_caret():
         p = shell(s.port, input=script)
         assert p.returncode == 1
         golden("shell_multiline.err", p.stderr)
+
+
+CARET_SCRIPT = "SHOW TABLES;\nSHOW TABLES;\nSELECT count() FROM events WHERE nope = 1;\nSHOW TABLES; SELECT count()\n  FROM events\n  WHERE nada = 1;\n"
+CARET_WANT = ("ERROR: unknown_property: unknown property 'nope'\n"
+              "LINE 1: SELECT count() FROM events WHERE nope = 1\n"
+              "                                         ^\n"
+              "ERROR: unknown_property: unknown property 'nada'\n"
+              "LINE 3:   WHERE nada = 1\n"
+              "                ^\n")
+
+
+def test_caret_lines_count_within_the_statement():
+    """LINE n counts from the statement's first line in -c, -f, piped and
+    interactive input alike, whatever lines came before it."""
+    with prepared_server() as s:
+        p = shell(s.port, input=CARET_SCRIPT)
+        assert p.returncode == 1 and p.stderr == CARET_WANT, p.stderr
+        d = scratch("caret-")
+        path = os.path.join(d, "script.sky")
+        with open(path, "w") as f:
+            f.write(CARET_SCRIPT)
+        p = shell(s.port, "-f", path)
+        assert p.returncode == 1 and p.stderr == CARET_WANT, p.stderr
+        p = shell(s.port, "-c", CARET_SCRIPT)
+        assert p.returncode == 1 and p.stderr == CARET_WANT, p.stderr
+        env = dict(os.environ, HOME=d, TERM="xterm")
+        env.pop("SKY_PASSWORD", None)
+        t = Pty(["-p", str(s.port)], env)
+        try:
+            t.expect("sky> ")
+            screen = ""
+            for line in CARET_SCRIPT.splitlines():  # each line once the prompt is back, as typed
+                t.mark()
+                t.send(line + "\r")
+                t.expect("> ")
+                t.wait_editing()
+                screen += t.out.decode("utf-8", "replace")
+            assert "LINE 3:   WHERE nada = 1" in screen, screen
+            assert "LINE 1: SELECT count() FROM events WHERE nope = 1" in screen, screen
+            t.send("\\q\r")
+            assert t.close() == 1  # statements failed
+        finally:
+            t.kill()
 
 
 def test_file_and_statuses():
@@ -330,6 +428,141 @@ def test_interactive_completion_and_history():
             assert status == 0, "exit status %s; screen:\n%s" % (status, t.out[-4000:].decode("utf-8", "replace"))
         finally:
             t.kill()
+
+
+HEAVY = "SELECT count() GROUP BY timestamp HAVING count() > 1;"  # seconds over 2M events
+
+
+def big_server(d):
+    """skyd logging every statement, over 2M generated events in `events`."""
+    subprocess.run([os.path.join(os.path.dirname(SHELL), "sky-gen"), "--events", "2000000", "--seed", "1",
+                    "--format", "csv", "--out", os.path.join(d, "ev.csv")], check=True)
+    s = Skyd("--slow-query", "0ms", "--load-dir", d)
+    c = s.connect()
+    c.ok("CREATE TABLE events (plan STATE STRING, country STATE STRING, price EVENT FLOAT)")
+    c.ok("LOAD 'ev.csv' INTO events")
+    c.close()
+    return s
+
+
+def ctrl_c_session(t, d, remote):
+    """The Ctrl-C tour, the same remote and embedded: a running query, a
+    line being typed, a \\load of a FIFO that never ends and a LOAD
+    stream typed at the prompt are each cancelled; the settings and the
+    current table stay, and nothing of the loads lands."""
+    t.expect("sky:events> ")
+    t.send("\\format csv\r")
+    t.expect("Output format is csv.")
+    t.send("\\set timestamps raw\r")
+    t.expect("Timestamps print as integer microseconds.")
+    t.send(HEAVY + "\r")
+    time.sleep(0.5)
+    t.mark()
+    t.send("\x03")
+    t.expect("Cancelled: the statement was stopped")
+    t.expect("sky:events> ")  # the current table is kept
+    assert b"ERROR" not in t.out, t.out
+    t.send("SELECT count(), min(timestamp);\r")
+    t.expect("count(),min(timestamp)\r\n2000000,1767571200008111\r\n")  # csv, raw: settings kept
+    # Ctrl-C while typing drops the line, and a pending statement too.
+    # (Each time, the next keys wait for the new prompt, as a person's do:
+    # typed before it, they would meet the terminal in canonical mode.)
+    t.wait_editing()
+    t.send("SELECT nonsense")
+    t.mark()
+    t.send("\x03")
+    t.expect("^C\r\nsky:events> ")
+    t.send("SELECT count()\r")
+    t.expect("...> ")
+    t.wait_editing()
+    t.mark()
+    t.send("\x03")
+    t.expect("^C\r\nsky:events> ")
+    t.mark()
+    t.send("SELECT 42;\r")
+    t.expect("42\r\n")
+    assert b"ERROR" not in t.out, t.out
+    # \load of a FIFO kept open: abandoned, nothing lands.
+    fifo = os.path.join(d, "remote.csv" if remote else "local.csv")
+    os.mkfifo(fifo)
+    t.send("\\load %s INTO events\r" % fifo)
+    w = os.open(fifo, os.O_WRONLY)
+    try:
+        os.write(w, b"object,timestamp,action\n1,1,a\n2,2,b\n")
+        time.sleep(0.5)
+        t.mark()
+        t.send("\x03")
+        t.expect("Cancelled: the load was abandoned; nothing was loaded.")
+        t.expect("sky:events> ")
+    finally:
+        os.close(w)
+    # LOAD ... FROM STDIN with its data typed: abandoned at the ">> " prompt.
+    t.send("LOAD INTO events FORMAT CSV FROM STDIN;\r")
+    t.expect(">> ")
+    t.send("object,timestamp,action\r")
+    t.expect(">> ")
+    t.send("3,3,c\r")
+    t.expect(">> ")
+    t.wait_editing()
+    t.send("\x03")
+    t.expect("Cancelled: the LOAD stream was abandoned; nothing was loaded.")
+    t.expect("sky:events> ")
+    t.mark()
+    t.send("SELECT count();\r")
+    t.expect("count()\r\n2000000\r\n")
+    t.send("\\set\r")
+    t.expect("timestamps raw")
+    t.wait_editing()
+    t.send("\x04")  # Ctrl-D quits
+    assert t.close() == 1  # statements were cancelled
+
+
+def test_ctrl_c_cancels_and_keeps_the_shell():
+    d = scratch("ctrlc-")
+    env = dict(os.environ, HOME=d, TERM="xterm")
+    env.pop("SKY_PASSWORD", None)
+    s = big_server(d)
+    with s:
+        t = Pty(["-p", str(s.port), "--table", "events"], env)
+        try:
+            ctrl_c_session(t, d, True)
+        finally:
+            t.kill()
+        # skyd saw a reset and stopped the query early (a full run takes
+        # seconds), and nothing of either stream was loaded.
+        log = s.log()
+        heavy = [l for l in log.splitlines() if HEAVY.rstrip(";") in l]
+        assert len(heavy) == 1, log
+        ms = float(heavy[0].split("slow statement ")[1].split(" ms")[0])
+        assert ms < 2500, heavy
+        assert "(connection reset)" in log, log
+        c = s.connect()
+        assert c.ok("SELECT count() FROM events")["rows"] == [[2000000]]
+        c.close()
+        assert s.stop() == 0
+    # Embedded: the same, the query cancelled in-process.
+    t = Pty(["--data", s.data, "--table", "events"], env)
+    try:
+        ctrl_c_session(t, d, False)
+    finally:
+        t.kill()
+
+
+def test_ctrl_c_stops_a_script():
+    """Not at a terminal, SIGINT cancels the running statement and ends the
+    script there (status 1); what follows does not run."""
+    d = scratch("ctrlcs-")
+    with big_server(d) as s:
+        opened = s.log().count(" open ")
+        p = subprocess.Popen([SHELL, "-p", str(s.port), "--table", "events", "-c", HEAVY, "-c", "SELECT 42"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        # The shell takes SIGINT over once connected (then 0.5 s more).
+        wait_for(lambda: s.log().count(" open ") > opened, what="the shell's connection")
+        time.sleep(0.5)
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=30 * SLOW)
+        assert p.returncode == 1, (p.returncode, out, err)
+        assert "Cancelled: the statement was stopped" in err and "42" not in out, (out, err)
 
 
 if __name__ == "__main__":

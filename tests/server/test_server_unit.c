@@ -638,6 +638,14 @@ static void test_reply_parse(void **state) {
   assert_int_equal(r.rows->n, 2);
   assert_true(r.elapsed_ms > 1.83 && r.elapsed_ms < 1.85);
   assert_string_equal(r.code, "");
+  assert_null(r.types); /* a server from before "types" */
+  sky_reply_free(&r);
+  const char *typed = "{\"ok\":true,\"columns\":[\"t\",\"d\"],\"types\":[\"TIMESTAMP\",\"DURATION\"],\"rows\":[[0,1]]}";
+  assert_int_equal(sky_reply_parse(typed, strlen(typed), &r, err, sizeof err), 0);
+  assert_non_null(r.types);
+  assert_int_equal(r.types->n, 2);
+  assert_string_equal(r.types->items[0].str, "TIMESTAMP");
+  assert_string_equal(r.types->items[1].str, "DURATION");
   sky_reply_free(&r);
   const char *fail = "{\"ok\":false,\"error\":{\"code\":\"syntax_error\",\"message\":\"unexpected 'GROUP'\","
                      "\"line\":1,\"column\":24}}";

@@ -12,7 +12,7 @@ SELECT state.g, median(v), stddev(v), quantile(v, 0.999) GROUP BY state.g
 SELECT action, median(v), median(f) GROUP BY action
 SELECT object, median(v), stddev(v) GROUP BY object
 SELECT median(v), stddev(v), quantile(f, 0.5) WHERE action = 'none'
-SELECT median(timestamp), quantile(timestamp, 1) WHERE object = 2
+SELECT median(timestamp), quantile(timestamp, 1), stddev(timestamp) WHERE object = 2
 SELECT median(v) + 1, median(v) * 2.5 HAVING median(v) > 2
 SELECT state.g, median(v) GROUP BY state.g ORDER BY median(v) DESC
 SELECT median(v) WHERE v > 3 AND object != 3
