@@ -125,14 +125,12 @@ static void run_statement(void *ctx, const skysh_stmt *st) {
     rc = stream_input(sh, &r, err, sizeof err);
   }
   if (skysh_interrupted() && (rc != 0 || !r.ok)) { /* Ctrl-C stopped it (a finished statement still prints) */
-    if (rc == 0) sky_reply_free(&r);
     fflush(stdout);
     fputs(rc == 1    ? "Cancelled: the LOAD stream was abandoned; nothing was loaded.\n"
           : streamed ? "Cancelled while waiting for the LOAD's reply: it may have been loaded.\n"
                      : "Cancelled: the statement was stopped (Ctrl-C).\n",
           stderr);
     sh->failed = true;
-    rc = 1;
   } else if (rc != 0) {
     fprintf(stderr, "ERROR: %s\n", err);
     sh->failed = true;
@@ -147,7 +145,7 @@ static void run_statement(void *ctx, const skysh_stmt *st) {
       skysh_edit_names_stale(sh->edit);
   }
   if (sh->timing) printf("Time: %.3f ms\n", sky_clock_ms() - t0);
-  if (rc == 0) sky_reply_free(&r);
+  sky_reply_free(&r); /* safe in every state, and twice */
   after_interrupt(sh);
   fflush(stdout);
   fflush(stderr);

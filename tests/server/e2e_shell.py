@@ -403,6 +403,8 @@ def test_interactive_completion_and_history():
             t.expect("(1 row)")
             t.send("\\form\tcsv\r")
             t.expect("Output format is csv.")
+            t.send("\\se\tti\tr\t\r")  # \set timestamps raw, completed
+            t.expect("Timestamps print as integer microseconds.")
             t.send("USE events;\r")
             t.expect("sky:events> ")
             t.send("\\q\r")
