@@ -17,6 +17,7 @@
 #include "common/arena.h"
 #include "common/buf.h"
 #include "client/client_json.h"
+#include "sky.h"
 
 typedef struct sky_client sky_client;
 
@@ -47,6 +48,12 @@ typedef struct sky_reply {
  * sky_reply_free() is safe on a reply in either state, and twice. */
 int sky_reply_parse(const char *line, size_t len, sky_reply *r, char *err, size_t err_len);
 void sky_reply_free(sky_reply *r);
+
+/* The reply skyd would send for a result or an error, built straight from
+ * them (client_result.c; sky-shell's embedded mode). `elapsed_ms` < 0 =
+ * none. Returns 0, or -1 ("out of memory" in `err`) holding nothing. */
+int sky_reply_from_result(const sky_result *res, double elapsed_ms, sky_reply *r, char *err, size_t err_len);
+int sky_reply_from_error(const sky_error *e, sky_reply *r, char *err, size_t err_len);
 
 /* Connects to host:port (TCP_NODELAY). NULL with a message on failure. */
 sky_client *sky_client_connect(const char *host, const char *port, char *err, size_t err_len);

@@ -27,18 +27,6 @@ struct skysh_session {
   char *table;    /* remote: the table it named */
 };
 
-/* Parses the reply JSON an embedded statement produced. */
-static int parse_owned(char *json, size_t len, sky_reply *r, char *err, size_t err_len) {
-  if (!json) {
-    memset(r, 0, sizeof *r);
-    snprintf(err, err_len, "out of memory");
-    return -1;
-  }
-  int rc = sky_reply_parse(json, len, r, err, err_len);
-  free(json);
-  return rc;
-}
-
 static int remote_connect(skysh_session *s, char *err, size_t err_len) {
   s->client = sky_client_connect(s->t.host, s->t.port, err, err_len);
   if (!s->client) return -1;
@@ -154,21 +142,11 @@ static int exec_embedded(skysh_session *s, const char *text, size_t len, sky_rep
   sky_result *res = sky_exec(s->conn, text, len, &e);
   skysh_interrupt_guard(NULL);
   double ms = sky_clock_ms() - t0;
-  size_t n = 0;
-  if (!res) {
-    char *json = sky_error_to_json(&e, &n);
-    return parse_owned(json, n, r, err, err_len);
-  }
-  if (sky_result_kind_of(res) == SKY_RESULT_LOAD_STREAM) {
-    s->loader = sky_result_take_loader(res);
-    sky_result_free(res);
-    const char *json = s->loader ? "{\"ok\":true,\"ready\":true}"
-                                 : "{\"ok\":false,\"error\":{\"code\":\"internal\",\"message\":\"no loader\"}}";
-    return sky_reply_parse(json, strlen(json), r, err, err_len);
-  }
-  char *json = sky_result_to_json(res, ms, &n);
+  if (!res) return sky_reply_from_error(&e, r, err, err_len);
+  if (sky_result_kind_of(res) == SKY_RESULT_LOAD_STREAM) s->loader = sky_result_take_loader(res);
+  int rc = sky_reply_from_result(res, ms, r, err, err_len);
   sky_result_free(res);
-  return parse_owned(json, n, r, err, err_len);
+  return rc;
 }
 
 int skysh_session_exec(skysh_session *s, const char *text, size_t len, sky_reply *r, char *err, size_t err_len) {
@@ -216,10 +194,10 @@ int skysh_session_stream_end(skysh_session *s, sky_reply *r, char *err, size_t e
       return -1;
     }
     sky_result *res = sky_loader_finish(ld, &e);
-    size_t n = 0;
-    char *json = res ? sky_result_to_json(res, -1, &n) : sky_error_to_json(&e, &n);
-    if (res) sky_result_free(res);
-    return parse_owned(json, n, r, err, err_len);
+    if (!res) return sky_reply_from_error(&e, r, err, err_len);
+    int rc = sky_reply_from_result(res, -1, r, err, err_len);
+    sky_result_free(res);
+    return rc;
   }
   if (!s->client) {
     snprintf(err, err_len, "the connection to the server was lost");

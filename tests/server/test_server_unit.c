@@ -20,6 +20,8 @@
 #include "common/arena.h"
 #include "client/client.h"
 #include "client/client_json.h"
+#include "common/error.h"
+#include "common/result.h"
 #include "server/net_frame.h"
 #include "server/net_reply.h"
 #include "server/net_request.h"
@@ -272,6 +274,126 @@ static void test_request_http(void **state) {
   assert_int_equal(kind_of("GET  HTTP/1.1"), SKY_REQUEST_STATEMENT);
   assert_int_equal(kind_of("-x: y"), SKY_REQUEST_STATEMENT);
   assert_int_equal(kind_of("PING"), SKY_REQUEST_PING);
+}
+
+/* ---- embedded replies: straight from a result, as if parsed from its JSON ---- */
+
+static void assert_same_jv(const sky_jv *a, const sky_jv *b) {
+  if (!a || !b) {
+    assert_true(a == b);
+    return;
+  }
+  assert_int_equal(a->type, b->type);
+  assert_int_equal(a->b, b->b);
+  assert_int_equal(a->n, b->n);
+  if (a->type == SKY_JV_STRING || a->type == SKY_JV_NUMBER) {
+    assert_int_equal(a->len, b->len);
+    assert_memory_equal(a->str, b->str, a->len);
+  }
+  if (a->type == SKY_JV_NUMBER) {
+    assert_int_equal(a->is_int, b->is_int);
+    assert_int_equal(a->is_uint, b->is_uint);
+    if (a->is_int) assert_int_equal(a->i, b->i);
+    if (a->is_uint) assert_int_equal(a->u, b->u);
+    assert_true(a->d == b->d || (a->d != a->d && b->d != b->d));
+  }
+  for (size_t i = 0; i < a->n; i++) {
+    if (a->type == SKY_JV_OBJECT) assert_string_equal(a->keys[i], b->keys[i]);
+    assert_same_jv(&a->items[i], &b->items[i]);
+  }
+}
+
+static void assert_same_reply(const sky_reply *a, const sky_reply *b) {
+  assert_int_equal(a->ok, b->ok);
+  assert_string_equal(a->code, b->code);
+  assert_string_equal(a->message, b->message);
+  assert_int_equal(a->line, b->line);
+  assert_int_equal(a->column, b->column);
+  assert_true((a->field == NULL) == (b->field == NULL));
+  if (a->field) assert_string_equal(a->field, b->field);
+  assert_same_jv(a->columns, b->columns);
+  assert_same_jv(a->types, b->types);
+  assert_same_jv(a->rows, b->rows);
+  assert_same_jv(a->errors, b->errors);
+  assert_int_equal(a->has_rows_affected, b->has_rows_affected);
+  assert_int_equal(a->rows_affected, b->rows_affected);
+  assert_int_equal(a->ready, b->ready);
+  assert_true(a->elapsed_ms == b->elapsed_ms);
+}
+
+/* The embedded reply of `res` equals the parse of the JSON skyd sends. */
+static void check_result_reply(const sky_result *res) {
+  char err[160];
+  size_t len = 0;
+  char *json = sky_result_to_json(res, 12.5, &len);
+  assert_non_null(json);
+  sky_reply wire, direct;
+  assert_int_equal(sky_reply_parse(json, len, &wire, err, sizeof err), 0);
+  assert_int_equal(sky_reply_from_result(res, 12.5, &direct, err, sizeof err), 0);
+  assert_same_reply(&direct, &wire);
+  sky_reply_free(&wire);
+  sky_reply_free(&direct);
+  free(json);
+}
+
+static void test_reply_from_result(void **state) {
+  (void)state;
+  sky_result *r = sky_result_new_rows(6);
+  assert_non_null(r);
+  sky_result_set_column(r, 0, "i", 1, SKY_COLUMN_INT);
+  sky_result_set_column(r, 1, "o", 1, SKY_COLUMN_INT);
+  sky_result_set_column(r, 2, "f", 1, SKY_COLUMN_FLOAT);
+  sky_result_set_column(r, 3, "s", 1, SKY_COLUMN_STRING);
+  sky_result_set_column(r, 4, "b", 1, SKY_COLUMN_BOOL);
+  sky_result_set_column(r, 5, "t", 1, SKY_COLUMN_TIMESTAMP);
+  const double floats[] = {0.0, -0.0, 2.7255405754769875, 1e300, 0.1, -5.5, 1.0 / 0.0, 0.0 / 0.0};
+  const int64_t ints[] = {0, -1, INT64_MIN, INT64_MAX, 42, -7, 1767571200576082, 3};
+  const uint64_t objs[] = {1, UINT64_MAX, (uint64_t)INT64_MAX + 1, 0, 7, 8, 9, 10};
+  for (int k = 0; k < 8; k++) {
+    sky_value *row = sky_result_append_row(r);
+    assert_non_null(row);
+    row[0] = (sky_value){.type = SKY_TYPE_INT, .as.i = ints[k]};
+    row[1] = (sky_value){.type = SKY_TYPE_OBJECT, .as.u = objs[k]};
+    row[2] = (sky_value){.type = SKY_TYPE_FLOAT, .as.f = floats[k]};
+    if (k % 3) sky_result_set_string(r, &row[3], k == 1 ? "caf\xc3\xa9 \"q\"\n\x01" : "plain", k == 1 ? 12 : 5);
+    if (k % 2) row[4] = (sky_value){.type = SKY_TYPE_BOOL, .as.b = k % 4 == 1};
+    row[5] = (sky_value){.type = SKY_TYPE_INT, .as.i = ints[k]};
+  }
+  check_result_reply(r);
+  sky_result_free(r);
+
+  r = sky_result_new_message("loaded 3 events", 3);
+  sky_error e;
+  sky_error_clear(&e);
+  sky_error_set(&e, SKY_ERR_BAD_VALUE, 4, 2, "not a number: 'x'");
+  snprintf(e.field, sizeof e.field, "qty");
+  sky_result_add_load_error(r, &e);
+  sky_error_clear(&e);
+  sky_error_set(&e, SKY_ERR_BAD_VALUE, 0, 0, "no position");
+  sky_result_add_load_error(r, &e);
+  check_result_reply(r);
+  sky_result_free(r);
+
+  r = sky_result_new_message("created table t", -1);
+  check_result_reply(r);
+  sky_result_free(r);
+
+  /* Errors, with and without position and field. */
+  char err[160];
+  sky_error_clear(&e);
+  sky_error_set(&e, SKY_ERR_SYNTAX, 1, 37, "unexpected 'GROPU'");
+  for (int k = 0; k < 2; k++) {
+    if (k) snprintf(e.field, sizeof e.field, "price");
+    size_t len = 0;
+    char *json = sky_error_to_json(&e, &len);
+    sky_reply wire, direct;
+    assert_int_equal(sky_reply_parse(json, len, &wire, err, sizeof err), 0);
+    assert_int_equal(sky_reply_from_error(&e, &direct, err, sizeof err), 0);
+    assert_same_reply(&direct, &wire);
+    sky_reply_free(&wire);
+    sky_reply_free(&direct);
+    free(json);
+  }
 }
 
 /* ---- replies ------------------------------------------------------------------- */
@@ -784,6 +906,7 @@ int main(void) {
       cmocka_unit_test(test_json_strings_and_nesting),
       cmocka_unit_test(test_json_malformed),
       cmocka_unit_test(test_reply_parse),
+      cmocka_unit_test(test_reply_from_result),
       cmocka_unit_test(test_split),
       cmocka_unit_test(locate_case),
   };
