@@ -3,7 +3,8 @@ user tries must end in a clear error for that user and leave the server
 answering everyone else. LOAD of a FIFO or a device is refused at once (a
 blocking open() used to hold a statement worker forever), and a file cut
 short while it loads is an io_error (a mapped file used to kill skyd with
-SIGBUS)."""
+SIGBUS). LOAD outside the load directory answers the same whether the file
+exists or not (it used to be a file-existence oracle)."""
 import os
 import subprocess
 import sys
@@ -11,7 +12,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from skytest import BUILD, SLOW, Skyd, run_tests, scratch
+from skytest import BUILD, SLOW, Skyd, make_users, run_tests, scratch
 
 SKY_GEN = os.path.join(BUILD, "sky-gen")
 
@@ -85,6 +86,38 @@ def test_load_of_a_shrinking_file_is_io_error():
         # Atomic: only whole loads are visible.
         n = c.ok("SELECT count() FROM events")["rows"][0][0]
         assert n == 1500000 * answers.count("ok"), (n, answers)
+        assert s.stop() == 0
+
+
+def test_load_path_refusal_is_no_existence_oracle():
+    d = scratch("oracle-")
+    load_dir = os.path.join(d, "files")
+    os.makedirs(os.path.join(load_dir, "sub"))
+    secret = os.path.join(d, "secret.csv")
+    with open(secret, "w") as f:
+        f.write("object,timestamp,action\n1,1,a\n")
+    os.symlink(d, os.path.join(load_dir, "up"))  # a symlink inside that leads out
+    users = os.path.join(d, "users")
+    make_users(users, {"u": "p"})
+    with Skyd("--users", users, "--load-dir", load_dir, workdir=d) as s:
+        c = s.connect()
+        c.ok("AUTH u p")
+        c.ok("CREATE TABLE t")
+        refusal = {"code": "bad_request", "message": "LOAD may only read files under the load directory"}
+        for exists, missing in ((secret, os.path.join(d, "nothing.csv")),
+                                ("../secret.csv", "../nothing.csv"),
+                                ("sub/../../secret.csv", "sub/../../nothing.csv"),
+                                ("/etc/passwd", "/etc/no-such-file"),
+                                ("up/secret.csv", "up/nothing.csv"),
+                                ("up/secret.csv", "up/no/such/dir.csv")):
+            a = c.req("LOAD '%s' INTO t FORMAT CSV" % exists)
+            b = c.req("LOAD '%s' INTO t FORMAT CSV" % missing)
+            assert a["ok"] is False and b["ok"] is False, (a, b)
+            assert a["error"] == refusal and b["error"] == refusal, (exists, a, missing, b)
+        # Inside the directory, a missing file is still reported as such.
+        r = c.err("LOAD 'sub/missing.csv' INTO t", "io_error")
+        assert "cannot open" in r["error"]["message"], r
+        assert c.ok("SELECT count() FROM t")["rows"] == [[0]]
         assert s.stop() == 0
 
 
