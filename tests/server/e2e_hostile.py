@@ -4,7 +4,9 @@ answering everyone else. LOAD of a FIFO or a device is refused at once (a
 blocking open() used to hold a statement worker forever), and a file cut
 short while it loads is an io_error (a mapped file used to kill skyd with
 SIGBUS). LOAD outside the load directory answers the same whether the file
-exists or not (it used to be a file-existence oracle)."""
+exists or not (it used to be a file-existence oracle). Plans over the
+engines' limits are the user's semantic_error, with the limit and a
+position, not `internal`."""
 import os
 import subprocess
 import sys
@@ -118,6 +120,36 @@ def test_load_path_refusal_is_no_existence_oracle():
         r = c.err("LOAD 'sub/missing.csv' INTO t", "io_error")
         assert "cannot open" in r["error"]["message"], r
         assert c.ok("SELECT count() FROM t")["rows"] == [[0]]
+        assert s.stop() == 0
+
+
+def test_engine_limits_are_semantic_errors():
+    with Skyd() as s:
+        c = s.connect()
+        c.ok("CREATE TABLE t (price EVENT FLOAT, n EVENT INT)")
+        c.ok("INSERT INTO t (object, timestamp, action, price, n) VALUES (1, 1, 'a', 2.5, 3)")
+        # 256 different aggregates run; the 257th is refused where it is written.
+        aggs = ["sum(n + %d)" % i for i in range(256)]
+        c.ok("EXPLAIN SELECT %s FROM t" % ", ".join(aggs))
+        q = "SELECT %s, max(n + 999) FROM t" % ", ".join(aggs)
+        r = c.err(q, "semantic_error")["error"]
+        assert r["message"] == "too many aggregates: a SELECT may compute at most 256 different ones", r
+        assert r["line"] == 1 and r["column"] == q.index("max(n + 999)") + 1, r
+        # Repeating an aggregate does not count twice.
+        c.ok("EXPLAIN SELECT %s, sum(n + 0) FROM t" % ", ".join(aggs))
+        keys = ["n + %d" % i for i in range(63)]
+        assert c.ok("SELECT count() FROM t GROUP BY %s" % ", ".join(keys))["rows"][0][-1] == 1
+        q = "SELECT count() FROM t GROUP BY %s, n * 2" % ", ".join(keys)
+        r = c.err(q, "semantic_error")["error"]
+        assert r["message"] == "too many GROUP BY keys: at most 63", r
+        assert r["column"] == q.index("n * 2") + 1, r
+        items = ["n"] * 1024
+        assert len(c.ok("SELECT %s FROM t GROUP BY n" % ", ".join(items))["columns"]) == 1024
+        q = "SELECT %s, price FROM t GROUP BY n, price" % ", ".join(items)
+        r = c.err(q, "semantic_error")["error"]
+        assert r["message"] == "too many SELECT items: at most 1024", r
+        assert r["column"] == q.index("price") + 1, r
+        assert c.ok("SELECT count() FROM t")["rows"] == [[1]]
         assert s.stop() == 0
 
 
