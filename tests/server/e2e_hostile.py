@@ -6,7 +6,8 @@ short while it loads is an io_error (a mapped file used to kill skyd with
 SIGBUS). LOAD outside the load directory answers the same whether the file
 exists or not (it used to be a file-existence oracle). Plans over the
 engines' limits are the user's semantic_error, with the limit and a
-position, not `internal`."""
+position, not `internal`. Command-line mistakes in every program are clear
+errors with a non-zero exit."""
 import os
 import subprocess
 import sys
@@ -14,7 +15,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from skytest import BUILD, SLOW, Skyd, make_users, run_tests, scratch
+from skytest import BUILD, SHELL, SKYD, SKY_USER, SLOW, Skyd, make_users, run_tests, scratch
 
 SKY_GEN = os.path.join(BUILD, "sky-gen")
 
@@ -151,6 +152,44 @@ def test_engine_limits_are_semantic_errors():
         assert r["column"] == q.index("price") + 1, r
         assert c.ok("SELECT count() FROM t")["rows"] == [[1]]
         assert s.stop() == 0
+
+
+def run(argv, stdin=""):
+    p = subprocess.run(argv, input=stdin, capture_output=True, text=True, timeout=30 * SLOW)
+    return p.returncode, p.stderr
+
+
+def test_command_line_mistakes():
+    d = scratch("cli-")
+    afile = os.path.join(d, "afile")
+    with open(afile, "w") as f:
+        f.write("x\n")
+    cases = [
+        # (argv, exit status, what stderr must say)
+        ([SHELL, "-p", "abc", "-c", "PING"], 2, "sky-shell: invalid port 'abc' (a number from 1 to 65535)"),
+        ([SHELL, "-p", "99999", "-c", "PING"], 2, "sky-shell: invalid port '99999'"),
+        ([SHELL, "-p", "0", "-c", "PING"], 2, "invalid port '0'"),
+        ([SHELL, "-f", d], 2, "sky-shell: cannot read '%s': it is a directory" % d),
+        ([SHELL, "-f", os.path.join(d, "missing.sql")], 2, "No such file or directory"),
+        ([SHELL, "-x"], 2, "unknown option '-x'"),
+        ([SKY_GEN, "--events", "abc"], 2, "sky-gen: invalid value 'abc' for --events"),
+        ([SKY_GEN, "--events", "3", "extra"], 2, "sky-gen: unexpected argument 'extra'"),
+        ([SKY_GEN, "--format", "xml", "--events", "1"], 2, "invalid value 'xml' for --format (csv or ndjson)"),
+        ([SKY_GEN], 2, "sky-gen: --events N is required"),
+        ([SKY_USER], 2, "sky-user: missing command"),
+        ([SKY_USER, "bogus"], 2, "sky-user: unknown command 'bogus'"),
+        ([SKY_USER, "add", afile], 2, "sky-user: add needs FILE and USER"),
+        ([SKY_USER, "add", os.path.join(d, "users"), "bob", "extra"], 2, "sky-user: unexpected argument 'extra'"),
+        ([SKY_USER, "list", d], 1, "sky-user: cannot read '%s': Is a directory" % d),
+        ([SKYD, "--listen", "127.0.0.1:0", "--data", afile], 2, "data: '%s' is not a directory" % afile),
+        ([SKYD, "--listen", "127.0.0.1:0", "--data", os.path.join(d, "data"), "--load-dir", os.path.join(d, "no")],
+         2, "load_dir: '%s': No such file or directory" % os.path.join(d, "no")),
+        ([SKYD, "--listen", "127.0.0.1:99999"], 2, "listen: bad port '99999'"),
+    ]
+    for argv, status, says in cases:
+        rc, err = run(argv, "pw\n")
+        assert rc == status and says in err, (argv[0], argv[1:], rc, err)
+    assert not os.path.exists(os.path.join(d, "data")), "refused before touching the data directory"
 
 
 if __name__ == "__main__":
