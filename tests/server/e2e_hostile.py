@@ -192,5 +192,45 @@ def test_command_line_mistakes():
     assert not os.path.exists(os.path.join(d, "data")), "refused before touching the data directory"
 
 
+def test_get_object_honors_the_row_limit():
+    with Skyd("--max-result-rows", "5") as s:
+        c = s.connect()
+        c.ok("CREATE TABLE t (plan STATE STRING)")
+        rows = ", ".join("(1, %d, 'a', 'p%d')" % (i, i) for i in range(6))
+        c.ok("INSERT INTO t (object, timestamp, action, plan) VALUES %s" % rows)
+        c.ok("INSERT INTO t (object, timestamp, action, plan) VALUES (2, 1, 'a', 'x'), (2, 2, 'b', 'y')")
+        r = c.err("GET OBJECT 1 FROM t", "result_too_large")
+        assert r["error"]["message"] == "result has more than 5 rows", r
+        assert len(c.ok("GET OBJECT 2 FROM t")["rows"]) == 2
+        assert c.ok("GET OBJECT 1 FROM t AS OF 3")["rows"] == [[3, "p3"]]
+        c.ok("DELETE OBJECT 1 FROM t")
+        c.ok("INSERT INTO t (object, timestamp, action, plan) VALUES %s" % rows.replace("(1, 5, 'a', 'p5'), ", "")
+             .replace(", (1, 5, 'a', 'p5')", ""))
+        assert len(c.ok("GET OBJECT 1 FROM t")["rows"]) == 5
+        assert s.stop() == 0
+
+
+def test_query_memory_covers_the_result():
+    d = scratch("resmem-")
+    load_dir = os.path.join(d, "files")
+    os.makedirs(load_dir)
+    with open(os.path.join(load_dir, "ev.csv"), "wb") as f:
+        subprocess.run([SKY_GEN, "--events", "40000", "--seed", "9"], stdout=f, check=True)
+    with Skyd("--load-dir", load_dir, "--query-memory", "16M", workdir=d) as s:
+        c = s.connect()
+        c.ok(gen_ddl())
+        c.ok("LOAD 'ev.csv' INTO events")
+        n_groups = len(c.ok("SELECT timestamp FROM events GROUP BY timestamp")["rows"])
+        assert n_groups > 30000, n_groups
+        # The group table fits in 16 MiB; 300 cells per group (about 500 MB
+        # built and encoded) do not.
+        items = ", ".join(["timestamp"] * 300)
+        r = c.err("SELECT %s FROM events GROUP BY timestamp" % items, "out_of_memory")
+        assert r["error"]["message"] == "query memory limit exceeded", r
+        assert len(c.ok("SELECT timestamp, count() FROM events GROUP BY timestamp")["rows"]) == n_groups
+        assert c.ok("PING")
+        assert s.stop() == 0
+
+
 if __name__ == "__main__":
     run_tests(globals())
