@@ -3,7 +3,7 @@
  *   2. parse rate (events/s) of the CSV/NDJSON readers into batches, on one
  *      thread and on two (the whole-input path with a pool);
  *   3. the full LOAD made durable through the storage engine (a file read
- *      with mmap, batches into sky_load_txn_add, commit), events/s, and the
+ *      with pread, batches into sky_load_txn_add, commit), events/s, and the
  *      bytes on disk per event, in a fresh data directory under --dir
  *      (default $TMPDIR or /tmp), removed afterwards unless --keep.
  * Usage: bench_load [--events N] [--seed S] [--format csv|ndjson]

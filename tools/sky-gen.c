@@ -23,6 +23,15 @@ static int usage(FILE *f, int rc) {
   return rc;
 }
 
+/* A command-line mistake: says what is wrong (fmt takes up to two %s),
+ * points at --help, exit status 2. */
+static int bad(const char *fmt, const char *x, const char *y) {
+  fputs("sky-gen: ", stderr);
+  fprintf(stderr, fmt, x, y);
+  fputs(" (see --help)\n", stderr);
+  return 2;
+}
+
 static int parse_u64(const char *s, uint64_t *out) {
   char *end;
   errno = 0;
@@ -44,23 +53,25 @@ int main(int argc, char **argv) {
       ddl = true;
       continue;
     }
-    if (!v) return usage(stderr, 2);
+    bool known = !strcmp(a, "--events") || !strcmp(a, "--seed") || !strcmp(a, "--format") || !strcmp(a, "--out");
+    if (!known) return bad(a[0] == '-' ? "unknown option '%s'" : "unexpected argument '%s'", a, NULL);
+    if (!v) return bad("missing value for '%s'", a, NULL);
     i++;
-    if (!strcmp(a, "--events") && parse_u64(v, &events) == 0)
+    if (!strcmp(a, "--events")) {
+      if (parse_u64(v, &events) != 0) return bad("invalid value '%s' for %s (a whole number of events)", v, a);
       have_events = true;
-    else if (!strcmp(a, "--seed") && parse_u64(v, &seed) == 0)
-      continue;
-    else if (!strcmp(a, "--format") && !strcmp(v, "csv"))
-      fmt = SKY_GEN_CSV;
-    else if (!strcmp(a, "--format") && !strcmp(v, "ndjson"))
-      fmt = SKY_GEN_NDJSON;
-    else if (!strcmp(a, "--out"))
+    } else if (!strcmp(a, "--seed")) {
+      if (parse_u64(v, &seed) != 0) return bad("invalid value '%s' for %s (a whole number)", v, a);
+    } else if (!strcmp(a, "--format")) {
+      if (!strcmp(v, "csv")) fmt = SKY_GEN_CSV;
+      else if (!strcmp(v, "ndjson")) fmt = SKY_GEN_NDJSON;
+      else return bad("invalid value '%s' for %s (csv or ndjson)", v, a);
+    } else {
       out_path = v;
-    else
-      return usage(stderr, 2);
+    }
   }
   if (ddl) return printf("%s;\n", sky_gen_ddl()) < 0;
-  if (!have_events) return usage(stderr, 2);
+  if (!have_events) return bad("%s", "--events N is required", NULL);
   FILE *out = out_path ? fopen(out_path, "wb") : stdout;
   if (!out) {
     fprintf(stderr, "sky-gen: cannot open '%s': %s\n", out_path, strerror(errno));

@@ -11,6 +11,7 @@
  * skyd config file, else libsodium's interactive defaults. Exit status: 0
  * done, 1 failed (or no such user), 2 usage.
  */
+#include <errno.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,7 +65,12 @@ static int cmd_add(const char *file, const char *user, int argc, char **argv) {
   char err[512];
   int status = 2;
   for (int i = 0; i < argc; i += 2) {
-    if (i + 1 >= argc) goto out;
+    bool known = !strcmp(argv[i], "--ops") || !strcmp(argv[i], "--mem") || !strcmp(argv[i], "--config");
+    if (!known || i + 1 >= argc) {
+      fprintf(stderr, "sky-user: %s '%s' (see --help)\n",
+              !known ? (argv[i][0] == '-' ? "unknown option" : "unexpected argument") : "missing value for", argv[i]);
+      goto out;
+    }
     const char *key = strcmp(argv[i], "--ops") == 0 ? "kdf_ops" : strcmp(argv[i], "--mem") == 0 ? "kdf_mem" : NULL;
     int rc = key ? skyd_config_set(&cfg, key, strlen(key), argv[i + 1], err, sizeof err)
              : strcmp(argv[i], "--config") == 0 ? skyd_config_load(&cfg, argv[i + 1], err, sizeof err)
@@ -105,8 +111,24 @@ static int cmd_list(const char *file) {
     char *colon = strchr(line, ':');
     if (line[0] != '#' && colon) printf("%.*s\n", (int)(colon - line), line);
   }
+  int rc = 0;
+  if (ferror(f)) {
+    fprintf(stderr, "sky-user: cannot read '%s': %s\n", file, strerror(errno));
+    rc = 1;
+  }
   fclose(f);
-  return 0;
+  return rc;
+}
+
+/* Says what is wrong with the command line, then the usage; status 2. */
+static int bad_usage(int argc, char **argv) {
+  const char *cmd = argc >= 2 ? argv[1] : NULL;
+  int want = !cmd ? 0 : !strcmp(cmd, "add") ? 4 : !strcmp(cmd, "del") ? 4 : !strcmp(cmd, "list") ? 3 : -1;
+  if (!cmd) fprintf(stderr, "sky-user: missing command (add, del or list)\n");
+  else if (want < 0) fprintf(stderr, "sky-user: unknown command '%s' (add, del or list)\n", cmd);
+  else if (argc < want) fprintf(stderr, "sky-user: %s needs %s\n", cmd, want == 4 ? "FILE and USER" : "FILE");
+  else fprintf(stderr, "sky-user: unexpected argument '%s'\n", argv[want]);
+  return usage();
 }
 
 int main(int argc, char **argv) {
@@ -127,5 +149,5 @@ int main(int argc, char **argv) {
     return rc == 1 ? 0 : 1;
   }
   if (argc == 3 && strcmp(argv[1], "list") == 0) return cmd_list(argv[2]);
-  return usage();
+  return bad_usage(argc, argv);
 }

@@ -46,7 +46,20 @@ typedef struct fin {
   sky_ival *vals;          /* [n_groups * row_width], kept rows first */
   size_t *order;           /* [n_rows] indexes of kept rows, in output order */
   size_t n_rows;
+  sky_budget *budget;      /* the query's memory budget, or NULL */
 } fin;
+
+/* A result cell's JSON text beyond its string bytes: a number or a literal
+ * takes at most this many bytes. Strings are charged as they are copied,
+ * twice their length (the copy and its text). */
+#define JSON_CELL_BYTES 24
+
+/* Reserves `n` bytes of the query's budget; false with out_of_memory. */
+static bool charge(fin *f, size_t n, sky_error *err) {
+  if (!f->budget || sky_budget_take(f->budget, n)) return true;
+  sky_error_set(err, SKY_ERR_OUT_OF_MEMORY, 0, 0, "query memory limit exceeded");
+  return false;
+}
 
 static void fin_free(fin *f) {
   sky_free(f->groups);
@@ -170,7 +183,7 @@ static int set_cell(const fin *f, sky_result *r, sky_value *cell, const sky_expr
   }
 }
 
-static sky_result *build_result(const fin *f, size_t n_out, sky_error *err) {
+static sky_result *build_result(fin *f, size_t n_out, sky_error *err) {
   const sky_plan *p = f->plan;
   sky_result *r = sky_result_new_rows(p->n_outputs);
   if (!r) goto oom;
@@ -183,8 +196,13 @@ static sky_result *build_result(const fin *f, size_t n_out, sky_error *err) {
     const sky_ival *vals = f->vals + f->order[k] * f->row_width;
     sky_value *cells = sky_result_append_row(r);
     if (!cells) goto oom;
-    for (uint32_t i = 0; i < p->n_outputs; i++)
+    for (uint32_t i = 0; i < p->n_outputs; i++) {
       if (set_cell(f, r, &cells[i], p->outputs[i], vals[i]) != 0) goto oom;
+      if (cells[i].type == SKY_TYPE_STRING && !charge(f, 2 * cells[i].as.s.len, err)) {
+        sky_result_free(r);
+        return NULL;
+      }
+    }
   }
   return r;
 oom:
@@ -193,10 +211,18 @@ oom:
   return NULL;
 }
 
-sky_result *sky_finalize(const sky_runtime *rt, const sky_groups *merged, uint64_t max_rows, sky_error *err) {
+sky_result *sky_finalize(const sky_runtime *rt, sky_budget *budget, const sky_groups *merged, uint64_t max_rows,
+                         sky_error *err) {
   const sky_plan *p = rt->plan;
-  fin f = {.rt = rt, .plan = p, .row_width = (size_t)p->n_outputs + p->n_order};
+  fin f = {.rt = rt, .plan = p, .row_width = (size_t)p->n_outputs + p->n_order, .budget = budget};
   sky_result *r = NULL;
+  /* The arrays collect_groups makes, per group (given back at the end). */
+  size_t fin_bytes = 0, cell_bytes = 0, per_group = f.row_width * sizeof(sky_ival) + sizeof(size_t) + sizeof(void *);
+  if (__builtin_mul_overflow((size_t)merged->count + 1, per_group, &fin_bytes)) fin_bytes = SIZE_MAX;
+  if (!charge(&f, fin_bytes, err)) {
+    fin_bytes = 0;
+    goto done;
+  }
   f.agg_vals = sky_calloc(p->n_aggs + 1, sizeof *f.agg_vals);
   f.agg_overflow = sky_calloc(p->n_aggs + 1, sizeof *f.agg_overflow);
   if (!f.agg_vals || !f.agg_overflow || collect_groups(&f, merged) != 0) {
@@ -212,8 +238,12 @@ sky_result *sky_finalize(const sky_runtime *rt, const sky_groups *merged, uint64
                   (unsigned long long)max_rows);
     goto done;
   }
-  r = build_result(&f, n_out, err);
+  /* The result's cells and their text, before any is made. */
+  if (__builtin_mul_overflow(n_out, (size_t)p->n_outputs * (sizeof(sky_value) + JSON_CELL_BYTES), &cell_bytes))
+    cell_bytes = SIZE_MAX;
+  if (charge(&f, cell_bytes, err)) r = build_result(&f, n_out, err);
 done:
   fin_free(&f);
+  if (budget) sky_budget_give(budget, fin_bytes);
   return r;
 }

@@ -90,9 +90,12 @@ const sky_expr *sky_interp_find_expr(const sky_plan *plan, uint32_t id);
 void sky_final_aggs(const sky_plan *plan, const uint64_t *slot, sky_ival *vals, uint8_t *overflow);
 
 /* Turns the merged table of a run into its ROWS result: HAVING, outputs,
- * ORDER BY, LIMIT. `max_rows` 0 = unlimited. NULL with err on failure
- * (numeric_overflow, out_of_memory, result_too_large). */
-sky_result *sky_finalize(const sky_runtime *rt, const sky_groups *merged, uint64_t max_rows, sky_error *err);
+ * ORDER BY, LIMIT. `max_rows` 0 = unlimited. The finalizer's arrays, the
+ * result and an estimate of its JSON text are charged to `budget` (NULL =
+ * none) before they are built; the result's share stays charged. NULL with
+ * err on failure (numeric_overflow, out_of_memory, result_too_large). */
+sky_result *sky_finalize(const sky_runtime *rt, sky_budget *budget, const sky_groups *merged, uint64_t max_rows,
+                         sky_error *err);
 
 /* ---- query runner over any partition source (select.c) -------------------- */
 

@@ -306,7 +306,7 @@ static LLVMValueRef probe(jit_cg *cg, LLVMValueRef *keys, uint32_t n, LLVMValueR
   return res;
 }
 
-enum { MAX_KEYS = 63 }; /* the NULL mask has a bit per key */
+enum { MAX_KEYS = SKY_PLAN_MAX_KEYS }; /* the NULL mask has a bit per key */
 
 /* One event's group key: the words and NULL mask of groups.h, and what the
  * last-group cache compares: per key the raw word (before NULL is made 0)
@@ -398,7 +398,7 @@ static LLVMValueRef find_group(jit_cg *cg, key_set *k) {
  * over a refused insertion. */
 void jit_groups_event(jit_cg *cg) {
   const sky_plan *p = cg->plan;
-  enum { MAX_AGGS = 256 };
+  enum { MAX_AGGS = SKY_PLAN_MAX_AGGS };
   if (p->n_aggs > MAX_AGGS) {
     jit_fail(cg, "more than %d aggregates", MAX_AGGS);
     return;

@@ -128,7 +128,7 @@ sky_result *sky_select_run_source(sky_runtime *rt, const sky_part_source *src, c
       for (uint32_t p = 0; p < n; p++) sky_groups_free(&r.parts[p].groups);
       sky_error_set(err, SKY_ERR_OUT_OF_MEMORY, 0, 0, "query memory limit exceeded");
     } else {
-      res = sky_finalize(rt, &merged, opts->max_result_rows, err);
+      res = sky_finalize(rt, &rt->budget, &merged, opts->max_result_rows, err);
     }
     sky_groups_free(&merged);
   }

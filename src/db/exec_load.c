@@ -6,12 +6,14 @@
  * input parsed within MAX ERRORS; any failure aborts it and nothing shows.
  * Server-side paths are resolved against the LOAD directory; when the
  * database restricts LOAD to that directory, a path that resolves outside it
- * (after following symlinks) is refused.
+ * (after following symlinks) is refused, with the same answer whether or
+ * not the file exists.
  */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/alloc.h"
 #include "common/error.h"
@@ -49,17 +51,78 @@ static sky_result *load_result(uint64_t rows, size_t n_skipped, const sky_error 
   return r;
 }
 
-/* The file a server-side LOAD reads, or -1 with err. */
+/* `path` made absolute (against the working directory) with "." and ".."
+ * applied and repeated slashes dropped, without looking at the file system.
+ * -1 when it does not fit. */
+static int lexical_path(const char *path, char *out, size_t cap) {
+  size_t n = 0;
+  if (path[0] != '/') {
+    if (!getcwd(out, cap)) return -1;
+    n = strlen(out);
+    if (n == 1) n = 0; /* "/" */
+  }
+  for (const char *p = path; *p;) {
+    while (*p == '/') p++;
+    const char *q = p;
+    while (*q && *q != '/') q++;
+    size_t len = (size_t)(q - p);
+    if (len == 0 || (len == 1 && p[0] == '.')) {
+      /* nothing */
+    } else if (len == 2 && p[0] == '.' && p[1] == '.') {
+      while (n > 0 && out[n - 1] != '/') n--;
+      if (n > 0) n--;
+    } else {
+      if (n + 1 + len + 1 > cap) return -1;
+      out[n++] = '/';
+      memcpy(out + n, p, len);
+      n += len;
+    }
+    p = q;
+  }
+  if (n == 0) out[n++] = '/';
+  out[n] = '\0';
+  return 0;
+}
+
+static bool under(const char *path, const char *dir) {
+  size_t n = strlen(dir);
+  if (n == 1 && dir[0] == '/') return path[0] == '/';
+  return strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0');
+}
+
+/* The file a server-side LOAD reads, or -1 with err. When LOAD is
+ * restricted to the load directory, a path that names a place outside it
+ * gets one answer whether or not anything is there: it is judged by its
+ * text first (against the directory as given and as resolved), and only a
+ * path inside is resolved (a symlink inside that leads out is refused the
+ * same way); "cannot open" is only ever said of paths inside. */
 static int resolve_path(const sky_db *db, const sky_stmt *stmt, char *out, size_t cap, sky_error *err) {
   const char *base = db->opt.load_dir;
   if (stmt->path[0] == '/' || !base) snprintf(out, cap, "%.*s", (int)stmt->path_len, stmt->path);
   else snprintf(out, cap, "%s/%.*s", base, (int)stmt->path_len, stmt->path);
   if (!db->opt.load_dir_only) return 0;
-  char real_base[PATH_MAX], real_file[PATH_MAX];
-  if (!realpath(base ? base : ".", real_base) || !realpath(out, real_file))
-    return sky_error_set(err, SKY_ERR_IO_ERROR, 0, 0, "cannot open '%s'", out);
-  size_t n = strlen(real_base);
-  if (strncmp(real_file, real_base, n) != 0 || (real_file[n] != '/' && real_file[n] != '\0'))
+  char real_base[PATH_MAX], lex_base[PATH_MAX], lex_file[PATH_MAX], real_file[PATH_MAX];
+  if (!realpath(base ? base : ".", real_base) || lexical_path(base ? base : ".", lex_base, sizeof lex_base) != 0)
+    return sky_error_set(err, SKY_ERR_IO_ERROR, 0, 0, "cannot open the load directory");
+  bool inside = lexical_path(out, lex_file, sizeof lex_file) == 0 &&
+                (under(lex_file, lex_base) || under(lex_file, real_base));
+  if (inside && !realpath(out, real_file)) {
+    /* Missing: judged by its nearest existing ancestor, so a missing file
+     * behind a symlink that leads out is refused like an existing one. */
+    char anc[PATH_MAX];
+    bool out_of_base = false;
+    snprintf(anc, sizeof anc, "%s", lex_file);
+    for (char *slash = strrchr(anc, '/'); slash && slash > anc; slash = strrchr(anc, '/')) {
+      *slash = '\0';
+      if (realpath(anc, real_file)) {
+        out_of_base = !under(real_file, real_base);
+        break;
+      }
+    }
+    if (!out_of_base) return sky_error_set(err, SKY_ERR_IO_ERROR, 0, 0, "cannot open '%s'", out);
+    inside = false;
+  }
+  if (!inside || !under(real_file, real_base))
     return sky_error_set(err, SKY_ERR_BAD_REQUEST, 0, 0, "LOAD may only read files under the load directory");
   return 0;
 }

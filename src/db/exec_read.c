@@ -219,8 +219,14 @@ sky_result *sky_exec_get_object(sky_conn *conn, const sky_stmt *stmt, sky_error 
   if (!snap) return NULL;
   sky_chunk c;
   sky_result *r = NULL;
+  uint64_t max_rows = conn->db->opt.max_result_rows;
   if (sky_snapshot_read_object(snap, stmt->object, &c, err) == 0) {
-    r = stmt->has_as_of ? state_row(snap, &c, ts, err) : path_rows(snap, &c, err);
+    /* The row limit of every result (a path is a row per event). */
+    if (!stmt->has_as_of && max_rows && c.n_events > max_rows)
+      sky_error_set(err, SKY_ERR_RESULT_TOO_LARGE, 0, 0, "result has more than %llu rows",
+                    (unsigned long long)max_rows);
+    else
+      r = stmt->has_as_of ? state_row(snap, &c, ts, err) : path_rows(snap, &c, err);
     sky_chunk_release(&c);
   }
   sky_snapshot_release(snap);

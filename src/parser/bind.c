@@ -47,6 +47,10 @@ static bool bind_keys(bind_ctx *b) {
   const sky_select *sel = b->sel;
   sky_plan *p = b->plan;
   if (!sel->n_group) return true;
+  if (sel->n_group > SKY_PLAN_MAX_KEYS)
+    return bind_fail(b, SKY_ERR_SEMANTIC, sel->group[SKY_PLAN_MAX_KEYS],
+                     "too many GROUP BY keys: at most %d", SKY_PLAN_MAX_KEYS),
+           false;
   if (!(p->keys = sky_arena_alloc(b->arena, sizeof *p->keys * sel->n_group))) return bind_oom(b), false;
   for (uint32_t i = 0; i < sel->n_group; i++) {
     const ast_expr *a = sel->group[i];
@@ -75,6 +79,10 @@ static bool bind_items(bind_ctx *b) {
   const sky_select *sel = b->sel;
   sky_plan *p = b->plan;
   uint32_t n = sel->n_items;
+  if (n > SKY_PLAN_MAX_ITEMS)
+    return bind_fail(b, SKY_ERR_SEMANTIC, sel->items[SKY_PLAN_MAX_ITEMS]->expr, "too many SELECT items: at most %d",
+                     SKY_PLAN_MAX_ITEMS),
+           false;
   p->outputs = sky_arena_alloc(b->arena, sizeof *p->outputs * n);
   p->output_names = sky_arena_alloc(b->arena, sizeof *p->output_names * n);
   if (!p->outputs || !p->output_names) return bind_oom(b), false;

@@ -148,8 +148,9 @@ static bool agg_type(bind_ctx *b, sky_agg *g) {
   return false;
 }
 
-/* The index of aggregate `g` in the plan: an identical one, or a new one. */
-static int64_t agg_index(bind_ctx *b, const sky_agg *g) {
+/* The index of aggregate `g` (written at `a`) in the plan: an identical
+ * one, or a new one within SKY_PLAN_MAX_AGGS. */
+static int64_t agg_index(bind_ctx *b, const sky_agg *g, const ast_expr *a) {
   sky_plan *p = b->plan;
   for (uint32_t i = 0; i < p->n_aggs; i++) {
     const sky_agg *o = &p->aggs[i];
@@ -157,6 +158,10 @@ static int64_t agg_index(bind_ctx *b, const sky_agg *g) {
         (o->arg == g->arg || (o->arg && g->arg && bx_equal(o->arg, g->arg))))
       return i;
   }
+  if (p->n_aggs == SKY_PLAN_MAX_AGGS)
+    return bind_fail(b, SKY_ERR_SEMANTIC, a, "too many aggregates: a SELECT may compute at most %d different ones",
+                     SKY_PLAN_MAX_AGGS),
+           -1;
   if (p->n_aggs == b->cap_aggs) {
     uint32_t cap = b->cap_aggs ? b->cap_aggs * 2 : 8;
     sky_agg *v = sky_arena_alloc(b->arena, sizeof *v * cap);
@@ -183,7 +188,7 @@ static sky_expr *bind_aggregate(bind_ctx *b, const sky_fn *fn, const ast_expr *a
   sky_agg g = {.word = 0};
   if (!agg_shape(b, fn, a, &g) || !agg_type(b, &g)) return NULL;
   g.text = bind_src(b, a);
-  int64_t idx = b->failed ? -1 : agg_index(b, &g);
+  int64_t idx = b->failed ? -1 : agg_index(b, &g, a);
   if (idx < 0) return NULL;
   const sky_agg *got = &b->plan->aggs[idx];
   sky_expr *ref = bx_new(b, SKY_OP_AGG_REF, got->type, got->dom, a);

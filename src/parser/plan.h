@@ -65,6 +65,15 @@ typedef enum sky_unit {
   SKY_UNIT_DURATION,
 } sky_unit;
 
+/* Engine limits, checked by the binder (semantic_error naming the limit, at
+ * the first item over it) so that no engine meets a plan beyond them: the
+ * group table's NULL mask has one bit per key in a word beside the tag bit,
+ * the JIT keeps every aggregate's argument in registers at once, and a
+ * result row is built whole. PROTOCOL.md lists them. */
+#define SKY_PLAN_MAX_KEYS 63   /* GROUP BY keys */
+#define SKY_PLAN_MAX_AGGS 256  /* distinct aggregates in one SELECT */
+#define SKY_PLAN_MAX_ITEMS 1024 /* SELECT items */
+
 /* String domains beyond the dictionary ids (which are < SKY_DOM_LITERAL). */
 #define SKY_DOM_LITERAL 0xFFFFFF01u /* word = index into plan->literals */
 #define SKY_DOM_DAY 0xFFFFFF02u     /* word = day number (formatted YYYY-MM-DD) */

@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "common/alloc.h"
 
@@ -294,6 +295,16 @@ int skyd_config_check(const skyd_config *c, char *err, size_t err_len) {
   char *end;
   unsigned long p = strtoul(port, &end, 10);
   if (*end || p > 65535) return set_err(err, err_len, "listen: bad port '%s'", port);
+  /* Directories named wrongly are mistakes of the command line too, found
+   * before anything starts (a missing data directory is created). */
+  struct stat st;
+  const char *data = skyd_config_data(c);
+  if (stat(data, &st) == 0 && !S_ISDIR(st.st_mode))
+    return set_err(err, err_len, "data: '%.200s' is not a directory", data);
+  if (c->load_dir) {
+    int e = stat(c->load_dir, &st) != 0 ? errno : S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
+    if (e) return set_err(err, err_len, "load_dir: '%.200s': %s", c->load_dir, strerror(e));
+  }
   return 0;
 }
 

@@ -8,12 +8,14 @@
  * warnings to stderr.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <pwd.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -345,6 +347,32 @@ static const char **option_slot(options *o, const char *a, const char **format, 
   return NULL;
 }
 
+/* Mistakes found before connecting: a port that is not 1..65535, a -f
+ * FILE that cannot be read as a file. Returns -1 when all is well, else 2
+ * after saying what is wrong. */
+static int check_options(const options *o) {
+  const char *p = o->port;
+  unsigned long port = 0;
+  size_t n = strspn(p, "0123456789");
+  if (n > 0 && n < 6 && p[n] == '\0') port = strtoul(p, NULL, 10);
+  if (port < 1 || port > 65535) {
+    fprintf(stderr, "sky-shell: invalid port '%s' (a number from 1 to 65535)\n", p);
+    return 2;
+  }
+  if (o->file) {
+    struct stat st;
+    if (stat(o->file, &st) != 0) {
+      fprintf(stderr, "sky-shell: cannot read '%s': %s\n", o->file, strerror(errno));
+      return 2;
+    }
+    if (S_ISDIR(st.st_mode)) {
+      fprintf(stderr, "sky-shell: cannot read '%s': it is a directory\n", o->file);
+      return 2;
+    }
+  }
+  return -1;
+}
+
 /* Returns -1 to go on, or the exit status (0 after --help/--version). */
 static int parse_options(int argc, char **argv, options *o) {
   o->host = "127.0.0.1";
@@ -378,7 +406,7 @@ static int parse_options(int argc, char **argv, options *o) {
       return 2;
     }
   }
-  return -1;
+  return check_options(o);
 }
 
 static char *history_path(void) {
@@ -446,6 +474,10 @@ static void run_all(shell *sh, const options *o) {
     } else {
       sh->line_no = 0;
       run_input(sh);
+      if (ferror(sh->in)) {
+        fprintf(stderr, "sky-shell: cannot read '%s': %s\n", o->file, strerror(errno));
+        sh->failed = true;
+      }
       fclose(sh->in);
     }
     sh->in = stdin;

@@ -4,7 +4,7 @@
  *  - a streaming reader (sky_reader_*) fed arbitrary slices of the input
  *    (LOAD ... FROM STDIN: lines may be split at any byte between calls);
  *  - a whole-input path (sky_reader_read_buffer / _read_file) for LOAD
- *    'file': the file is mmapped and cut into chunks at record boundaries
+ *    'file': the file is read with pread and cut into chunks at record boundaries
  *    (guessed from quote parity, then verified), chunks are parsed on the
  *    pool's threads and their batches handed to a callback one at a time,
  *    in input order.
@@ -83,7 +83,7 @@ typedef struct sky_read_options {
   sky_load_format format; /* CSV or NDJSON (resolve AUTO first) */
   int64_t max_errors;     /* as for sky_reader_create */
   sky_pool *pool;         /* parse on its threads; NULL = the caller only */
-  size_t chunk_bytes;     /* input bytes per batch; 0 = default (16 MiB) */
+  size_t chunk_bytes;     /* input bytes per batch; 0 = default (16 MiB in memory, 2 MiB from a file) */
 } sky_read_options;
 
 /* What a whole-input read produced. */
@@ -101,8 +101,10 @@ void sky_read_options_init(sky_read_options *opt);
  * way. */
 int sky_reader_read_buffer(const sky_schema *schema, const char *data, size_t len, const sky_read_options *opt,
                            sky_reader_batch_fn fn, void *arg, sky_read_result *res, sky_error *err);
-/* Same for a file: mmapped when it is a regular file, else read as a stream.
- * io_error naming the path when it cannot be opened or read. */
+/* Same for a regular file, read chunk by chunk with pread (never mapped).
+ * io_error naming the path when it cannot be opened or read, when it is not
+ * a regular file (refused without blocking: FIFOs, devices, directories), or
+ * when it shrinks while it is read. */
 int sky_reader_read_file(const sky_schema *schema, const char *path, const sky_read_options *opt,
                          sky_reader_batch_fn fn, void *arg, sky_read_result *res, sky_error *err);
 void sky_read_result_free(sky_read_result *res);

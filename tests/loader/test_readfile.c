@@ -1,15 +1,15 @@
 /* test_readfile.c — the whole-input path: chunked parallel parsing gives the
  * same rows, skipped rows and first error as the sequential streaming reader
  * (on generator data, and on random dirty CSV with stray quotes and
- * multi-line fields cut at every kind of place), files via mmap and via a
- * FIFO, I/O errors, callback errors, and FORMAT AUTO. */
+ * multi-line fields cut at every kind of place), from memory and from a file
+ * read with pread; FIFOs and devices refused without blocking, a file that
+ * shrinks while it loads, I/O errors, callback errors, and FORMAT AUTO. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -34,10 +34,37 @@ static int teardown(void **state) {
   return 0;
 }
 
-/* Sequential streaming vs whole-buffer with this chunk size and pool. */
+static const char *tmp_path(char *buf, size_t cap, const char *name) {
+  const char *dir = getenv("SKY_TEST_TMP");
+  snprintf(buf, cap, "%s/%s", dir ? dir : "/tmp", name);
+  return buf;
+}
+
+/* run_buffer through a file: the same input written out and read back. */
+static void run_file(const sky_schema *s, const sky_read_options *opt, const char *data, size_t len, run_out *o) {
+  char path[512];
+  tmp_path(path, sizeof path, "loader_same.csv");
+  FILE *f = fopen(path, "wb");
+  assert_non_null(f);
+  assert_int_equal(fwrite(data, 1, len, f), len);
+  assert_int_equal(fclose(f), 0);
+  memset(o, 0, sizeof *o);
+  sky_buf_init(&o->rows);
+  sky_buf_init(&o->skipped);
+  sky_read_result res;
+  o->rc = sky_reader_read_file(s, path, opt, collect_batch, &o->rows, &res, &o->err);
+  o->n_rows = res.rows;
+  o->n_skipped = res.n_skipped;
+  for (size_t i = 0; i < res.n_skipped; i++) dump_error(&o->skipped, &res.skipped[i]);
+  sky_read_result_free(&res);
+  unlink(path);
+}
+
+/* Sequential streaming vs whole input (from memory, then from a file) with
+ * this chunk size and pool. */
 static void check_same(const sky_schema *s, sky_load_format fmt, int64_t max_errors, const char *data, size_t len,
                        size_t chunk, sky_pool *pool) {
-  run_out seq, par;
+  run_out seq;
   run_stream_cuts(s, fmt, max_errors, data, len, NULL, 0, &seq);
   sky_read_options opt;
   sky_read_options_init(&opt);
@@ -45,7 +72,12 @@ static void check_same(const sky_schema *s, sky_load_format fmt, int64_t max_err
   opt.max_errors = max_errors;
   opt.pool = pool;
   opt.chunk_bytes = chunk;
-  run_buffer(s, &opt, data, len, &par);
+  for (int from_file = 0; from_file < 2; from_file++) {
+  run_out par;
+  if (from_file)
+    run_file(s, &opt, data, len, &par);
+  else
+    run_buffer(s, &opt, data, len, &par);
   if (par.rc != seq.rc) fail_msg("chunk %zu: rc %d vs %d (%s)", chunk, par.rc, seq.rc, par.err.message);
   /* After a failure the rows already handed over do not matter (the load is
    * aborted): the sequential reader got further into the failing chunk. */
@@ -59,8 +91,9 @@ static void check_same(const sky_schema *s, sky_load_format fmt, int64_t max_err
   } else {
     assert_int_equal(par.n_rows, seq.n_rows);
   }
-  run_out_free(&seq);
   run_out_free(&par);
+  }
+  run_out_free(&seq);
 }
 
 static void test_generator_data(void **state) {
@@ -184,12 +217,17 @@ static void test_header_only_and_empty(void **state) {
   for (size_t i = 0; i < sizeof inputs / sizeof *inputs; i++)
     for (size_t chunk = 1; chunk < 40; chunk += 3)
       check_same(g_schema, SKY_FORMAT_CSV, 0, inputs[i], strlen(inputs[i]), chunk, g_pool);
-}
-
-static const char *tmp_path(char *buf, size_t cap, const char *name) {
-  const char *dir = getenv("SKY_TEST_TMP");
-  snprintf(buf, cap, "%s/%s", dir ? dir : "/tmp", name);
-  return buf;
+  /* A head longer than the first read of a file (64 KiB): blank lines, then
+   * a header with a 100 KB quoted column name, then rows. */
+  sky_buf b;
+  sky_buf_init(&b);
+  for (int i = 0; i < 70000; i++) sky_buf_puts(&b, "\r\n");
+  sky_buf_puts(&b, "object,timestamp,action,\"");
+  for (int i = 0; i < 100000; i++) sky_buf_puts(&b, "x");
+  sky_buf_puts(&b, "\"\n1,2,a,v\n");
+  check_same(g_schema, SKY_FORMAT_CSV, 0, b.data, b.len, 0, g_pool);
+  check_same(g_schema, SKY_FORMAT_CSV, 5, b.data, b.len, 7, NULL);
+  sky_buf_free(&b);
 }
 
 static void test_files(void **state) {
@@ -231,57 +269,77 @@ static void test_files(void **state) {
   sky_buf_free(&rows);
 }
 
-typedef struct fifo_writer {
-  const char *path;
-  const char *data;
-  size_t len;
-} fifo_writer;
-
-static void *write_fifo(void *arg) {
-  fifo_writer *w = arg;
-  int fd = open(w->path, O_WRONLY);
-  for (size_t off = 0; fd >= 0 && off < w->len;) {
-    size_t n = w->len - off < 777 ? w->len - off : 777; /* small writes: records split between reads */
-    ssize_t k = write(fd, w->data + off, n);
-    if (k <= 0) break;
-    off += (size_t)k;
-  }
-  if (fd >= 0) close(fd);
-  return NULL;
-}
-
-/* A FIFO is read as a stream (no mmap), with the same result. */
-static void test_fifo(void **state) {
+/* A FIFO (with no writer: opening it for reading would block) and a
+ * character device are refused at once, naming what they are. */
+static void test_not_regular(void **state) {
   (void)state;
   char path[512];
   tmp_path(path, sizeof path, "loader_test.fifo");
   unlink(path);
   assert_int_equal(mkfifo(path, 0600), 0);
-  size_t len;
-  char *data = dirty_csv(99, 2000, &len);
-  fifo_writer w = {path, data, len};
-  pthread_t th;
-  pthread_create(&th, NULL, write_fifo, &w);
   sky_read_options opt;
   sky_read_options_init(&opt);
-  opt.max_errors = 1000000;
-  run_out fo;
-  memset(&fo, 0, sizeof fo);
+  sky_buf rows;
+  sky_buf_init(&rows);
   sky_read_result res;
-  fo.rc = sky_reader_read_file(g_schema, path, &opt, collect_batch, &fo.rows, &res, &fo.err);
-  pthread_join(th, NULL);
-  for (size_t i = 0; i < res.n_skipped; i++) dump_error(&fo.skipped, &res.skipped[i]);
+  sky_error err;
+  assert_int_equal(sky_reader_read_file(g_schema, path, &opt, collect_batch, &rows, &res, &err), -1);
+  assert_int_equal(err.code, SKY_ERR_IO_ERROR);
+  assert_non_null(strstr(err.message, "loader_test.fifo': it is a FIFO; LOAD reads regular files"));
   sky_read_result_free(&res);
-  run_out seq;
-  run_stream_cuts(g_schema, SKY_FORMAT_CSV, 1000000, data, len, NULL, 0, &seq);
-  assert_int_equal(fo.rc, 0);
-  assert_int_equal(seq.rc, 0);
-  assert_string_equal(rows_text(&fo), rows_text(&seq));
-  assert_string_equal(skipped_text(&fo), skipped_text(&seq));
-  run_out_free(&fo);
-  run_out_free(&seq);
-  sky_free(data);
   unlink(path);
+  assert_int_equal(sky_reader_read_file(g_schema, "/dev/zero", &opt, collect_batch, &rows, &res, &err), -1);
+  assert_int_equal(err.code, SKY_ERR_IO_ERROR);
+  assert_string_equal(err.message,
+                      "cannot load '/dev/zero': it is a character device; LOAD reads regular files (or FROM STDIN)");
+  sky_read_result_free(&res);
+  assert_int_equal(rows.len, 0);
+  sky_buf_free(&rows);
+}
+
+typedef struct shrinker {
+  const char *path;
+  int calls;
+} shrinker;
+
+/* Cuts the file being loaded down to 10 bytes at the first batch. */
+static int shrink_batch(void *arg, const sky_batch *b, sky_error *err) {
+  (void)b, (void)err;
+  shrinker *sh = arg;
+  if (sh->calls++ == 0) assert_int_equal(truncate(sh->path, 10), 0);
+  return 0;
+}
+
+/* A file that shrinks while it loads is an io_error (a mapped file would
+ * raise SIGBUS here). */
+static void test_file_shrinks(void **state) {
+  (void)state;
+  char path[512];
+  tmp_path(path, sizeof path, "loader_shrink.csv");
+  sky_schema *gs = sky_gen_schema_create();
+  size_t len;
+  char *data = sky_gen_buffer(5, 50000, SKY_GEN_CSV, &len);
+  for (int with_pool = 0; with_pool < 2; with_pool++) {
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(data, 1, len, f), len);
+    assert_int_equal(fclose(f), 0);
+    sky_read_options opt;
+    sky_read_options_init(&opt);
+    opt.pool = with_pool ? g_pool : NULL;
+    opt.chunk_bytes = 4096;
+    shrinker sh = {path, 0};
+    sky_read_result res;
+    sky_error err;
+    assert_int_equal(sky_reader_read_file(gs, path, &opt, shrink_batch, &sh, &res, &err), -1);
+    assert_int_equal(err.code, SKY_ERR_IO_ERROR);
+    assert_non_null(strstr(err.message, "loader_shrink.csv': the file shrank while it was loading"));
+    assert_true(res.rows < 50000);
+    sky_read_result_free(&res);
+  }
+  unlink(path);
+  sky_free(data);
+  sky_schema_free(gs);
 }
 
 static int failing_batch(void *arg, const sky_batch *b, sky_error *err) {
@@ -343,7 +401,8 @@ int main(void) {
       cmocka_unit_test(test_ndjson_dirty_equivalence),
       cmocka_unit_test(test_header_only_and_empty),
       cmocka_unit_test(test_files),
-      cmocka_unit_test(test_fifo),
+      cmocka_unit_test(test_not_regular),
+      cmocka_unit_test(test_file_shrinks),
       cmocka_unit_test(test_callback_error),
       cmocka_unit_test(test_resolve_format),
   };

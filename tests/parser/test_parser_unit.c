@@ -160,8 +160,14 @@ static void test_long_lists(void **state) {
   assert_false(out.failed);
   sky_buf_free(&out);
   free(s);
-  s = repeat("SELECT count()", ", sum(qty)", 5000, " GROUP BY plan");
+  s = repeat("SELECT count()", ", sum(qty)", 1023, " GROUP BY plan");
   assert_int_equal(run(s, strlen(s), &err, NULL), 0);
+  free(s);
+  /* SKY_PLAN_MAX_ITEMS: the 1025th item is refused where it starts. */
+  s = repeat("SELECT count()", ", sum(qty)", 5000, " GROUP BY plan");
+  assert_int_equal(run(s, strlen(s), &err, NULL), SKY_ERR_SEMANTIC);
+  assert_string_equal(err.message, "too many SELECT items: at most 1024");
+  assert_int_equal(err.column, (int)strlen("SELECT count()") + 1023 * (int)strlen(", sum(qty)") + 3);
   free(s);
 }
 
