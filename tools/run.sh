@@ -43,6 +43,7 @@ skyd is running on 127.0.0.1:$port (data in $data); the shell starts on the demo
   SELECT state.plan, count(), objects() WHERE action = 'purchase' GROUP BY state.plan;
   SELECT state.country, sessions() GROUP BY state.country WITHIN SESSION 30m ORDER BY 2 DESC LIMIT 5;
   SELECT month(timestamp), sum(price) WHERE action = 'purchase' GROUP BY month(timestamp);
+  SELECT state.plan, median(price), quantile(price, 0.9) WHERE action = 'purchase' GROUP BY state.plan;
 
 \\help lists the shell's commands; Ctrl-C cancels a running statement; \\q quits (and stops skyd).
 MSG
