@@ -179,6 +179,25 @@ def test_drop_during_load_is_unknown_table():
         assert s.stop() == 0
 
 
+def test_load_messages_show_cr_and_nul():
+    d = scratch("crnul-")
+    load_dir = os.path.join(d, "files")
+    os.makedirs(load_dir)
+    with open(os.path.join(load_dir, "mac.csv"), "wb") as f:
+        f.write(b"object,timestamp,action,n\r1,1,a,2\r2,2,b,3\r")
+    with open(os.path.join(load_dir, "nul.csv"), "wb") as f:
+        f.write(b"object,timestamp,action,n\n1,1,a,2\n2,2,b,4\x005\n")
+    with Skyd("--load-dir", load_dir, workdir=d) as s:
+        c = s.connect()
+        c.ok("CREATE TABLE t (n EVENT INT)")
+        r = c.err("LOAD 'mac.csv' INTO t", "bad_value")["error"]
+        assert r["message"].startswith("header column 'n\\r1' holds a carriage return: lines must end in LF or CRLF"), r
+        r = c.err("LOAD 'nul.csv' INTO t", "bad_value")["error"]
+        assert "'4\\05'" in r["message"] and r["line"] == 3, r
+        assert c.ok("SELECT count() FROM t")["rows"] == [[0]]
+        assert s.stop() == 0
+
+
 def run(argv, stdin=""):
     p = subprocess.run(argv, input=stdin, capture_output=True, text=True, timeout=30 * SLOW)
     return p.returncode, p.stderr
