@@ -53,14 +53,25 @@ int sky_error_set_field(sky_error *err, sky_code code, int line, const char *fie
 int sky_error_oom(sky_error *err) { return sky_error_set(err, SKY_ERR_OUT_OF_MEMORY, 0, 0, "out of memory"); }
 
 void sky_error_quote(char *out, const char *s, size_t len) {
-  size_t n = len;
-  int cut = 0;
-  if (n > 64) {
-    n = 64;
-    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80) n--; /* keep whole UTF-8 sequences */
-    cut = 1;
+  static const char hex[] = "0123456789abcdef";
+  size_t i = 0, n = 0;
+  while (i < len) {
+    unsigned char c = (unsigned char)s[i];
+    char esc[4];
+    size_t k = 1, w; /* input bytes of this character, output bytes */
+    if (c < 0x20 || c == 0x7F) {
+      char named = c == 0 ? '0' : c == '\t' ? 't' : c == '\n' ? 'n' : c == '\r' ? 'r' : 0;
+      esc[0] = '\\', esc[1] = named, w = 2;
+      if (!named) esc[1] = 'x', esc[2] = hex[c >> 4], esc[3] = hex[c & 15], w = 4;
+    } else {
+      while (i + k < len && k < 4 && ((unsigned char)s[i + k] & 0xC0) == 0x80) k++; /* whole UTF-8 sequences */
+      w = k;
+    }
+    if (n + w > 64) break;
+    if (c < 0x20 || c == 0x7F) memcpy(out + n, esc, w);
+    else memcpy(out + n, s + i, w);
+    n += w, i += k;
   }
-  memcpy(out, s, n);
-  if (cut) memcpy(out + n, "...", 3), n += 3;
+  if (i < len) memcpy(out + n, "...", 3), n += 3;
   out[n] = '\0';
 }

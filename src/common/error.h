@@ -16,7 +16,9 @@ int sky_error_set_field(sky_error *err, sky_code code, int line, const char *fie
 /* Out of memory, with the standard message. Returns -1. */
 int sky_error_oom(sky_error *err);
 /* Copies at most 64 bytes of `s` (cut at a UTF-8 boundary, with "..." when
- * cut) into `out` (at least 72 bytes), for quoting values in messages. */
+ * cut) into `out` (at least 72 bytes), for quoting values in messages.
+ * Control bytes are written as escapes (\0 \t \n \r, else \xHH, counted
+ * in the 64), so a NUL cannot end the message and a CR stays visible. */
 void sky_error_quote(char *out, const char *s, size_t len);
 
 #endif

@@ -327,7 +327,12 @@ static int csv_header(sky_rparse *P, const csv_rec *rec, uint64_t line) {
     sky_error_quote(q, name, len);
     sky_rd_copy_field(field, sizeof field, name, len);
     int t = sky_rd_lookup(lay, name, len);
-    if (t < 0)
+    if (t < 0 && memchr(name, '\r', len))
+      rc = sky_rd_fatal(P, SKY_ERR_BAD_VALUE, line, field,
+                        "header column '%s' holds a carriage return: lines must end in LF or CRLF (CR-only line "
+                        "endings are not supported)",
+                        q);
+    else if (t < 0)
       rc =
           sky_rd_fatal(P, SKY_ERR_UNKNOWN_PROPERTY, line, field, "unknown column '%s': not a property of the table", q);
     else if (used[t])

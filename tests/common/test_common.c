@@ -13,6 +13,7 @@
 #include "common/arena.h"
 #include "common/buf.h"
 #include "common/crc32c.h"
+#include "common/error.h"
 #include "common/json.h"
 #include "common/pool.h"
 #include "common/timeutil.h"
@@ -106,6 +107,32 @@ static void test_utf8(void **state) {
   assert_false(sky_utf8_valid("\xF4\x90\x80\x80", 4, NULL)); /* > U+10FFFF */
   assert_false(sky_utf8_valid("abcdefgh\xE6\x9D", 10, &at)); /* truncated */
   assert_int_equal(at, 8);
+}
+
+/* Quoted values in messages: control bytes escaped (a NUL no longer ends
+ * the message), 64 output bytes at most, cut at whole characters. */
+static void test_error_quote(void **state) {
+  (void)state;
+  char q[72];
+  sky_error_quote(q, "ab\0cd", 5);
+  assert_string_equal(q, "ab\\0cd");
+  sky_error_quote(q, "price\r1\t\n\x01\x7f", 11);
+  assert_string_equal(q, "price\\r1\\t\\n\\x01\\x7f");
+  char long_text[100];
+  memset(long_text, 'x', sizeof long_text);
+  sky_error_quote(q, long_text, 64);
+  assert_int_equal(strlen(q), 64);
+  sky_error_quote(q, long_text, 65);
+  assert_int_equal(strlen(q), 67);
+  assert_string_equal(q + 64, "...");
+  memset(long_text, 0, sizeof long_text); /* 100 NULs: 32 escapes, then "..." */
+  sky_error_quote(q, long_text, sizeof long_text);
+  assert_int_equal(strlen(q), 67);
+  sky_error_quote(q, "\xE6\x9D\xB1\xE6\x9D\xB1\xE6\x9D\xB1\xE6\x9D\xB1\xE6\x9D\xB1\xE6\x9D\xB1\xE6\x9D\xB1"
+                     "\xE6\x9D\xB1\xE6\x9D\xB1\xE6\x9D\xB1\xE6\x9D\xB1\xE6\x9D\xB1\xE6\x9D\xB1\xE6\x9D\xB1"
+                     "\xE6\x9D\xB1\xE6\x9D\xB1\xE6\x9D\xB1\xE6\x9D\xB1\xE6\x9D\xB1\xE6\x9D\xB1\xE6\x9D\xB1\xE6\x9D\xB1",
+                  66);
+  assert_int_equal(strlen(q), 63 + 3); /* 21 whole characters, then "..." */
 }
 
 static void test_json(void **state) {
@@ -222,7 +249,7 @@ static void test_batch(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_crc32c), cmocka_unit_test(test_time),         cmocka_unit_test(test_utf8),
+      cmocka_unit_test(test_crc32c), cmocka_unit_test(test_time),         cmocka_unit_test(test_utf8), cmocka_unit_test(test_error_quote),
       cmocka_unit_test(test_json),   cmocka_unit_test(test_arena_buf),    cmocka_unit_test(test_pool),
       cmocka_unit_test(test_alloc_failure), cmocka_unit_test(test_batch),
   };

@@ -154,6 +154,50 @@ def test_engine_limits_are_semantic_errors():
         assert s.stop() == 0
 
 
+def test_drop_during_load_is_unknown_table():
+    d = scratch("dropload-")
+    load_dir = os.path.join(d, "files")
+    os.makedirs(load_dir)
+    with open(os.path.join(load_dir, "big.csv"), "wb") as f:
+        subprocess.run([SKY_GEN, "--events", "1500000", "--seed", "4"], stdout=f, check=True)
+    with Skyd("--load-dir", load_dir, workdir=d) as s:
+        c, other = s.connect(), s.connect()
+        answers = []
+        for delay in (0.02, 0.05, 0.1, 0.2, 0.3):
+            c.ok(gen_ddl())
+            th = threading.Thread(target=lambda: (time.sleep(delay * SLOW), other.ok("DROP TABLE events")))
+            th.start()
+            r = c.req("LOAD 'big.csv' INTO events")
+            th.join()
+            if r["ok"]:
+                answers.append("ok")
+            else:
+                assert r["error"]["code"] == "unknown_table", r
+                answers.append("unknown_table")
+        assert "unknown_table" in answers, answers
+        assert s.connect().ok("SHOW TABLES")["rows"] == []
+        assert s.stop() == 0
+
+
+def test_load_messages_show_cr_and_nul():
+    d = scratch("crnul-")
+    load_dir = os.path.join(d, "files")
+    os.makedirs(load_dir)
+    with open(os.path.join(load_dir, "mac.csv"), "wb") as f:
+        f.write(b"object,timestamp,action,n\r1,1,a,2\r2,2,b,3\r")
+    with open(os.path.join(load_dir, "nul.csv"), "wb") as f:
+        f.write(b"object,timestamp,action,n\n1,1,a,2\n2,2,b,4\x005\n")
+    with Skyd("--load-dir", load_dir, workdir=d) as s:
+        c = s.connect()
+        c.ok("CREATE TABLE t (n EVENT INT)")
+        r = c.err("LOAD 'mac.csv' INTO t", "bad_value")["error"]
+        assert r["message"].startswith("header column 'n\\r1' holds a carriage return: lines must end in LF or CRLF"), r
+        r = c.err("LOAD 'nul.csv' INTO t", "bad_value")["error"]
+        assert "'4\\05'" in r["message"] and r["line"] == 3, r
+        assert c.ok("SELECT count() FROM t")["rows"] == [[0]]
+        assert s.stop() == 0
+
+
 def run(argv, stdin=""):
     p = subprocess.run(argv, input=stdin, capture_output=True, text=True, timeout=30 * SLOW)
     return p.returncode, p.stderr
