@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's test command: installs what is missing, builds the release and
 # the sanitizer (ASan + UBSan) configurations, runs the whole suite under
-# both, then builds the libFuzzer harnesses and runs each for a bounded time.
+# both, runs the concurrency and server tests under ThreadSanitizer, then
+# builds the libFuzzer harnesses and runs each for a bounded time.
 # CI (.ci/run) calls exactly this. Set SKY_FUZZ_SECONDS to change the fuzz time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +20,12 @@ cmake --preset asan >/dev/null
 cmake --build --preset asan -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --preset asan -j"$jobs"
+
+echo "== ThreadSanitizer build and the concurrency and server tests"
+cmake --preset tsan >/dev/null
+cmake --build --preset tsan -j"$jobs"
+TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 SKY_SLOW_TESTS=1 \
+  ctest --preset tsan -j"$jobs" -R 'concurrency|server|jit_cache|select'
 
 echo "== fuzzing"
 cmake --preset fuzz >/dev/null

@@ -25,7 +25,7 @@ SKYD = os.path.join(BUILD, "skyd")
 SHELL = os.path.join(BUILD, "sky-shell")
 SKY_USER = os.path.join(BUILD, "sky-user")
 # Sanitizer builds are several times slower: every wait scales with this.
-SLOW = 4.0 if os.environ.get("SKY_SLOW_TESTS") or "asan" in BUILD or "sanit" in BUILD else 1.0
+SLOW = 4.0 if os.environ.get("SKY_SLOW_TESTS") or "asan" in BUILD or "tsan" in BUILD or "sanit" in BUILD else 1.0
 
 _live = []
 _scratch = []
