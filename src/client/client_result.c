@@ -12,7 +12,6 @@
 #include <string.h>
 
 #include "client/client.h"
-#include "common/buf.h"
 #include "common/json.h"
 #include "sky.h"
 
@@ -73,13 +72,13 @@ static void set_cell(builder *b, sky_jv *v, const sky_value *c) {
     set_number(b, v, text, true, (int64_t)c->as.u, c->as.u, false, (double)c->as.u);
     break;
   case SKY_TYPE_FLOAT: {
-    sky_buf t;
-    sky_buf_init(&t);
-    sky_json_double(&t, c->as.f); /* the wire's text; "null" when not finite */
-    if (t.failed) b->failed = true;
-    if (t.failed || (t.len == 4 && memcmp(t.data, "null", 4) == 0)) v->type = SKY_JV_NULL;
-    else set_number(b, v, (sky_buf_putc(&t, '\0'), t.data), false, 0, 0, false, c->as.f);
-    sky_buf_free(&t);
+    size_t n = sky_json_double_text(c->as.f, text); /* the wire's text; null when not finite */
+    if (!n) {
+      v->type = SKY_JV_NULL;
+      break;
+    }
+    text[n] = '\0';
+    set_number(b, v, text, false, 0, 0, false, c->as.f);
     break;
   }
   case SKY_TYPE_STRING: set_string(b, v, c->as.s.ptr, c->as.s.len); break;

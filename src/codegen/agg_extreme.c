@@ -32,13 +32,8 @@ static void keep(const sky_agg *a, uint64_t *st, uint64_t w, uint64_t n, const s
 }
 
 static int update_extreme(const sky_agg *a, uint64_t *st, sky_ival v, const sky_agg_env *env) {
-  if (v.null) return SKY_SCAN_OK;
-  uint64_t w = v.w;
-  if (a->type == SKY_VT_FLOAT) {
-    double d = as_double(w);
-    if (d != d) return SKY_SCAN_OK;
-    w = sky_canon_float(d);
-  }
+  uint64_t w;
+  if (v.null || !sky_agg_ordered_word(a->type, v.w, &w)) return SKY_SCAN_OK;
   keep(a, st, w, 1, env->rt);
   return SKY_SCAN_OK;
 }

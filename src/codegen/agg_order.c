@@ -53,13 +53,8 @@ static int values_push(uint64_t *st, const uint64_t *w, uint64_t n, sky_budget *
 }
 
 static int update_order(const sky_agg *a, uint64_t *st, sky_ival v, const sky_agg_env *env) {
-  if (v.null) return SKY_SCAN_OK;
-  uint64_t w = v.w;
-  if (a->arg->type == SKY_VT_FLOAT) {
-    double d = as_double(w);
-    if (d != d) return SKY_SCAN_OK;
-    w = sky_canon_float(d);
-  }
+  uint64_t w;
+  if (v.null || !sky_agg_ordered_word(a->arg->type, v.w, &w)) return SKY_SCAN_OK;
   return values_push(st, &w, 1, env->budget) == 0 ? SKY_SCAN_OK : SKY_SCAN_NO_MEMORY;
 }
 

@@ -14,6 +14,7 @@
 #ifndef SKY_CODEGEN_AGGS_H
 #define SKY_CODEGEN_AGGS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "codegen/interp.h"
@@ -61,6 +62,20 @@ int sky_agg_call_update(const sky_runtime *rt, uint32_t a, uint64_t *st, uint64_
                         sky_budget *budget, uint64_t obj, int64_t session);
 
 /* Shared pieces of the implementations. */
+
+/* The word an order-based aggregate (min, max, median, quantile) keeps for
+ * the non-NULL input `w` of type `type`: FLOAT values canonical (-0 is 0).
+ * False for a NaN, which they ignore. */
+static inline bool sky_agg_ordered_word(sky_vtype type, uint64_t w, uint64_t *out) {
+  if (type == SKY_VT_FLOAT) {
+    double d = as_double(w);
+    if (d != d) return false;
+    w = sky_canon_float(d);
+  }
+  *out = w;
+  return true;
+}
+
 uint32_t sky_agg_one_word(const sky_agg *a);
 int sky_agg_add_counts(const sky_agg *a, uint64_t *dst, const uint64_t *src, const sky_agg_env *env);
 

@@ -75,14 +75,13 @@ size_t sky_format_double(double d, char *out) {
   return (size_t)n;
 }
 
+size_t sky_json_double_text(double d, char *out) { return isfinite(d) ? sky_format_double(d, out) : 0; }
+
 void sky_json_double(sky_buf *b, double d) {
-  if (!isfinite(d)) {
-    sky_buf_puts(b, "null");
-    return;
-  }
   char tmp[32];
-  size_t n = sky_format_double(d, tmp);
-  sky_buf_append(b, tmp, n);
+  size_t n = sky_json_double_text(d, tmp);
+  if (n) sky_buf_append(b, tmp, n);
+  else sky_buf_puts(b, "null");
 }
 
 void sky_json_int(sky_buf *b, int64_t v) { sky_buf_printf(b, "%lld", (long long)v); }

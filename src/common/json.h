@@ -12,6 +12,9 @@
 
 void sky_json_string(sky_buf *b, const char *s, size_t len);
 void sky_json_double(sky_buf *b, double d);
+/* The text sky_json_double writes for `d`, in `out` (32 bytes): its
+ * length, or 0 when `d` is not finite (written as null). */
+size_t sky_json_double_text(double d, char *out);
 void sky_json_int(sky_buf *b, int64_t v);
 void sky_json_uint(sky_buf *b, uint64_t v);
 /* Shortest decimal text of `d` that parses back to the same double ("nan",

@@ -245,12 +245,12 @@ static bool batchable(sky_request_kind kind) {
 }
 
 /* Hands the pipelined request lines at the front of the frame (the first
- * one a statement) to a worker, which runs them in order and says how many
- * it handled; they are consumed when the task comes back. This is the only
- * place that frames and classifies the lines of a batch: the batch ends
- * before the first line that is not batchable, so the worker never sees an
- * AUTH, a QUIT or an HTTP line. */
-static void start_batch(skyd_conn *c) {
+ * one the statement `first`) to a worker, which runs them in order and says
+ * how many it handled; they are consumed when the task comes back. This is
+ * the only place that frames and classifies the lines of a batch: the batch
+ * ends before the first line that is not batchable, so the worker never sees
+ * an AUTH, a QUIT or an HTTP line, and it re-parses none of the others. */
+static void start_batch(skyd_conn *c, const sky_request *first) {
   skyd_task *t = &c->task;
   sky_buf_reset(&t->input);
   t->n_lines = 0;
@@ -258,13 +258,13 @@ static void start_batch(skyd_conn *c) {
   sky_line line;
   while (t->n_lines < SKYD_BATCH_LINES && (t->n_lines == 0 || t->input.len < SKYD_BATCH_BYTES)) {
     if (sky_frame_peek(&c->in, &cursor, &line) != SKY_FRAME_LINE) break;
-    if (t->n_lines > 0) {
-      sky_request req;
-      sky_request_parse(line.text, line.len, &req);
-      if (!batchable(req.kind)) break;
-    }
+    sky_request req;
+    if (t->n_lines == 0) req = *first;
+    else sky_request_parse(line.text, line.len, &req);
+    if (!batchable(req.kind)) break;
     sky_buf_append(&t->input, line.text, line.raw_len);
-    t->lines[t->n_lines++] = (skyd_batch_line){(uint32_t)line.raw_len, (uint32_t)line.len};
+    t->lines[t->n_lines++] = (skyd_batch_line){(uint32_t)line.raw_len, (uint32_t)line.len,
+                                               req.kind == SKY_REQUEST_STATEMENT ? (uint32_t)req.len : 0, req.kind};
   }
   submit(c, SKYD_TASK_EXEC);
 }
@@ -284,7 +284,7 @@ static void handle_request(skyd_conn *c, const sky_line *line, const sky_request
     return;
   }
   if (req->kind == SKY_REQUEST_STATEMENT && (!c->srv->users || c->authed)) {
-    start_batch(c); /* consumed when the worker is done */
+    start_batch(c, req); /* consumed when the worker is done */
     return;
   }
   sky_frame_consume(&c->in, line->raw_len);
@@ -564,7 +564,7 @@ static void exec_one(skyd_conn *c, skyd_task *t, const char *text, size_t len) {
 }
 
 /* Runs the pipelined request lines in t->input in order, as start_batch
- * framed them: statements, and the PINGs and malformed lines between them.
+ * framed and classified them: statements, and the PINGs and malformed lines between them.
  * Stops after a statement that opened a LOAD stream (what follows is its
  * data), when the reply grows large, or when the client is gone or the
  * server is stopping. The first request always runs. */
@@ -574,11 +574,16 @@ static void run_batch(skyd_conn *c, skyd_task *t) {
     if (t->handled > 0 && (atomic_load(&t->abandon) || atomic_load(&c->srv->stop_requests) ||
                            t->reply.len > SKYD_OUT_HIGH))
       break;
-    sky_request req;
-    sky_request_parse(p, t->lines[i].len, &req);
-    if (req.kind == SKY_REQUEST_STATEMENT) exec_one(c, t, req.text, req.len);
-    else if (req.kind == SKY_REQUEST_PING) skyd_reply_raw(&t->reply, "{\"ok\":true,\"pong\":true}");
-    else skyd_reply_error(&t->reply, SKY_ERR_BAD_REQUEST, req.message);
+    const skyd_batch_line *l = &t->lines[i];
+    if (l->kind == SKY_REQUEST_STATEMENT) {
+      exec_one(c, t, p, l->text_len);
+    } else if (l->kind == SKY_REQUEST_PING) {
+      skyd_reply_raw(&t->reply, "{\"ok\":true,\"pong\":true}");
+    } else { /* malformed: parsed again for its message (rare) */
+      sky_request req;
+      sky_request_parse(p, l->len, &req);
+      skyd_reply_error(&t->reply, SKY_ERR_BAD_REQUEST, req.message);
+    }
     t->consumed += t->lines[i].raw;
     t->handled++;
     p += t->lines[i].raw;

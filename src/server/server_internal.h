@@ -50,10 +50,13 @@ typedef enum skyd_task_kind {
 
 typedef struct skyd_conn skyd_conn;
 
-/* One request line of an EXEC batch, as the loop framed it: `raw` bytes in
- * the task's input including the line end, `len` without it. */
+/* One request line of an EXEC batch, as the loop framed and classified it:
+ * `raw` bytes in the task's input including the line end, `len` without
+ * it; its kind (STATEMENT, PING or BAD) and, for a statement, the length
+ * of its text (which starts where the line does). */
 typedef struct skyd_batch_line {
-  uint32_t raw, len;
+  uint32_t raw, len, text_len;
+  sky_request_kind kind;
 } skyd_batch_line;
 
 typedef struct skyd_task {
