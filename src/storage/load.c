@@ -382,11 +382,16 @@ static int add_rows(sky_load_txn *tx, const sky_batch *b, const uint32_t *amap, 
 
 /* A load that fails because its table was dropped meanwhile (a spill
  * cannot create its segment in the removed directory) reports the drop,
- * unknown_table, not the I/O error that followed from it. */
+ * unknown_table, not the I/O error that followed from it. DROP renames the
+ * directory and marks the table under commit_mu, so taking it here waits
+ * out a drop caught between the two. Callers do not hold commit_mu. */
 static void prefer_dropped(sky_table *t, sky_error *err) {
   sky_error e;
   sky_error_clear(&e);
-  if (sky_table_check(t, &e) != 0 && e.code == SKY_ERR_UNKNOWN_TABLE) *err = e;
+  pthread_mutex_lock(&t->commit_mu);
+  int rc = sky_table_check(t, &e);
+  pthread_mutex_unlock(&t->commit_mu);
+  if (rc != 0 && e.code == SKY_ERR_UNKNOWN_TABLE) *err = e;
 }
 
 int sky_load_txn_add(sky_load_txn *tx, const sky_batch *b, sky_error *err) {

@@ -11,10 +11,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include "common/alloc.h"
 #include "storage/helpers.h"
+#include "storage/io.h"
 #include "storage/table_int.h"
 
 static sky_table *make_table(sky_store *st, const char *name) {
@@ -664,6 +666,54 @@ static void test_sparse_positions(void **state) {
   sky_free(dir);
 }
 
+/* A load whose spill fails because DROP TABLE has renamed the directory but
+ * not yet marked the table answers unknown_table: it waits for the mark
+ * (DROP holds commit_mu across both) instead of reporting the I/O error. */
+typedef struct racing_commit {
+  sky_load_txn *tx;
+  int rc;
+  sky_error err;
+} racing_commit;
+
+static void *commit_racing_drop(void *arg) {
+  racing_commit *rcm = arg;
+  uint64_t n;
+  rcm->rc = sky_load_txn_commit(rcm->tx, &n, &rcm->err);
+  return NULL;
+}
+
+static void test_load_racing_drop(void **state) {
+  (void)state;
+  char *dir = th_dir("racedrop");
+  sky_store *st = th_open(dir, false, 0);
+  sky_table *t = make_table(st, "t");
+  sky_error err;
+  sky_snapshot *s = sky_table_snapshot(t, &err);
+  th_row rows[50];
+  for (int i = 0; i < 50; i++) rows[i] = (th_row){.obj = (uint64_t)i + 1, .ts = i, .action = "v"};
+  sky_batch *b = th_batch(sky_snapshot_schema(s), rows, 50);
+  racing_commit rcm = {.tx = sky_table_load_begin(t, &err)};
+  assert_int_equal(sky_load_txn_add(rcm.tx, b, &err), 0);
+  char *gone = sky_path_join(dir, "gone");
+  pthread_mutex_lock(&t->commit_mu); /* DROP, between its rename and its mark */
+  assert_int_equal(rename(t->dir, gone), 0);
+  pthread_t th;
+  assert_int_equal(pthread_create(&th, NULL, commit_racing_drop, &rcm), 0);
+  usleep(100 * 1000);
+  sky_table_mark_dropped(t);
+  pthread_mutex_unlock(&t->commit_mu);
+  assert_int_equal(pthread_join(th, NULL), 0);
+  assert_int_equal(rcm.rc, -1);
+  assert_int_equal(rcm.err.code, SKY_ERR_UNKNOWN_TABLE);
+  sky_batch_free(b);
+  sky_snapshot_release(s);
+  sky_table_release(t);
+  sky_store_close(st);
+  sky_free(gone);
+  th_rmtree(dir);
+  sky_free(dir);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_catalog),
@@ -680,6 +730,7 @@ int main(void) {
       cmocka_unit_test(test_load_spill),
       cmocka_unit_test(test_background_compaction),
       cmocka_unit_test(test_sparse_positions),
+      cmocka_unit_test(test_load_racing_drop),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
