@@ -13,9 +13,9 @@
  * NOT LIKE and NOT IN into single tokens, as PostgreSQL does, so they sit
  * at the precedence of LIKE and IN without conflicts.
  *
- * Room for what comes next (LANGUAGE.md, "Coming next"): FUNNEL and
- * RETENTION are new alternatives of `stmt`; next()/prev()/dwell() are
- * plain calls already; AS OF on SELECT will be a merged AS_OF token from
+ * The path statements (PATHS.md) are alternatives of `query`: FUNNEL now,
+ * RETENTION and the others next; next()/prev()/dwell() are plain calls
+ * already; AS OF on SELECT will be a merged AS_OF token from
  * the lexer (one token of lookahead, like NOT LIKE) after the items.
  */
 
@@ -84,6 +84,10 @@ static void yyerror(sky_loc *loc, sky_parse_ctx *ctx, const char *msg) {
   sky_lit *lit;
   sky_propdef *def;
   int ival;
+  ast_funnel *funnel;
+  ast_exclude *excl;
+  ast_return ret;
+  ast_stepno stepno;
 }
 
 %token YYEOF 0 "end of input"
@@ -103,8 +107,21 @@ static void yyerror(sky_loc *loc, sky_parse_ctx *ctx, const char *msg) {
 %token KW_ADD "ADD" KW_BOOL "BOOL" KW_CSV "CSV" KW_ERRORS "ERRORS" KW_FLOAT "FLOAT" KW_FORMAT "FORMAT"
 %token KW_INT "INT" KW_IR "IR" KW_MAX "MAX" KW_NDJSON "NDJSON" KW_STDIN "STDIN" KW_STRING "STRING"
 %token KW_TABLES "TABLES"
+/* FUNNEL (PATHS.md §1): reserved where an expression may end before them,
+ * the rest non-reserved so that existing names (and objects()) keep working. */
+%token KW_FUNNEL "FUNNEL" KW_THEN "THEN" KW_EXCLUDE "EXCLUDE" KW_HOLDING "HOLDING" KW_RETURN "RETURN"
+%token KW_AFTER "AFTER" KW_ANY "ANY" KW_BETWEEN "BETWEEN" KW_BUCKET "BUCKET" KW_DROPPED "DROPPED"
+%token KW_OBJECTS "OBJECTS" KW_REACHED "REACHED" KW_STEP "STEP" KW_STEPS "STEPS" KW_STRICT "STRICT"
+%token KW_TIMES "TIMES" KW_TO "TO"
 
-%type <stmt> stmt query select
+%type <stmt> stmt query select funnel
+%type <funnel> funnel_head
+%type <list> steps excludes opt_holding
+%type <item> step
+%type <excl> exclude
+%type <ret> opt_return
+%type <stepno> stepno
+%type <expr> span
 %type <id> ident propname opt_from opt_into column
 %type <expr> expr primary opt_where opt_having opt_limit session literal
 %type <list> items exprs opt_order order_items propdefs columns rows row values group_by
@@ -114,7 +131,7 @@ static void yyerror(sky_loc *loc, sky_parse_ctx *ctx, const char *msg) {
 %type <lopt> load_opts load_max
 %type <lit> value opt_as_of as_of_value
 %type <def> propdef
-%type <ival> opt_dir format opt_format kind type
+%type <ival> opt_dir format opt_format kind type funnel_order
 
 %left KW_OR
 %left KW_AND
@@ -165,6 +182,8 @@ ident:
 nonreserved:
     KW_ADD | KW_BOOL | KW_CSV | KW_ERRORS | KW_FLOAT | KW_FORMAT | KW_INT | KW_IR | KW_MAX | KW_NDJSON
   | KW_STDIN | KW_STRING | KW_TABLES
+  | KW_AFTER | KW_ANY | KW_BETWEEN | KW_BUCKET | KW_DROPPED | KW_OBJECTS | KW_REACHED | KW_STEP | KW_STEPS
+  | KW_STRICT | KW_TIMES | KW_TO
   ;
 
 /* ---- CREATE TABLE / ALTER TABLE ---- */
@@ -284,6 +303,7 @@ as_of_value:
 /* The query statements (stmt.h's SKY_QUERY_STMTS): each may follow EXPLAIN. */
 query:
     select                              { $$ = $1; }
+  | funnel                              { $$ = $1; }
   ;
 
 select:
@@ -357,6 +377,73 @@ opt_dir:
 opt_limit:
     %empty                              { $$ = NULL; }
   | KW_LIMIT T_INTEGER                  { A($$ = ast_int(ctx, &$2, &@2)); }
+  ;
+
+/* ---- FUNNEL (PATHS.md §1) ---- */
+
+funnel:
+    funnel_head opt_from opt_where group_session opt_return opt_having opt_order opt_limit
+                                        { A($$ = ast_funnel_stmt(ctx, $1, &$2, $3, $4, $5, $6, $7, $8)); }
+  ;
+
+funnel_head:
+    KW_FUNNEL steps KW_WITHIN span funnel_order excludes opt_holding
+                                        { A($$ = ast_funnel_head(ctx, $2, $4, $5, &@5, $6, $7, &@1)); }
+  ;
+
+steps:
+    step                                { A($$ = ast_list_new(ctx, $1)); }
+  | steps KW_THEN step                  { A($$ = ast_list_push(ctx, $1, $3)); }
+  ;
+
+step:
+    expr                                { A($$ = ast_item_new(ctx, $1, NULL)); }
+  | expr KW_AS ident                    { A($$ = ast_item_new(ctx, $1, &$3)); }
+  ;
+
+/* A duration: a duration literal or an integer number of microseconds. */
+span:
+    T_DURATION                          { A($$ = ast_duration(ctx, &$1, &@1)); }
+  | T_INTEGER                           { A($$ = ast_int(ctx, &$1, &@1)); }
+  ;
+
+funnel_order:
+    %empty                              { $$ = AST_FUNNEL_ANY_GAP; }
+  | KW_STRICT                           { $$ = AST_FUNNEL_STRICT; }
+  | KW_ANY KW_ORDER                     { $$ = AST_FUNNEL_ANY_ORDER; }
+  ;
+
+excludes:
+    %empty                              { $$ = NULL; }
+  | excludes exclude                    { A($$ = $1 ? ast_list_push(ctx, $1, $2) : ast_list_new(ctx, $2)); }
+  ;
+
+exclude:
+    KW_EXCLUDE expr                     { A($$ = ast_exclude_new(ctx, $2, ast_stepno_none(), ast_stepno_none())); }
+  | KW_EXCLUDE expr KW_BETWEEN KW_STEP stepno KW_AND stepno
+                                        { A($$ = ast_exclude_new(ctx, $2, $5, $7)); }
+  ;
+
+stepno:
+    T_INTEGER                           { $$ = ast_stepno_of(&$1, &@1); }
+  ;
+
+opt_holding:
+    %empty                              { $$ = NULL; }
+  | KW_HOLDING exprs                    { $$ = $2; }
+  ;
+
+opt_return:
+    %empty                              { $$ = ast_return_make(AST_RETURN_STEPS, AST_OBJECTS_ALL, ast_stepno_none(), ast_stepno_none(), ast_stepno_none(), NULL, NULL); }
+  | KW_RETURN KW_STEPS                  { $$ = ast_return_make(AST_RETURN_STEPS, AST_OBJECTS_ALL, ast_stepno_none(), ast_stepno_none(), ast_stepno_none(), NULL, &@1); }
+  | KW_RETURN KW_OBJECTS                { $$ = ast_return_make(AST_RETURN_OBJECTS, AST_OBJECTS_ALL, ast_stepno_none(), ast_stepno_none(), ast_stepno_none(), NULL, &@1); }
+  | KW_RETURN KW_OBJECTS KW_REACHED stepno
+                                        { $$ = ast_return_make(AST_RETURN_OBJECTS, AST_OBJECTS_REACHED, $4, ast_stepno_none(), ast_stepno_none(), NULL, &@1); }
+  | KW_RETURN KW_OBJECTS KW_DROPPED KW_AFTER stepno
+                                        { $$ = ast_return_make(AST_RETURN_OBJECTS, AST_OBJECTS_DROPPED, $5, ast_stepno_none(), ast_stepno_none(), NULL, &@1); }
+  | KW_RETURN KW_TIMES KW_BUCKET span   { $$ = ast_return_make(AST_RETURN_TIMES, AST_OBJECTS_ALL, ast_stepno_none(), ast_stepno_none(), ast_stepno_none(), $4, &@1); }
+  | KW_RETURN KW_TIMES KW_FROM KW_STEP stepno KW_TO KW_STEP stepno KW_BUCKET span
+                                        { $$ = ast_return_make(AST_RETURN_TIMES, AST_OBJECTS_ALL, ast_stepno_none(), $5, $8, $10, &@1); }
   ;
 
 /* ---- expressions ---- */

@@ -1,6 +1,10 @@
 /* interp.c — the reference interpreter's scan: sky_interp_scan walks every
- * object of a chunk, event by event in path order, and adds the matching
- * events into a group table exactly as groups.h lays it out.
+ * object of a chunk, event by event in path order, and hands each event to
+ * the plan kind's walk (sky_walk_kind: begin at an object's first event,
+ * event, flush at its end). A SELECT adds each matching event into a group
+ * table exactly as groups.h lays it out; a path statement (funnel.c) keeps
+ * per-object state and adds what it concludes at the flush, through the
+ * same sky_walk_add_row.
  *
  * Per object it resets the STATE registers (value + NULL flag, one per
  * plan->state_props entry) and the session number; per event it loads the
@@ -22,38 +26,22 @@
 /* Events between two deadline/cancel checks. */
 #define SKY_INTERP_CHECK_EVERY 4096u
 
-typedef struct scan {
-  const sky_runtime *rt;
-  const sky_plan *plan;
-  sky_groups *g;
-  sky_eval_env env;
-  sky_ival *regs;      /* [n_state] */
-  sky_vtype *reg_type; /* [n_state]: type of each register's property */
-  int32_t *reg_of;     /* [n_props]: register of a property, -1 none */
-  uint64_t *keys;      /* [n_keys] key words of the current event */
-  sky_ival *args;      /* [n_aggs] aggregate arguments of the current event */
-} scan;
-
 static const sky_ival NULL_VAL = {0, true};
 
-/* ---- one event ------------------------------------------------------------------ */
+/* ---- one row ------------------------------------------------------------------ */
 
-static int eval_event(scan *s, const sky_expr *e, sky_ival *v) {
+int sky_walk_eval(sky_walk *s, const sky_expr *e, sky_ival *v) {
   return sky_interp_eval(&s->env, e, v) == SKY_EVAL_OK ? SKY_SCAN_OK : SKY_SCAN_OVERFLOW;
 }
 
-/* Filter, keys, arguments, upsert, updates: the order interp.h states. */
-static int scan_event(scan *s) {
+/* Keys, arguments, upsert, updates: the order interp.h states. */
+int sky_walk_add_row(sky_walk *s) {
   const sky_plan *p = s->plan;
   sky_ival v;
   int rc;
-  if (p->filter) {
-    if ((rc = eval_event(s, p->filter, &v)) != SKY_SCAN_OK) return rc;
-    if (v.null || !v.w) return SKY_SCAN_OK;
-  }
   uint64_t null_mask = 0;
   for (uint32_t j = 0; j < p->n_keys; j++) {
-    if ((rc = eval_event(s, p->keys[j], &v)) != SKY_SCAN_OK) return rc;
+    if ((rc = sky_walk_eval(s, p->keys[j], &v)) != SKY_SCAN_OK) return rc;
     if (v.null) {
       s->keys[j] = 0;
       null_mask |= UINT64_C(1) << j;
@@ -63,7 +51,7 @@ static int scan_event(scan *s) {
   }
   for (uint32_t a = 0; a < p->n_aggs; a++) {
     s->args[a] = NULL_VAL;
-    if (p->aggs[a].arg && (rc = eval_event(s, p->aggs[a].arg, &s->args[a])) != SKY_SCAN_OK) return rc;
+    if (p->aggs[a].arg && (rc = sky_walk_eval(s, p->aggs[a].arg, &s->args[a])) != SKY_SCAN_OK) return rc;
   }
   uint64_t *slot = sky_groups_upsert(s->g, s->keys, null_mask);
   if (!slot) return SKY_SCAN_NO_MEMORY;
@@ -75,17 +63,38 @@ static int scan_event(scan *s) {
   return SKY_SCAN_OK;
 }
 
+/* A SELECT: each event that passes the filter is a row. */
+static int select_event(sky_walk *s) {
+  const sky_plan *p = s->plan;
+  if (p->filter) {
+    sky_ival v;
+    int rc = sky_walk_eval(s, p->filter, &v);
+    if (rc != SKY_SCAN_OK) return rc;
+    if (v.null || !v.w) return SKY_SCAN_OK;
+  }
+  return sky_walk_add_row(s);
+}
+
+const sky_walk_kind sky_walk_kind_SELECT = {.event = select_event};
+
+static const sky_walk_kind *const g_walk_kinds[SKY_PLAN_KIND_COUNT_] = {
+#define SKY_X_WALK_KIND(name, text) [SKY_PLAN_##name] = &sky_walk_kind_##name,
+    SKY_PLAN_KINDS(SKY_X_WALK_KIND)
+#undef SKY_X_WALK_KIND
+};
+
 /* ---- setup ------------------------------------------------------------------------ */
 
 /* Records the value type of every register from the PROP_STATE nodes that
  * read it (the plan carries registers because such nodes exist). */
-static void note_register_types(scan *s, const sky_expr *e) {
+static void note_register_types(sky_walk *s, const sky_expr *e) {
   if (!e) return;
   if (e->op == SKY_OP_PROP_STATE && s->reg_of[e->index] >= 0) s->reg_type[s->reg_of[e->index]] = e->type;
   for (uint32_t k = 0; k < e->n_args; k++) note_register_types(s, e->args[k]);
 }
 
-static void scan_free(scan *s) {
+static void scan_free(sky_walk *s) {
+  if (s->kind->free) s->kind->free(s);
   sky_free(s->regs);
   sky_free(s->reg_type);
   sky_free(s->reg_of);
@@ -93,9 +102,10 @@ static void scan_free(scan *s) {
   sky_free(s->args);
 }
 
-static int scan_init(scan *s, const sky_runtime *rt, const sky_chunk *chunk, sky_groups *g) {
+static int scan_init(sky_walk *s, const sky_runtime *rt, const sky_chunk *chunk, sky_groups *g) {
   const sky_plan *p = rt->plan;
   memset(s, 0, sizeof *s);
+  s->kind = g_walk_kinds[p->kind];
   s->rt = rt;
   s->plan = p;
   s->g = g;
@@ -113,16 +123,25 @@ static int scan_init(scan *s, const sky_runtime *rt, const sky_chunk *chunk, sky
   note_register_types(s, p->filter);
   for (uint32_t j = 0; j < p->n_keys; j++) note_register_types(s, p->keys[j]);
   for (uint32_t a = 0; a < p->n_aggs; a++) note_register_types(s, p->aggs[a].arg);
+  const sky_funnel *f = p->funnel;
+  for (uint32_t i = 0; f && i < f->n_steps; i++) note_register_types(s, f->steps[i]);
+  for (uint32_t i = 0; f && i < f->n_excludes; i++) note_register_types(s, f->excludes[i].cond);
+  for (uint32_t i = 0; f && i < f->n_hold; i++) note_register_types(s, f->hold[i]);
+  for (uint32_t i = 0; f && i < f->n_group; i++) note_register_types(s, f->group[i]);
   s->env.rt = rt;
   s->env.chunk = chunk;
   s->env.regs = s->regs;
   s->env.reg_of = s->reg_of;
+  if (s->kind->init && s->kind->init(s) != 0) {
+    scan_free(s);
+    return -1;
+  }
   return 0;
 }
 
 /* ---- the scan ----------------------------------------------------------------------- */
 
-static void load_registers(scan *s, uint64_t i) {
+static void load_registers(sky_walk *s, uint64_t i) {
   const sky_plan *p = s->plan;
   for (uint32_t r = 0; r < p->n_state; r++) {
     sky_ival v = sky_interp_read_col(&s->env.chunk->cols[p->state_props[r]], s->reg_type[r], i);
@@ -132,13 +151,14 @@ static void load_registers(scan *s, uint64_t i) {
 
 /* The events of object k, in path order. `until_check` counts events down
  * to the next deadline/cancel check. */
-static int scan_object(scan *s, uint64_t k, uint32_t *until_check) {
+static int scan_object(sky_walk *s, uint64_t k, uint32_t *until_check) {
   const sky_chunk *c = s->env.chunk;
   int64_t gap = s->plan->session_gap_us;
   uint64_t first = c->obj_start[k], end = c->obj_start[k + 1];
   s->env.obj = c->obj_id[k];
   s->env.session = 0;
   for (uint32_t r = 0; r < s->plan->n_state; r++) s->regs[r] = NULL_VAL;
+  if (s->kind->begin) s->kind->begin(s);
   for (uint64_t i = first; i < end; i++) {
     if (*until_check == 0) {
       if (sky_rt_should_stop(s->rt)) return SKY_SCAN_STOPPED;
@@ -149,14 +169,14 @@ static int scan_object(scan *s, uint64_t k, uint32_t *until_check) {
     load_registers(s, i);
     /* Timestamps ascend along a path, so the unsigned difference is exact. */
     if (gap >= 0 && i > first && (uint64_t)c->ts[i] - (uint64_t)c->ts[i - 1] > (uint64_t)gap) s->env.session++;
-    int rc = scan_event(s);
+    int rc = s->kind->event(s);
     if (rc != SKY_SCAN_OK) return rc;
   }
-  return SKY_SCAN_OK;
+  return s->kind->flush ? s->kind->flush(s) : SKY_SCAN_OK;
 }
 
 int sky_interp_scan(const sky_runtime *rt, const sky_chunk *chunk, sky_groups *g, uint32_t *err_expr) {
-  scan s;
+  sky_walk s;
   if (scan_init(&s, rt, chunk, g) != 0) return SKY_SCAN_NO_MEMORY;
   uint32_t until_check = 0; /* check once before the first event */
   int rc = SKY_SCAN_OK;

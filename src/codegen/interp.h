@@ -8,8 +8,9 @@
  * AGG_REF). The JIT is tested against it, so its rules are the contract:
  *
  *  - Operands are evaluated left to right, all of them, except that AND
- *    stops after a FALSE left operand, OR after a TRUE left operand, and IN
- *    at the first item equal to its operand. An INT overflow in any
+ *    stops after a FALSE left operand, OR after a TRUE left operand, IN
+ *    at the first item equal to its operand, and IF evaluates its
+ *    condition and then only the chosen branch. An INT overflow in any
  *    evaluated operand is an error even when the result would be NULL.
  *  - Per event: the filter, then the group keys in order, then every
  *    aggregate argument in aggregate order; keys and arguments only for
@@ -58,6 +59,7 @@ typedef struct sky_eval_env {
   const sky_ival *regs;    /* STATE registers, in plan->state_props order */
   const int32_t *reg_of;   /* [plan->n_props]: register of a property, -1 none */
   int64_t session;         /* 0-based session number within the path */
+  const sky_ival *entry;   /* FUNNEL: the entry row's fields (SKY_ENTRY_*) */
   /* post aggregation */
   const uint64_t *slot;        /* the group's slot (groups.h layout) */
   const sky_ival *aggs;        /* [plan->n_aggs] aggregate results */
@@ -82,6 +84,50 @@ int sky_interp_sort_cmp(const sky_runtime *rt, sky_vtype type, uint32_t dom, sky
 /* The expression with id `id` among the plan's per-event and
  * post-aggregation expressions, or NULL. */
 const sky_expr *sky_interp_find_expr(const sky_plan *plan, uint32_t id);
+
+/* ---- the object walk (interp.c) ------------------------------------------- */
+
+typedef struct sky_walk_kind sky_walk_kind;
+
+/* One interpreter scan of a chunk: the plan, its group table, the
+ * evaluation environment of the current event (registers, session) and
+ * the plan kind's own state. */
+typedef struct sky_walk {
+  const sky_walk_kind *kind;
+  const sky_runtime *rt;
+  const sky_plan *plan;
+  sky_groups *g;
+  sky_eval_env env;
+  sky_ival *regs;      /* [n_state] */
+  sky_vtype *reg_type; /* [n_state]: type of each register's property */
+  int32_t *reg_of;     /* [n_props]: register of a property, -1 none */
+  uint64_t *keys;      /* [n_keys] key words of the current row */
+  sky_ival *args;      /* [n_aggs] aggregate arguments of the current row */
+  void *state;         /* the plan kind's */
+} sky_walk;
+
+/* What a plan kind does on the walk (SKY_PLAN_KINDS; one definition each,
+ * sky_walk_kind_<NAME>): init/free its state for a scan, begin at each
+ * object, event at each of its events in path order (env.event, the
+ * registers and env.session set), flush after its last event. Only
+ * `event` is required. Each returns a SKY_SCAN_* code. */
+struct sky_walk_kind {
+  int (*init)(sky_walk *w);
+  void (*free)(sky_walk *w);
+  void (*begin)(sky_walk *w);
+  int (*event)(sky_walk *w);
+  int (*flush)(sky_walk *w);
+};
+
+#define SKY_X_WALK_DECL(name, text) extern const sky_walk_kind sky_walk_kind_##name;
+SKY_PLAN_KINDS(SKY_X_WALK_DECL)
+#undef SKY_X_WALK_DECL
+
+/* Evaluates `e` in the walk's environment: SKY_SCAN_OK or _OVERFLOW. */
+int sky_walk_eval(sky_walk *w, const sky_expr *e, sky_ival *v);
+/* Adds the current row (env: an event, or FUNNEL's entry row) into the
+ * group table: the keys, the aggregate arguments, upsert, updates. */
+int sky_walk_add_row(sky_walk *w);
 
 /* ---- finalizer (finalize.c) ----------------------------------------------- */
 

@@ -130,6 +130,12 @@ EVAL(AGG_REF) {
   return SKY_EVAL_OK;
 }
 
+/* A field of the entry row being added (FUNNEL's flush, funnel.c). */
+EVAL(ENTRY) {
+  *out = env->entry[e->index];
+  return SKY_EVAL_OK;
+}
+
 /* ---- unary ----------------------------------------------------------------- */
 
 EVAL(NOT) {
@@ -369,6 +375,16 @@ EVAL(MOD) {
   else if (y == -1) *out = word(0); /* INT64_MIN % -1 would trap */
   else *out = word((uint64_t)(x % y));
   return SKY_EVAL_OK;
+}
+
+/* ---- ternary --------------------------------------------------------------------- */
+
+/* args[0] ? args[1] : args[2]: only the chosen branch is evaluated. */
+EVAL(IF) {
+  sky_ival c;
+  int rc = sky_interp_eval(env, e->args[0], &c);
+  if (rc != SKY_EVAL_OK) return rc;
+  return sky_interp_eval(env, e->args[!c.null && c.w ? 1 : 2], out);
 }
 
 /* ---- dispatch -------------------------------------------------------------------- */

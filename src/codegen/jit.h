@@ -39,6 +39,10 @@ void sky_jit_query_release(sky_jit_query *q);
 /* EXPLAIN IR: the optimized LLVM IR of the plan's scan, as text. */
 int sky_jit_explain_ir(sky_jit *jit, const sky_plan *plan, sky_buf *out, sky_error *err);
 
+/* Whether the JIT compiles plans of this kind; the others run on the
+ * interpreter (FUNNEL until its register machine is compiled). */
+static inline bool sky_jit_compiles(const sky_plan *plan) { return plan->kind == SKY_PLAN_SELECT; }
+
 /* Statistics for benchmarks and tests. */
 typedef struct sky_jit_stats {
   uint64_t compiles, cache_hits, evictions;

@@ -344,6 +344,64 @@ sky_stmt *ast_explain(sky_parse_ctx *ctx, sky_stmt *query, bool ir) {
   return query;
 }
 
+/* ---- FUNNEL ------------------------------------------------------------------ */
+
+ast_stepno ast_stepno_of(const sky_tokval *v, const sky_loc *loc) {
+  return (ast_stepno){.n = v->u, .loc = *loc, .given = true};
+}
+
+ast_stepno ast_stepno_none(void) { return (ast_stepno){.given = false}; }
+
+/* exclude: EXCLUDE expr [BETWEEN STEP i AND j] */
+ast_exclude *ast_exclude_new(sky_parse_ctx *ctx, ast_expr *cond, ast_stepno from, ast_stepno to) {
+  ast_exclude *x = cond ? alloc0(ctx, sizeof *x) : NULL;
+  if (x) x->cond = cond, x->from = from, x->to = to;
+  return x;
+}
+
+ast_return ast_return_make(ast_funnel_return kind, ast_objects_filter objects, ast_stepno at, ast_stepno from,
+                           ast_stepno to, ast_expr *bucket, const sky_loc *loc) {
+  return (ast_return){.kind = kind, .objects = objects, .at = at, .from = from, .to = to, .bucket = bucket,
+                      .loc = loc ? *loc : (sky_loc){0, 0, 0, 0}};
+}
+
+/* FUNNEL steps WITHIN window [STRICT | ANY ORDER] [EXCLUDE ...]... [HOLDING exprs] */
+ast_funnel *ast_funnel_head(sky_parse_ctx *ctx, ast_list *steps, ast_expr *window, int order, const sky_loc *order_loc,
+                            ast_list *excludes, ast_list *holding, const sky_loc *loc) {
+  if (!steps || !window || ctx->failed) return NULL;
+  ast_funnel *f = alloc0(ctx, sizeof *f);
+  if (!f) return NULL;
+  f->loc = *loc;
+  f->n_steps = steps->n;
+  f->steps = (ast_item **)steps->v;
+  f->window = window;
+  f->order = (ast_funnel_order)order;
+  f->order_loc = *order_loc;
+  if (excludes) f->n_excludes = excludes->n, f->excludes = (ast_exclude **)excludes->v;
+  if (holding) f->n_holding = holding->n, f->holding = (ast_expr **)holding->v;
+  return f;
+}
+
+/* funnel: head [FROM t] [WHERE c] group_session [RETURN ...] [HAVING] [ORDER BY] [LIMIT] */
+sky_stmt *ast_funnel_stmt(sky_parse_ctx *ctx, ast_funnel *head, const ast_ident *from, ast_expr *where, ast_gs gs,
+                          ast_return ret, ast_expr *having, ast_list *order, ast_expr *limit) {
+  if (!head || ctx->failed) return NULL;
+  sky_stmt *s = new_stmt(ctx, SKY_STMT_FUNNEL);
+  sky_select *sel = alloc0(ctx, sizeof *sel);
+  if (!s || !sel || !set_table(ctx, s, from)) return NULL;
+  head->ret = ret;
+  sel->text = ctx->text;
+  sel->funnel = head;
+  sel->where = where;
+  if (gs.group) sel->n_group = gs.group->n, sel->group = (ast_expr **)gs.group->v;
+  sel->session = gs.session;
+  sel->having = having;
+  if (order) sel->n_order = order->n, sel->order = (ast_order **)order->v;
+  sel->limit = limit;
+  s->select = sel;
+  return s;
+}
+
 /* ---- other statements ------------------------------------------------------ */
 
 /* propdef: ident kind type */

@@ -128,8 +128,55 @@ typedef struct ast_loadopt {
   sky_loc max_loc;
 } ast_loadopt;
 
+/* FUNNEL (PATHS.md §1): the parts beyond what it shares with SELECT. */
+typedef enum ast_funnel_order { AST_FUNNEL_ANY_GAP = 0, AST_FUNNEL_STRICT, AST_FUNNEL_ANY_ORDER } ast_funnel_order;
+typedef enum ast_funnel_return {
+  AST_RETURN_STEPS = 0,
+  AST_RETURN_OBJECTS,
+  AST_RETURN_TIMES,
+} ast_funnel_return;
+typedef enum ast_objects_filter { AST_OBJECTS_ALL = 0, AST_OBJECTS_REACHED, AST_OBJECTS_DROPPED } ast_objects_filter;
+
+/* A step number as written (EXCLUDE ... BETWEEN STEP i AND j, REACHED i,
+ * FROM STEP i TO STEP j): the binder checks its range. */
+typedef struct ast_stepno {
+  uint64_t n;
+  sky_loc loc;
+  bool given;
+} ast_stepno;
+
+typedef struct ast_exclude {
+  ast_expr *cond;
+  ast_stepno from, to; /* both given, or neither */
+} ast_exclude;
+
+typedef struct ast_return {
+  ast_funnel_return kind;
+  ast_objects_filter objects; /* RETURN OBJECTS [REACHED i | DROPPED AFTER i] */
+  ast_stepno at;              /* i of REACHED / DROPPED AFTER */
+  ast_stepno from, to;        /* RETURN TIMES FROM STEP i TO STEP j */
+  ast_expr *bucket;           /* RETURN TIMES ... BUCKET d */
+  sky_loc loc;                /* of RETURN */
+} ast_return;
+
+typedef struct ast_funnel {
+  sky_loc loc;             /* of FUNNEL */
+  uint32_t n_steps;
+  ast_item **steps;        /* condition [AS name] */
+  ast_expr *window;        /* WITHIN d: INT or DURATION literal */
+  ast_funnel_order order;
+  sky_loc order_loc;
+  uint32_t n_excludes;
+  ast_exclude **excludes;
+  uint32_t n_holding;
+  ast_expr **holding;
+  ast_return ret;
+} ast_funnel;
+
+/* SELECT, and the clauses FUNNEL shares with it (funnel != NULL). */
 struct sky_select {
   const char *text; /* the statement text (item source text, positions) */
+  ast_funnel *funnel; /* FUNNEL: its own clauses; the items are unused */
   uint32_t n_items;
   ast_item **items;
   ast_expr *where;
@@ -238,6 +285,19 @@ ast_gs ast_gs_make(ast_list *group, ast_expr *session);
 sky_stmt *ast_select(sky_parse_ctx *ctx, ast_list *items, const ast_ident *from, ast_expr *where, ast_gs gs,
                      ast_expr *having, ast_list *order, ast_expr *limit);
 sky_stmt *ast_explain(sky_parse_ctx *ctx, sky_stmt *select, bool ir);
+
+/* ---- FUNNEL ---------------------------------------------------------------- */
+
+ast_stepno ast_stepno_of(const sky_tokval *v, const sky_loc *loc);
+ast_stepno ast_stepno_none(void);
+ast_exclude *ast_exclude_new(sky_parse_ctx *ctx, ast_expr *cond, ast_stepno from, ast_stepno to);
+ast_return ast_return_make(ast_funnel_return kind, ast_objects_filter objects, ast_stepno at, ast_stepno from,
+                           ast_stepno to, ast_expr *bucket, const sky_loc *loc);
+/* The FUNNEL head: steps, window, order, exclusions, HOLDING. */
+ast_funnel *ast_funnel_head(sky_parse_ctx *ctx, ast_list *steps, ast_expr *window, int order, const sky_loc *order_loc,
+                            ast_list *excludes, ast_list *holding, const sky_loc *loc);
+sky_stmt *ast_funnel_stmt(sky_parse_ctx *ctx, ast_funnel *head, const ast_ident *from, ast_expr *where, ast_gs gs,
+                          ast_return ret, ast_expr *having, ast_list *order, ast_expr *limit);
 
 /* ---- other statements ------------------------------------------------------ */
 

@@ -1,4 +1,5 @@
-/* bind.c — sky_bind_select(): a parsed SELECT and a schema to a plan.
+/* bind.c — sky_bind_select(): a parsed SELECT and a schema to a plan, and
+ * the clause binders FUNNEL (bind_funnel.c) shares with it.
  *
  * Clauses are bound in the order their meaning depends on: the session gap
  * (session.number and sessions() need to know it), WHERE, the GROUP BY
@@ -18,7 +19,7 @@
 #include "parser/bind.h"
 
 /* WITHIN SESSION d: a duration or an integer number of µs, >= 0 */
-static bool bind_session(bind_ctx *b) {
+bool bind_session(bind_ctx *b) {
   const ast_expr *s = b->sel->session;
   if (!s) return true;
   if (s->u > INT64_MAX) return bind_fail(b, SKY_ERR_SEMANTIC, s, "session gap is out of range"), false;
@@ -28,7 +29,7 @@ static bool bind_session(bind_ctx *b) {
 }
 
 /* A condition (WHERE, HAVING): BOOL, or an untyped NULL taken as BOOL. */
-static sky_expr *condition(bind_ctx *b, sky_expr *e, const ast_expr *a, const char *clause) {
+sky_expr *bind_condition(bind_ctx *b, sky_expr *e, const ast_expr *a, const char *clause) {
   if (!e) return NULL;
   bx_type_null(e, SKY_VT_BOOL, SKY_DOM_NONE);
   if (e->type == SKY_VT_BOOL) return e;
@@ -36,7 +37,7 @@ static sky_expr *condition(bind_ctx *b, sky_expr *e, const ast_expr *a, const ch
   return bind_fail(b, SKY_ERR_TYPE, a, "%s needs a BOOL condition, not %s", clause, bind_describe(e, d));
 }
 
-static bool is_constant(const ast_expr *a) {
+bool bind_is_constant(const ast_expr *a) {
   return a->kind == AST_INT || a->kind == AST_FLOAT || a->kind == AST_DURATION || a->kind == AST_STRING ||
          a->kind == AST_BOOL || a->kind == AST_NULL;
 }
@@ -62,7 +63,7 @@ static bool bind_keys(bind_ctx *b) {
           break;
         }
       }
-    if (is_constant(a)) {
+    if (bind_is_constant(a)) {
       char q[80];
       return bind_fail(b, SKY_ERR_SEMANTIC, a, "cannot GROUP BY a constant (%s)", bind_quote(bind_src(b, a), q)),
              false;
@@ -102,7 +103,7 @@ static bool bind_items(bind_ctx *b) {
 
 /* ORDER BY item [ASC|DESC], ...: an item number, an alias or any
  * post-aggregation expression. */
-static bool bind_order(bind_ctx *b) {
+bool bind_order(bind_ctx *b) {
   const sky_select *sel = b->sel;
   sky_plan *p = b->plan;
   if (!sel->n_order) return true;
@@ -112,8 +113,8 @@ static bool bind_order(bind_ctx *b) {
     sky_expr *e;
     if (a->kind == AST_INT) {
       if (a->neg || a->u < 1 || a->u > p->n_outputs)
-        return bind_fail(b, SKY_ERR_SEMANTIC, a, "ORDER BY position %s%llu is not a SELECT item (1..%u)",
-                         a->neg ? "-" : "", (unsigned long long)a->u, p->n_outputs),
+        return bind_fail(b, SKY_ERR_SEMANTIC, a, "ORDER BY position %s%llu is not a %s (1..%u)", a->neg ? "-" : "",
+                         (unsigned long long)a->u, b->alias_outputs ? "result column" : "SELECT item", p->n_outputs),
                false;
       e = p->outputs[a->u - 1];
     } else if (!(e = bind_expr(b, a))) {
@@ -133,8 +134,13 @@ static void number(sky_expr *e, uint32_t *n) {
   for (uint32_t i = 0; i < e->n_args; i++) number(e->args[i], n);
 }
 
-static void number_all(sky_plan *p) {
+void bind_number_all(sky_plan *p) {
   uint32_t n = 0;
+  const sky_funnel *f = p->funnel;
+  for (uint32_t i = 0; f && i < f->n_steps; i++) number(f->steps[i], &n);
+  for (uint32_t i = 0; f && i < f->n_excludes; i++) number(f->excludes[i].cond, &n);
+  for (uint32_t i = 0; f && i < f->n_hold; i++) number(f->hold[i], &n);
+  for (uint32_t i = 0; f && i < f->n_group; i++) number(f->group[i], &n);
   number(p->filter, &n);
   for (uint32_t i = 0; i < p->n_keys; i++) number(p->keys[i], &n);
   for (uint32_t i = 0; i < p->n_aggs; i++) number(p->aggs[i].arg, &n);
@@ -146,10 +152,10 @@ static void number_all(sky_plan *p) {
 
 /* ---- sky_bind_select --------------------------------------------------------------- */
 
-static sky_plan *new_plan(bind_ctx *b, const sky_schema *schema) {
+sky_plan *bind_new_plan(bind_ctx *b, const sky_schema *schema, sky_plan_kind kind) {
   sky_plan *p = sky_arena_calloc(b->arena, sizeof *p);
   if (!p) return bind_oom(b);
-  p->kind = SKY_PLAN_SELECT;
+  p->kind = kind;
   p->schema_uid = schema->table_uid;
   p->schema_version = schema->version;
   p->n_props = schema->n_props;
@@ -168,21 +174,28 @@ int sky_bind_select(const sky_stmt *stmt, const sky_schema *schema, sky_arena *a
   if (!stmt || !stmt->select) return sky_error_set(err, SKY_ERR_SEMANTIC, 0, 0, "not a SELECT statement");
   const sky_select *sel = stmt->select;
   bind_ctx b = {.arena = arena, .schema = schema, .sel = sel, .err = err};
-  if (!(b.plan = new_plan(&b, schema))) return -1;
+  if (!(b.plan = bind_new_plan(&b, schema, SKY_PLAN_SELECT))) return -1;
   sky_plan *p = b.plan;
 
   if (!bind_session(&b)) return -1;
-  if (sel->where && !(p->filter = condition(&b, bind_event_expr(&b, sel->where, "WHERE"), sel->where, "WHERE")))
+  if (sel->where && !(p->filter = bind_condition(&b, bind_event_expr(&b, sel->where, "WHERE"), sel->where, "WHERE")))
     return -1;
   if (!bind_keys(&b) || !bind_items(&b)) return -1;
-  b.mode = BIND_POST;
-  b.aliases = true;
-  if (sel->having && !(p->having = condition(&b, bind_expr(&b, sel->having), sel->having, "HAVING"))) return -1;
-  if (!bind_order(&b)) return -1;
+  return bind_finish(&b, out);
+}
+
+/* HAVING, ORDER BY and LIMIT over the outputs, display types, ids. */
+int bind_finish(bind_ctx *b, sky_plan **out) {
+  const sky_select *sel = b->sel;
+  sky_plan *p = b->plan;
+  b->mode = BIND_POST;
+  b->aliases = true;
+  if (sel->having && !(p->having = bind_condition(b, bind_expr(b, sel->having), sel->having, "HAVING"))) return -1;
+  if (!bind_order(b)) return -1;
   if (sel->limit) p->limit = sel->limit->u > INT64_MAX ? INT64_MAX : (int64_t)sel->limit->u;
-  if (b.failed) return -1;
-  if (sky_plan_output_types(p, arena) != 0) return bind_oom(&b), -1;
-  number_all(p);
+  if (b->failed) return -1;
+  if (sky_plan_output_types(p, b->arena) != 0) return bind_oom(b), -1;
+  bind_number_all(p);
   *out = p;
   return 0;
 }

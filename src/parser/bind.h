@@ -2,6 +2,8 @@
  *
  *   bind.c       sky_bind_select(): clauses, keys, outputs, HAVING, ORDER BY,
  *                LIMIT, session gap, expression ids
+ *   bind_funnel.c sky_bind_funnel(): steps, window, exclusions, HOLDING and
+ *                the entry rows' keys, aggregates and result columns
  *   bind_util.c  plan building blocks: nodes, constants, literal and
  *                runtime-constant tables, structural equality, errors
  *   bind_expr.c  names, literals, logic, arithmetic, time buckets
@@ -37,8 +39,27 @@ typedef struct bind_ctx {
   const ast_expr *in_agg;   /* EVENT mode: the aggregate whose argument is bound */
   bool aliases;             /* HAVING / ORDER BY: a bare name may be a SELECT alias */
   sky_expr **items;         /* bound SELECT items (what aliases refer to) */
+  bool alias_outputs;       /* aliases are plan->output_names (FUNNEL's columns) */
+  sky_expr **match_keys;    /* [n_keys] or NULL: what a key is recognized by
+                               after aggregation, when not plan->keys (FUNNEL:
+                               the HOLDING / GROUP BY expressions; NULL entries
+                               match nothing) */
   uint32_t cap_keys, cap_aggs, cap_rcs, cap_literals, cap_state;
 } bind_ctx;
+
+/* ---- bind.c -------------------------------------------------------------------- */
+
+sky_plan *bind_new_plan(bind_ctx *b, const sky_schema *schema, sky_plan_kind kind);
+/* WITHIN SESSION d of b->sel. */
+bool bind_session(bind_ctx *b);
+/* A condition (WHERE, HAVING, a FUNNEL step): BOOL, or an untyped NULL. */
+sky_expr *bind_condition(bind_ctx *b, sky_expr *e, const ast_expr *a, const char *clause);
+bool bind_is_constant(const ast_expr *a);
+bool bind_order(bind_ctx *b);
+/* HAVING, ORDER BY and LIMIT of b->sel, display types, expression ids;
+ * *out = the plan. 0, or -1 with the error set. */
+int bind_finish(bind_ctx *b, sky_plan **out);
+void bind_number_all(sky_plan *p);
 
 /* ---- bind_util.c --------------------------------------------------------------- */
 
@@ -108,6 +129,9 @@ sky_expr *bind_call(bind_ctx *b, const ast_expr *a);
 /* POST mode: aggregates, aliases and group keys; *done is false when the
  * node is left to the generic rules. */
 sky_expr *bind_post(bind_ctx *b, const ast_expr *a, bool *done);
+/* Adds aggregate `g` (kind, arg, type filled; its text set) to the plan, or
+ * finds an identical one: its index, or -1 (error at `at`). */
+int64_t bind_agg_add(bind_ctx *b, const sky_agg *g, const ast_expr *at);
 /* Binds `a` as a per-event expression for `clause`. */
 sky_expr *bind_event_expr(bind_ctx *b, const ast_expr *a, const char *clause);
 

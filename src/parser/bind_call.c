@@ -150,7 +150,7 @@ static bool agg_type(bind_ctx *b, sky_agg *g) {
 
 /* The index of aggregate `g` (written at `a`) in the plan: an identical
  * one, or a new one within SKY_PLAN_MAX_AGGS. */
-static int64_t agg_index(bind_ctx *b, const sky_agg *g, const ast_expr *a) {
+int64_t bind_agg_add(bind_ctx *b, const sky_agg *g, const ast_expr *a) {
   sky_plan *p = b->plan;
   for (uint32_t i = 0; i < p->n_aggs; i++) {
     const sky_agg *o = &p->aggs[i];
@@ -188,7 +188,7 @@ static sky_expr *bind_aggregate(bind_ctx *b, const sky_fn *fn, const ast_expr *a
   sky_agg g = {.word = 0};
   if (!agg_shape(b, fn, a, &g) || !agg_type(b, &g)) return NULL;
   g.text = bind_src(b, a);
-  int64_t idx = b->failed ? -1 : agg_index(b, &g, a);
+  int64_t idx = b->failed ? -1 : bind_agg_add(b, &g, a);
   if (idx < 0) return NULL;
   const sky_agg *got = &b->plan->aggs[idx];
   sky_expr *ref = bx_new(b, SKY_OP_AGG_REF, got->type, got->dom, a);
@@ -220,6 +220,13 @@ static bool has_aggregate(const ast_expr *a) {
 static int alias_of(const bind_ctx *b, const ast_expr *a) {
   if (a->kind != AST_NAME) return -1;
   int found = -1;
+  if (b->alias_outputs) {
+    for (uint32_t i = 0; i < b->plan->n_outputs; i++) {
+      const char *n = b->plan->output_names[i];
+      if (strlen(n) == a->len && memcmp(n, a->s, a->len) == 0) found = found == -1 ? (int)i : -2;
+    }
+    return found;
+  }
   for (uint32_t i = 0; i < b->sel->n_items; i++) {
     const ast_item *it = b->sel->items[i];
     if (it->has_alias && it->alias.len == a->len && memcmp(it->alias.s, a->s, a->len) == 0)
@@ -277,7 +284,8 @@ sky_expr *bind_post(bind_ctx *b, const ast_expr *a, bool *done) {
   }
   for (uint32_t k = 0; k < b->plan->n_keys; k++) {
     const sky_expr *key = b->plan->keys[k];
-    if (!bx_equal(e, key)) continue;
+    const sky_expr *match = b->match_keys ? b->match_keys[k] : key;
+    if (!match || !bx_equal(e, match)) continue;
     *done = true;
     sky_expr *ref = bx_new(b, SKY_OP_KEY_REF, key->type, key->dom, a);
     if (ref) ref->index = k;
@@ -286,6 +294,9 @@ sky_expr *bind_post(bind_ctx *b, const ast_expr *a, bool *done) {
   if (!ast_is_leaf_ref(a)) return NULL; /* operators and buckets: over their parts */
   char q[80];
   *done = true;
+  if (b->alias_outputs)
+    return bind_fail(b, SKY_ERR_SEMANTIC, a, "%s is not a result column (nor a HOLDING or GROUP BY expression)",
+                     bind_quote(bind_src(b, a), q));
   return bind_fail(b, SKY_ERR_SEMANTIC, a, "%s must appear in GROUP BY or be inside an aggregate",
                    bind_quote(bind_src(b, a), q));
 }

@@ -50,6 +50,24 @@ static sky_unit agg_unit(const sky_plan *p, const sky_agg *g) {
   return SKY_UNIT_NONE;
 }
 
+/* A FUNNEL entry field: times are instants or lengths; an entry key has
+ * the unit of the HOLDING or GROUP BY expression it was read from. */
+static sky_unit entry_unit(const sky_plan *p, uint32_t field) {
+  const sky_funnel *f = p->funnel;
+  switch (field) {
+  case SKY_ENTRY_TIME:
+  case SKY_ENTRY_STEP_TIME:
+  case SKY_ENTRY_BUCKET: return SKY_UNIT_DURATION;
+  case SKY_ENTRY_STARTED:
+  case SKY_ENTRY_CONVERTED: return SKY_UNIT_TIMESTAMP;
+  default: break;
+  }
+  if (!f || field < SKY_ENTRY_KEY0) return SKY_UNIT_NONE;
+  uint32_t k = field - SKY_ENTRY_KEY0;
+  if (k < f->n_hold) return sky_expr_unit(p, f->hold[k]);
+  return k - f->n_hold < f->n_group ? sky_expr_unit(p, f->group[k - f->n_hold]) : SKY_UNIT_NONE;
+}
+
 sky_unit sky_expr_unit(const sky_plan *p, const sky_expr *e) {
   if (e->type != SKY_VT_INT && e->type != SKY_VT_FLOAT) return SKY_UNIT_NONE;
   switch (e->op) {
@@ -57,6 +75,8 @@ sky_unit sky_expr_unit(const sky_plan *p, const sky_expr *e) {
   case SKY_OP_TIMESTAMP: return SKY_UNIT_TIMESTAMP;
   case SKY_OP_KEY_REF: return sky_expr_unit(p, p->keys[e->index]);
   case SKY_OP_AGG_REF: return agg_unit(p, &p->aggs[e->index]);
+  case SKY_OP_ENTRY: return entry_unit(p, e->index);
+  case SKY_OP_IF: return sky_expr_unit(p, e->args[1]);
   case SKY_OP_TO_FLOAT: return sky_expr_unit(p, e->args[0]);
   case SKY_OP_NEG: return sky_expr_unit(p, e->args[0]) == SKY_UNIT_DURATION ? SKY_UNIT_DURATION : SKY_UNIT_NONE;
   case SKY_OP_ADD:

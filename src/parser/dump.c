@@ -208,6 +208,53 @@ static void dump_select(sky_buf *b, const sky_stmt *s) {
   sky_buf_printf(b, "\n  normalized %s", s->normalized ? s->normalized : "");
 }
 
+static void put_stepno(sky_buf *b, const char *what, ast_stepno n) {
+  if (n.given) sky_buf_printf(b, " %s %llu", what, (unsigned long long)n.n);
+}
+
+/* FUNNEL: its own clauses, then the ones it shares with SELECT. */
+static void dump_funnel(sky_buf *b, const sky_stmt *s) {
+  const sky_select *q = s->select;
+  const ast_funnel *f = q->funnel;
+  static const char *const orders[] = {"", " STRICT", " ANY ORDER"};
+  static const char *const returns[] = {"STEPS", "OBJECTS", "TIMES"};
+  static const char *const objects[] = {"", " REACHED", " DROPPED AFTER"};
+  put_explain(b, s);
+  sky_buf_puts(b, "FUNNEL");
+  for (uint32_t i = 0; i < f->n_steps; i++) {
+    const ast_item *it = f->steps[i];
+    sky_buf_printf(b, "\n  step %u ", i + 1);
+    put_expr(b, it->expr);
+    if (it->has_alias) sky_buf_puts(b, " AS "), put_name(b, it->alias.s, it->alias.len);
+  }
+  sky_buf_puts(b, "\n  within "), put_expr(b, f->window);
+  sky_buf_puts(b, orders[f->order]);
+  for (uint32_t i = 0; i < f->n_excludes; i++) {
+    sky_buf_puts(b, "\n  exclude "), put_expr(b, f->excludes[i]->cond);
+    put_stepno(b, "between step", f->excludes[i]->from);
+    put_stepno(b, "and", f->excludes[i]->to);
+  }
+  for (uint32_t i = 0; i < f->n_holding; i++) sky_buf_puts(b, "\n  holding "), put_expr(b, f->holding[i]);
+  put_table(b, "\n  from ", s);
+  if (q->where) sky_buf_puts(b, "\n  where "), put_expr(b, q->where);
+  for (uint32_t i = 0; i < q->n_group; i++) sky_buf_puts(b, "\n  group "), put_expr(b, q->group[i]);
+  if (q->session) sky_buf_puts(b, "\n  within session "), put_expr(b, q->session);
+  const ast_return *r = &f->ret;
+  sky_buf_printf(b, "\n  return %s%s", returns[r->kind], objects[r->objects]);
+  if (r->at.given) sky_buf_printf(b, " %llu", (unsigned long long)r->at.n);
+  put_stepno(b, "from step", r->from);
+  put_stepno(b, "to step", r->to);
+  if (r->bucket) sky_buf_puts(b, " bucket "), put_expr(b, r->bucket);
+  if (q->having) sky_buf_puts(b, "\n  having "), put_expr(b, q->having);
+  for (uint32_t i = 0; i < q->n_order; i++) {
+    sky_buf_puts(b, "\n  order ");
+    put_expr(b, q->order[i]->expr);
+    sky_buf_puts(b, q->order[i]->desc ? " DESC" : " ASC");
+  }
+  if (q->limit) sky_buf_puts(b, "\n  limit "), put_expr(b, q->limit);
+  sky_buf_printf(b, "\n  normalized %s", s->normalized ? s->normalized : "");
+}
+
 static void dump_create_table(sky_buf *b, const sky_stmt *s) {
   sky_buf_puts(b, "CREATE TABLE");
   put_table(b, " ", s);

@@ -30,6 +30,15 @@ static const int g_op_arity[] = {
 #undef SKY_X_OP_ARITY
 };
 
+const char *sky_plan_kind_name(sky_plan_kind kind) {
+  static const char *const names[] = {
+#define SKY_X_KIND_NAME(name, text) text,
+      SKY_PLAN_KINDS(SKY_X_KIND_NAME)
+#undef SKY_X_KIND_NAME
+  };
+  return (unsigned)kind < SKY_PLAN_KIND_COUNT_ ? names[kind] : "?";
+}
+
 const char *sky_op_name(sky_op op) { return (unsigned)op < SKY_OP_COUNT_ ? g_op_names[op] : "?"; }
 int sky_op_arity(sky_op op) { return (unsigned)op < SKY_OP_COUNT_ ? g_op_arity[op] : 0; }
 const char *sky_agg_name(sky_agg_kind k) { return (unsigned)k < SKY_AGG_COUNT_ ? sky_agg_defs[k].explain : "?"; }
@@ -145,6 +154,10 @@ static void put_label(const explain_ctx *x, const sky_expr *e) {
   case SKY_OP_DICT_MATCH: sky_buf_printf(b, "%s #%u ", sky_op_name(e->op), e->index), put_rc(x, e->index); break;
   case SKY_OP_KEY_REF:
   case SKY_OP_AGG_REF: sky_buf_printf(b, "%s #%u", sky_op_name(e->op), e->index); break;
+  case SKY_OP_ENTRY:
+    if (e->index >= SKY_ENTRY_KEY0) sky_buf_printf(b, "entry key #%u", e->index - SKY_ENTRY_KEY0);
+    else sky_buf_printf(b, "entry %s", sky_entry_field_name(e->index));
+    break;
   case SKY_OP_LIKE: {
     const sky_literal *l = &x->plan->literals[e->index];
     sky_buf_puts(b, "LIKE ");
@@ -245,11 +258,49 @@ static void put_tables(const explain_ctx *x) {
   }
 }
 
+/* FUNNEL: the per-object part (the entry rows' keys and aggregates follow
+ * as a SELECT's do). */
+static void put_funnel(const explain_ctx *x) {
+  const sky_funnel *f = x->plan->funnel;
+  sky_buf *b = x->out;
+  static const char *const orders[] = {"other events may come between steps", "strict", "any order"};
+  sky_buf_printf(b, "funnel: %u steps within %lld us, %s\n", f->n_steps, (long long)f->window_us, orders[f->order]);
+  for (uint32_t i = 0; i < f->n_steps; i++) {
+    sky_buf_printf(b, "  step %u ", i + 1);
+    sky_json_string(b, f->step_names[i], strlen(f->step_names[i]));
+    sky_buf_putc(b, '\n');
+    put_tree(x, f->steps[i], 2);
+  }
+  for (uint32_t i = 0; i < f->n_excludes; i++) {
+    sky_buf_printf(b, "  exclude #%u between steps %u and %u\n", i, f->excludes[i].from, f->excludes[i].to);
+    put_tree(x, f->excludes[i].cond, 2);
+  }
+  for (uint32_t i = 0; i < f->n_hold; i++) {
+    sky_buf_printf(b, "  holding, entry key #%u\n", i);
+    put_tree(x, f->hold[i], 2);
+  }
+  for (uint32_t i = 0; i < f->n_group; i++) {
+    sky_buf_printf(b, "  group by at the step-1 event, entry key #%u\n", f->n_hold + i);
+    put_tree(x, f->group[i], 2);
+  }
+  switch (f->ret) {
+  case SKY_FUNNEL_RETURN_STEPS: sky_buf_puts(b, "  return: steps (one entry row per entry and step)\n"); break;
+  case SKY_FUNNEL_RETURN_OBJECTS:
+    sky_buf_printf(b, "  return: objects with level %u..%u (one entry row per entry)\n", f->min_level, f->max_level);
+    break;
+  case SKY_FUNNEL_RETURN_TIMES:
+    sky_buf_printf(b, "  return: times from step %u to step %u, bucket %lld us (one entry row per entry)\n",
+                   f->time_from, f->time_to, (long long)f->bucket_us);
+    break;
+  }
+}
+
 void sky_plan_explain(const sky_plan *plan, const sky_schema *schema, sky_buf *out) {
   explain_ctx x = {plan, schema, out};
   put_inputs(&x);
   sky_buf_puts(out, plan->filter ? "filter:\n" : "filter: none (every event)\n");
   if (plan->filter) put_tree(&x, plan->filter, 1);
+  if (plan->funnel) put_funnel(&x);
   sky_buf_puts(out, plan->n_keys ? "keys:\n" : "keys: none (one group)\n");
   for (uint32_t i = 0; i < plan->n_keys; i++) {
     sky_buf_printf(out, "  #%u\n", i);

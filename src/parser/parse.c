@@ -3,7 +3,7 @@
  * It owns the parse context (statement copy, scanner, token log), the
  * parser's token stream (raw tokens with NOT LIKE / NOT IN merged into one
  * token, as PostgreSQL does, so they take the precedence of LIKE and IN),
- * the wording of syntax errors, and the normalized text of a SELECT.
+ * the wording of syntax errors, and the normalized text of a query.
  *
  * Syntax errors read "unexpected 'GROUP', expected expression": the token
  * as written (a string literal as `string 'abc'`, the end as "end of
@@ -133,12 +133,13 @@ void sky_parse_syntax_error(sky_parse_ctx *ctx, const sky_loc *loc, bool at_end,
 
 /* ---- the normalized text --------------------------------------------------------- */
 
-/* Tokens from SELECT to the end, one space apart, keywords upper case,
- * everything else as written, the final ';' dropped: EXPLAIN [IR] of a
- * query shares the query's key. */
+/* Tokens from the query's first keyword (SELECT, FUNNEL) to the end, one
+ * space apart, keywords upper case, everything else as written, the final
+ * ';' dropped: EXPLAIN [IR] of a query shares the query's key. */
 static const char *normalize(sky_parse_ctx *ctx) {
   uint32_t i = 0, n = ctx->n_toks;
-  while (i < n && ctx->toks[i].kind != KW_SELECT) i++;
+  if (i < n && ctx->toks[i].kind == KW_EXPLAIN) i++;
+  if (i < n && ctx->toks[i].kind == KW_IR) i++;
   size_t size = 1;
   for (uint32_t k = i; k < n; k++) size += ctx->toks[k].end - ctx->toks[k].start + 1;
   char *out = sky_arena_alloc(ctx->arena, size);

@@ -93,6 +93,7 @@ typedef enum sky_unit {
   X(RCONST, 0, "rconst")               /* e->index = runtime constant (plan->rcs) */     \
   X(KEY_REF, 0, "key")                 /* post-aggregation: group key e->index */        \
   X(AGG_REF, 0, "agg")                 /* post-aggregation: aggregate e->index */        \
+  X(ENTRY, 0, "entry")                 /* a path statement's entry row: field e->index */ \
   /* unary */                                                                            \
   X(NOT, 1, "NOT")                                                                       \
   X(NEG, 1, "-")                       /* INT overflow (-INT64_MIN) is an error */       \
@@ -122,6 +123,10 @@ typedef enum sky_unit {
   X(DIV, 2, "/")                       /* FLOAT only; x / 0 is NULL */                   \
   X(MOD, 2, "%")                       /* INT or FLOAT; x % 0 is NULL; sign of dividend */ \
   X(STR_CMP, 2, "strcmp")              /* any STRINGs -> INT -1/0/1 by UTF-8 bytes (helper) */ \
+  /* ternary */                                                                          \
+  X(IF, 3, "if")                       /* post-aggregation: args[0] ? args[1] : args[2]  \
+                                          (NULL condition: args[2]); only the chosen \
+                                          branch is evaluated */                          \
   /* n-ary */                                                                            \
   X(IN, -1, "IN")                      /* args[0] IN (args[1..]); SQL NULL rules */
 
@@ -278,7 +283,7 @@ typedef struct sky_order {
  * EXPLAIN spelling). A SELECT adds matching events into groups; the path
  * statements (PATHS.md) add kinds whose per-object state the same scan
  * skeleton advances and flushes into the same mergeable group tables. */
-#define SKY_PLAN_KINDS(X) X(SELECT, "select")
+#define SKY_PLAN_KINDS(X) X(SELECT, "SELECT") X(FUNNEL, "FUNNEL")
 
 typedef enum sky_plan_kind {
 #define SKY_X_PLAN_KIND(name, text) SKY_PLAN_##name,
@@ -287,8 +292,82 @@ typedef enum sky_plan_kind {
   SKY_PLAN_KIND_COUNT_
 } sky_plan_kind;
 
+/* ---- FUNNEL (PATHS.md §1) ----------------------------------------------------
+ *
+ * A FUNNEL plan reads each object's matching events (plan->filter is its
+ * WHERE) with the per-event expressions of sky_funnel, concludes the
+ * object's entries at its end, and adds each entry into the group table as
+ * one or more *entry rows*: plan->keys and the aggregate arguments are then
+ * expressions over ENTRY leaves (the fields below), so grouping, merging,
+ * finalizing, HAVING, ORDER BY and LIMIT are the SELECT machinery. */
+#define SKY_FUNNEL_MAX_STEPS 64
+
+typedef enum sky_funnel_order {
+  SKY_FUNNEL_GAPS = 0,  /* other events may come between steps */
+  SKY_FUNNEL_STRICT,    /* each step is the next matching event */
+  SKY_FUNNEL_ANY_ORDER, /* distinct steps within the window, no chain */
+} sky_funnel_order;
+
+typedef enum sky_funnel_return {
+  SKY_FUNNEL_RETURN_STEPS = 0, /* one row per group and step */
+  SKY_FUNNEL_RETURN_OBJECTS,   /* one row per entry */
+  SKY_FUNNEL_RETURN_TIMES,     /* one row per group and time bucket */
+} sky_funnel_return;
+
+/* EXCLUDE cond BETWEEN STEP from AND to: no matching event satisfying cond
+ * strictly between the events of steps m and m+1, from <= m < to. */
+typedef struct sky_funnel_exclude {
+  sky_expr *cond;
+  uint32_t from, to; /* 1-based steps */
+} sky_funnel_exclude;
+
+/* The fields of an entry row, X(NAME, column name). Entry keys (HOLDING
+ * values, then GROUP BY values) follow as SKY_ENTRY_KEY0 + i. */
+#define SKY_ENTRY_FIELDS(X)                                                           \
+  X(OBJECT, "object")             /* the entry's object */                          \
+  X(LEVEL, "level")               /* its level, 1..k */                             \
+  X(STEP, "step")                 /* RETURN STEPS: the row's step, 1..k */          \
+  X(NAME, "name")                 /* the step's name (a literal string) */          \
+  X(REACHED, "reached")           /* 1 when level >= step, else NULL */             \
+  X(REACHED_PREV, "reached_prev") /* 1 when level >= step - 1, else NULL */         \
+  X(TIME, "time")                 /* reach(step) - reach(1), NULL past the level */ \
+  X(STEP_TIME, "step_time")       /* reach(step) - reach(step - 1); NULL at 1 */    \
+  X(STARTED, "started")           /* reach(1) */                                    \
+  X(CONVERTED, "converted")       /* reach(level) */                                \
+  X(BUCKET, "bucket")             /* RETURN TIMES: the time's bucket lower bound */
+
+typedef enum sky_entry_field {
+#define SKY_X_ENTRY(name, text) SKY_ENTRY_##name,
+  SKY_ENTRY_FIELDS(SKY_X_ENTRY)
+#undef SKY_X_ENTRY
+  SKY_ENTRY_KEY0
+} sky_entry_field;
+
+const char *sky_entry_field_name(uint32_t field);
+
+typedef struct sky_funnel {
+  uint32_t n_steps;
+  sky_expr **steps;         /* BOOL per event */
+  const char **step_names;  /* alias or source text */
+  uint32_t *step_literals;  /* the names as plan->literals indexes (the NAME field) */
+  int64_t window_us;        /* WITHIN: ts(last) - ts(first) <= window */
+  sky_funnel_order order;
+  uint32_t n_excludes;
+  sky_funnel_exclude *excludes;
+  uint32_t n_hold;
+  sky_expr **hold;          /* HOLDING: equal (NULL = NULL) at every step */
+  uint32_t n_group;
+  sky_expr **group;         /* GROUP BY, evaluated at the entry's step-1 event */
+  sky_funnel_return ret;
+  uint32_t min_level;       /* RETURN OBJECTS: entries with level >= this ... */
+  uint32_t max_level;       /* ... and <= this (DROPPED AFTER i: both i) */
+  uint32_t time_from, time_to; /* RETURN TIMES FROM STEP i TO STEP j */
+  int64_t bucket_us;        /* RETURN TIMES ... BUCKET d (> 0) */
+} sky_funnel;
+
 typedef struct sky_plan {
   sky_plan_kind kind;
+  sky_funnel *funnel;                  /* SKY_PLAN_FUNNEL: the per-object part */
   /* inputs */
   uint64_t schema_uid, schema_version; /* what the plan was bound against */
   uint32_t n_props;                    /* schema's property count at bind time */
@@ -326,6 +405,8 @@ typedef struct sky_plan {
   uint32_t n_exprs;                    /* ids are 0..n_exprs-1 */
 } sky_plan;
 
+/* The statement a plan kind answers ("FUNNEL"). */
+const char *sky_plan_kind_name(sky_plan_kind kind);
 /* Spelling of an operator / aggregate for EXPLAIN and IR names. */
 const char *sky_op_name(sky_op op);
 int sky_op_arity(sky_op op);

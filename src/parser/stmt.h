@@ -38,7 +38,7 @@
   X(DELETE_OBJECT, delete_object, "DELETE OBJECT")      \
   X(GET_OBJECT, get_object, "GET OBJECT")
 
-#define SKY_QUERY_STMTS(X) X(SELECT, select, "SELECT")
+#define SKY_QUERY_STMTS(X) X(SELECT, select, "SELECT") X(FUNNEL, funnel, "FUNNEL")
 
 typedef enum sky_stmt_kind {
 #define SKY_X_STMT(NAME, name, text) SKY_STMT_##NAME,
@@ -129,7 +129,7 @@ typedef struct sky_stmt {
   bool has_as_of;
   sky_lit as_of;           /* INT (µs) or STRING (ISO-8601) */
 
-  /* SELECT, EXPLAIN [IR] SELECT */
+  /* SELECT and FUNNEL (its clauses in select->funnel), with EXPLAIN [IR] */
   sky_select *select;
 } sky_stmt;
 

@@ -4,7 +4,7 @@
  * starting with "--" are comments, blank lines are skipped) and runs in a
  * fresh data directory whose LOAD directory is tests/golden/data. The
  * expected file NAME.out interleaves "> statement" lines with the JSON reply
- * (without elapsed_ms). Every SELECT runs on both engines, the interpreter
+ * (without elapsed_ms). Every query (SELECT, FUNNEL, EXPLAIN) runs on both engines, the interpreter
  * and the JIT, whose replies must be identical. SKY_GOLDEN_UPDATE=1 rewrites
  * the .out files; review their diff like code.
  *
@@ -57,9 +57,9 @@ static void reply_line(sky_conn *conn, const char *stmt, sky_buf *out) {
   sky_result_free(r);
 }
 
-static int is_select(const char *stmt) {
+static int is_query(const char *stmt) {
   while (*stmt == ' ') stmt++;
-  return strncasecmp(stmt, "SELECT", 6) == 0;
+  return strncasecmp(stmt, "SELECT", 6) == 0 || strncasecmp(stmt, "FUNNEL", 6) == 0 || strncasecmp(stmt, "EXPLAIN", 7) == 0;
 }
 
 /* Runs one case; returns the number of failures. */
@@ -101,7 +101,7 @@ static int run_case(const char *dir, const char *name, const char *tmp) {
     sky_buf_printf(&out, "> %s\n", line);
     sky_buf_reset(&a);
     reply_line(interp, line, &a);
-    if (is_select(line)) {
+    if (is_query(line)) {
       sky_buf_reset(&b);
       reply_line(jit, line, &b);
       if (strcmp(a.data, b.data) != 0) {

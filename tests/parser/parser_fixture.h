@@ -203,6 +203,12 @@ static bool pc_expr(plan_check *c, const sky_expr *e, int depth) {
     return true;
   }
   if (arity == 0) return pc_leaf(c, e);
+  if (e->op == SKY_OP_IF) {
+    if (!c->post) return pc_fail(c, e, "IF before aggregation");
+    if (e->args[0]->type != SKY_VT_BOOL || e->args[1]->type != e->type || e->args[2]->type != e->type)
+      return pc_fail(c, e, "IF operands differ");
+    return true;
+  }
   return arity == 1 ? pc_unary(c, e) : pc_binary(c, e);
 }
 
@@ -211,6 +217,16 @@ static const char *plan_check_run(plan_check *c, const sky_plan *p) {
   memset(c, 0, sizeof *c);
   c->plan = p;
   if (p->filter && (!pc_expr(c, p->filter, 0) || p->filter->type != SKY_VT_BOOL)) return pc_fail(c, p->filter, "filter"), c->msg;
+  const sky_funnel *f = p->funnel;
+  if ((p->kind == SKY_PLAN_FUNNEL) != (f != NULL)) return "funnel part and plan kind disagree";
+  for (uint32_t i = 0; f && i < f->n_steps; i++)
+    if (!pc_expr(c, f->steps[i], 0) || f->steps[i]->type != SKY_VT_BOOL) return pc_fail(c, f->steps[i], "step"), c->msg;
+  for (uint32_t i = 0; f && i < f->n_excludes; i++)
+    if (!pc_expr(c, f->excludes[i].cond, 0) || f->excludes[i].from >= f->excludes[i].to ||
+        f->excludes[i].to > f->n_steps)
+      return pc_fail(c, f->excludes[i].cond, "exclude"), c->msg;
+  for (uint32_t i = 0; f && i < f->n_hold + f->n_group; i++)
+    if (!pc_expr(c, i < f->n_hold ? f->hold[i] : f->group[i - f->n_hold], 0)) return c->msg;
   for (uint32_t i = 0; i < p->n_keys; i++)
     if (!pc_expr(c, p->keys[i], 0)) return c->msg;
   for (uint32_t i = 0; i < p->n_aggs; i++) {
