@@ -158,7 +158,7 @@ static const rq_event *some_event(gen *g) {
 }
 
 static rq_val action_val(gen *g) {
-  if (rq_chance(&g->r, 4)) return rq_str("zzz", 3); /* matches nothing */
+  if (rq_chance(&g->r, 2)) return rq_str("zzz", 3); /* matches nothing */
   const rq_event *e = some_event(g);
   if (e && e->action.t == RQ_STR && rq_chance(&g->r, 60)) return e->action;
   const char *a = rq_action_pool[rq_below(&g->r, rq_action_pool_len)];
@@ -206,23 +206,49 @@ static rq_node *prop_cond(gen *g) {
   return rqf_cmp(f, op, x, rqf_lit(f, prop_val(g, p)));
 }
 
-/* A step (or EXCLUDE, or WHERE) condition. */
+/* A step (or EXCLUDE) condition. */
 static rq_node *condition(gen *g, bool props) {
   rqf_funnel *f = g->f;
   unsigned r = (unsigned)rq_below(&g->r, 100);
-  if (!props) r = r % 65;
-  if (r < 45) return rqf_action_is(f, action_val(g).s);
-  if (r < 58) return action_in(g);
-  if (r < 65) {
+  if (!props) r = r % 76;
+  if (r < 60) return rqf_action_is(f, action_val(g).s);
+  if (r < 72) return action_in(g);
+  if (r < 76) {
     if (rq_chance(&g->r, 50)) return rqf_isnull(f, node(f, RQ_E_ACTION, RQ_STR), true);
     return rqf_cmp(f, rq_chance(&g->r, 50) ? RQ_NE : RQ_NE2, node(f, RQ_E_ACTION, RQ_STR), rqf_lit(f, action_val(g)));
   }
-  if (r < 78) return prop_cond(g);
-  if (r < 88) return rqf_cmp(f, RQ_AND, rqf_action_is(f, action_val(g).s), prop_cond(g));
-  if (r < 95) return rqf_cmp(f, RQ_OR, rqf_action_is(f, action_val(g).s), rq_chance(&g->r, 50) ? prop_cond(g) : action_in(g));
+  if (r < 86) return prop_cond(g);
+  if (r < 93) return rqf_cmp(f, RQ_AND, rqf_action_is(f, action_val(g).s), prop_cond(g));
+  if (r < 98) return rqf_cmp(f, RQ_OR, rqf_action_is(f, action_val(g).s), rq_chance(&g->r, 50) ? prop_cond(g) : action_in(g));
   const rq_event *e = some_event(g); /* a time condition */
   int64_t ts = e ? e->ts : 0;
   return rqf_cmp(f, rq_chance(&g->r, 50) ? RQ_GE : RQ_LT, node(f, RQ_E_TIMESTAMP, RQ_INT), rqf_lit(f, rq_int(ts)));
+}
+
+/* A WHERE: mostly mild (keeps most events), sometimes any condition. */
+static rq_node *where_condition(gen *g, bool props) {
+  rqf_funnel *f = g->f;
+  unsigned r = (unsigned)rq_below(&g->r, 100);
+  rq_node *n;
+  if (r < 25) {
+    n = rqf_isnull(f, node(f, RQ_E_ACTION, RQ_STR), true);
+  } else if (r < 50) {
+    n = rqf_cmp(f, RQ_NE, node(f, RQ_E_ACTION, RQ_STR), rqf_lit(f, action_val(g)));
+  } else if (r < 65 && props) {
+    n = rqf_isnull(f, rqf_prop(f, (int)rq_below(&g->r, RQ_N_PROPS), random_ref(g)), rq_chance(&g->r, 50));
+  } else if (r < 75) {
+    const rq_event *e = some_event(g);
+    n = rqf_cmp(f, rq_chance(&g->r, 50) ? RQ_GE : RQ_LT, node(f, RQ_E_TIMESTAMP, RQ_INT), rqf_lit(f, rq_int(e ? e->ts : 0)));
+  } else {
+    n = condition(g, props);
+  }
+  if (rq_chance(&g->r, 20)) {
+    rq_node *x = node(f, RQ_E_NOT, RQ_BOOL);
+    x->n_args = 1;
+    x->args[0] = n;
+    n = x;
+  }
+  return n;
 }
 
 #define MAX_WINDOW (30 * RQ_US_PER_DAY)
@@ -242,16 +268,17 @@ static int64_t data_gap(gen *g) {
 
 static int64_t window(gen *g) {
   static const int64_t fixed[] = {0, 1, RQ_US_PER_SEC, 90 * RQ_US_PER_SEC, 30 * RQ_US_PER_MIN, RQ_US_PER_HOUR,
-                                  RQ_US_PER_DAY, 7 * RQ_US_PER_DAY, 30 * RQ_US_PER_DAY};
+                                  RQ_US_PER_HOUR, RQ_US_PER_DAY, RQ_US_PER_DAY, 7 * RQ_US_PER_DAY,
+                                  7 * RQ_US_PER_DAY, 30 * RQ_US_PER_DAY, 30 * RQ_US_PER_DAY};
   unsigned r = (unsigned)rq_below(&g->r, 100);
-  if (r < 35) {
+  if (r < 30) {
     int64_t d = data_gap(g);
     if (d >= 0) {
       d += rq_chance(&g->r, 60) ? 0 : rq_chance(&g->r, 50) ? 1 : -1;
       return d < 0 ? 0 : d > MAX_WINDOW ? MAX_WINDOW : d;
     }
   }
-  if (r < 50) {
+  if (r < 40) {
     int64_t d = g->ds->session_us + rq_range(&g->r, -1, 1);
     return d < 0 ? 0 : d;
   }
@@ -624,15 +651,7 @@ static void generate(gen *g) {
     duration_field(f->session_text, sizeof f->session_text, f->session_us, g);
   }
   gen_holding(g);
-  if (allowed(g, RQF_C_WHERE) && rq_chance(&g->r, 30)) {
-    f->where = condition(g, allowed(g, RQF_C_PROPS));
-    if (rq_chance(&g->r, 30)) {
-      rq_node *n = node(f, RQ_E_NOT, RQ_BOOL);
-      n->n_args = 1;
-      n->args[0] = f->where;
-      f->where = n;
-    }
-  }
+  if (allowed(g, RQF_C_WHERE) && rq_chance(&g->r, 25)) f->where = where_condition(g, allowed(g, RQF_C_PROPS));
   gen_keys(g);
   gen_return(g);
   gen_tail(g);
