@@ -75,7 +75,7 @@ typedef struct rqf_funnel {
   rq_query *q; /* node pool, keyword case; owned */
   int n_steps;
   rq_node *step[RQF_MAX_STEPS];
-  char alias[RQF_MAX_STEPS][12]; /* "" = none */
+  char alias[RQF_MAX_STEPS][16]; /* "" = none */
   int64_t within_us;
   char within_text[32];
   rqf_order order;
@@ -105,6 +105,7 @@ typedef struct rqf_funnel {
   bool semicolon;
   rq_expect expect;   /* ROWS, or CODE with expect_code, or ERROR */
   int expect_code;
+  bool exhaustive;    /* evaluator self-test: enumerate every chain, no memo (small paths only) */
   char raw[64];       /* invalid funnels: text spliced in as is (see rq_funnel_gen.c) */
   int raw_at;         /* where: 0 none, 1 replaces the steps, 2 after WITHIN, 3 a step */
 } rqf_funnel;

@@ -159,7 +159,7 @@ static bool excluded(const search *s, int m, size_t x, size_t y) {
 
 /* The chain so far has length m and ends at E[x]; try every next step. */
 static void extend(search *s, int m, size_t x) {
-  if (s->ends[(size_t)m * s->n + x]) return; /* explored from here already (see the file comment) */
+  if (s->ends[(size_t)m * s->n + x] && !s->f->exhaustive) return; /* explored from here already (file comment) */
   s->ends[(size_t)m * s->n + x] = true;
   if (m == s->f->n_steps) return;
   const fev *first = &s->E[s->e1];

@@ -477,7 +477,7 @@ static void gen_tail(gen *g) {
     int want = rq_chance(&g->r, 70) ? 1 : 2;
     for (int tries = 0; f->n_sort < want && tries < 10; tries++) {
       int col = (int)rq_range(&g->r, 0, nc - 1);
-      if (column_type(f, col) == RQ_STR && col >= nk) continue; /* `name`: see rqf_answer */
+      if (col >= nk && column_type(f, col) == RQ_STR) continue; /* `name`: see rqf_answer */
       bool dup = false;
       for (int i = 0; i < f->n_sort; i++) dup = dup || f->sort[i].col == col;
       if (dup) continue;

@@ -482,6 +482,93 @@ static void test_group_at_step1(void **state) {
   free(p.ds.ev);
 }
 
+/* ---- the evaluator against itself on random data ------------------------------------------ */
+
+/* `ds` keeping only the first `cap` events (arrival order) of each object. */
+static void small_objects(rq_dataset *out, const rq_dataset *ds, size_t cap) {
+  bool *keep = calloc(ds->n_ev ? ds->n_ev : 1, sizeof *keep);
+  assert_non_null(keep);
+  for (size_t i = 0; i < ds->n_ev; i++) {
+    size_t before = 0;
+    for (size_t j = 0; j < i; j++) before += ds->ev[j].obj == ds->ev[i].obj;
+    keep[i] = before < cap;
+  }
+  rq_dataset_subset(out, ds, keep);
+  free(keep);
+}
+
+/* The level of each entry, matched by (object, key). */
+static int level_of(const rqf_entry *es, size_t n, const rqf_entry *like, int nk) {
+  for (size_t i = 0; i < n; i++) {
+    bool same = es[i].obj == like->obj;
+    for (int k = 0; k < nk && same; k++) same = rq_val_same(&es[i].key[k], &like->key[k]);
+    if (same) return es[i].level;
+  }
+  return -1;
+}
+
+/* The memo of the chain search changes nothing (every chain enumerated on
+ * objects of at most 12 events gives the same entries, levels and reach),
+ * and levels move the way §1 says they must: STRICT never raises them,
+ * dropping EXCLUDEs or widening the window never lowers them, and without
+ * keys ANY ORDER is at least the ordered level. */
+static void test_self_consistency(void **state) {
+  (void)state;
+  rqf_funnel *f = rqf_create(), *g = rqf_create();
+  long checked = 0;
+  for (uint64_t seed = 1; seed <= 150; seed++) {
+    rq_dataset big, ds;
+    rq_dataset_generate(&big, seed);
+    small_objects(&ds, &big, 12);
+    for (uint64_t i = 0; i < 12; i++) {
+      rqf_generate(f, &ds, seed * 1000 + i, RQF_C_ALL & ~(unsigned)RQF_C_INVALID);
+      if (f->n_steps > 8) continue;
+      size_t n, m;
+      rqf_entry *a = rqf_entries(&ds, f, &n);
+      rqf_copy(g, f);
+      g->exhaustive = true;
+      rqf_entry *b = rqf_entries(&ds, g, &m);
+      assert_int_equal(n, m);
+      for (size_t e = 0; e < n; e++) {
+        assert_int_equal(a[e].obj, b[e].obj);
+        assert_int_equal(a[e].level, b[e].level);
+        for (int j = 1; j <= a[e].level && f->order != RQF_ANY; j++) assert_int_equal(a[e].reach[j], b[e].reach[j]);
+      }
+      free(b);
+      int nk = f->n_hold + f->n_keys;
+      if (f->order != RQF_ANY) {
+        rqf_copy(g, f);
+        g->order = RQF_STRICT;
+        b = rqf_entries(&ds, g, &m);
+        assert_int_equal(n, m);
+        for (size_t e = 0; e < n; e++) assert_true(b[e].level <= a[e].level);
+        free(b);
+        rqf_copy(g, f);
+        g->n_excl = 0;
+        g->within_us = f->within_us * 2 + 1;
+        b = rqf_entries(&ds, g, &m);
+        assert_int_equal(n, m);
+        for (size_t e = 0; e < n; e++) assert_true(b[e].level >= a[e].level);
+        free(b);
+        if (nk == 0) {
+          rqf_copy(g, f);
+          g->order = RQF_ANY;
+          b = rqf_entries(&ds, g, &m);
+          for (size_t e = 0; e < n; e++) assert_true(level_of(b, m, &a[e], 0) >= a[e].level);
+          free(b);
+        }
+      }
+      free(a);
+      checked++;
+    }
+    rq_dataset_free(&ds);
+    rq_dataset_free(&big);
+  }
+  assert_true(checked > 1000);
+  rqf_free(f);
+  rqf_free(g);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_exclude_example),   cmocka_unit_test(test_equal_timestamps),
@@ -490,6 +577,7 @@ int main(void) {
       cmocka_unit_test(test_holding_nulls),     cmocka_unit_test(test_objects),
       cmocka_unit_test(test_times),             cmocka_unit_test(test_any_order),
       cmocka_unit_test(test_no_entries),        cmocka_unit_test(test_group_at_step1),
+      cmocka_unit_test(test_self_consistency),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
