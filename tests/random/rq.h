@@ -296,5 +296,11 @@ typedef struct rq_answer {
 /* Answers `q` over `ds` row by row. The caller frees with rq_answer_free. */
 void rq_evaluate(const rq_dataset *ds, const rq_query *q, rq_answer *out);
 void rq_answer_free(rq_answer *a);
+/* One per-event expression of `q`'s node pool at event `e`, whose carried
+ * state (latest non-NULL value of each property up to and including `e`) is
+ * `carried` and whose 0-based session is `session`. Sets *overflow on INT
+ * overflow. Used by the FUNNEL checker for steps, keys and filters. */
+rq_val rq_eval_at(const rq_query *q, const rq_event *e, const rq_val *carried, int64_t session, const rq_node *n,
+                  bool *overflow);
 
 #endif

@@ -463,6 +463,14 @@ void rq_evaluate(const rq_dataset *ds, const rq_query *q, rq_answer *out) {
   free(rows);
 }
 
+rq_val rq_eval_at(const rq_query *q, const rq_event *e, const rq_val *carried, int64_t session, const rq_node *n,
+                  bool *overflow) {
+  row r = {.e = e, .session = session};
+  memcpy(r.carried, carried, sizeof r.carried);
+  ctx c = {.q = q, .rows = &r, .cur = &r, .overflow = overflow};
+  return eval(&c, n);
+}
+
 void rq_answer_free(rq_answer *a) {
   free(a->cells);
   memset(a, 0, sizeof *a);
