@@ -218,15 +218,17 @@ static bool has_aggregate(const ast_expr *a) {
 
 /* The SELECT item aliased `a` (a bare name), or -1; -2 when ambiguous. */
 static int alias_of(const bind_ctx *b, const ast_expr *a) {
-  if (a->kind != AST_NAME) return -1;
   int found = -1;
-  if (b->alias_outputs) {
+  if (b->alias_outputs && (a->kind == AST_NAME || a->kind == AST_OBJECT)) { /* `object` is a keyword */
+    const char *s = a->kind == AST_OBJECT ? "object" : a->s;
+    size_t len = a->kind == AST_OBJECT ? 6 : a->len;
     for (uint32_t i = 0; i < b->plan->n_outputs; i++) {
       const char *n = b->plan->output_names[i];
-      if (strlen(n) == a->len && memcmp(n, a->s, a->len) == 0) found = found == -1 ? (int)i : -2;
+      if (strlen(n) == len && memcmp(n, s, len) == 0) found = found == -1 ? (int)i : -2;
     }
     return found;
   }
+  if (a->kind != AST_NAME) return -1;
   for (uint32_t i = 0; i < b->sel->n_items; i++) {
     const ast_item *it = b->sel->items[i];
     if (it->has_alias && it->alias.len == a->len && memcmp(it->alias.s, a->s, a->len) == 0)

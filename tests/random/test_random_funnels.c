@@ -19,10 +19,6 @@
  * mismatch persists on a fresh database and prints (and saves as a .sql
  * script for sky-shell) the minimal reproduction.
  *
- * Until the engine parses FUNNEL (the probe answers syntax_error at the
- * FUNNEL keyword) the test runs the generator and the evaluator alone and
- * exits with 77, which ctest reports as skipped.
- *
  * Environment:
  *   SKY_FUNNEL_QUERIES      funnels on both engines (default 1000, 300 in
  *                           sanitizer builds)
@@ -35,9 +31,6 @@
  *   SKY_FUNNEL_VERBOSE      1 prints every funnel and answer
  *   SKY_FUNNEL_SHRINK       0 turns shrinking off
  *   SKY_FUNNEL_REPORTS      mismatches reported in full (default 5)
- *   SKY_FUNNEL_FORCE        1 compares even when the probe says FUNNEL is not
- *                           parsed (every funnel then mismatches: a way to
- *                           see the reports and the shrinker work)
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -649,93 +642,11 @@ static void test_random_funnels(void **state) {
   assert_true(st.queries > 0);
 }
 
-/* ---- before the engine knows FUNNEL ------------------------------------------------------ */
-
-/* Does the interpreter parse FUNNEL? An engine without it answers
- * syntax_error at the FUNNEL keyword (1:1). */
-static bool funnel_supported(const config *cfg, char *why, size_t cap) {
-  rq_dataset empty;
-  memset(&empty, 0, sizeof empty);
-  empty.n_batches = 1;
-  sky_side s;
-  rq_buf b;
-  rq_buf_init(&b);
-  bool supported = true;
-  if (side_open(cfg, &s, "probe", &empty, &b)) {
-    reply r;
-    reply_run(s.interp, "FUNNEL action = 'view' WITHIN 1d", &r);
-    if (!r.r && r.err.code == SKY_ERR_SYNTAX && r.err.line == 1 && r.err.column == 1) {
-      supported = false;
-      snprintf(why, cap, "%s", r.json ? r.json : "syntax_error at 1:1");
-    }
-    reply_free(&r);
-  }
-  side_close(&s);
-  rq_buf_free(&b);
-  return supported;
-}
-
-/* Without an engine to compare with, the generator, renderer and evaluator
- * still run over the default workload, so they stay exercised (and timed). */
-static void oracle_alone(const config *cfg) {
-  rqf_funnel *f = rqf_create();
-  rq_buf text;
-  rq_buf_init(&text);
-  long n = 0, rows = 0, errors = 0, converting = 0, full = 0;
-  double t0 = sky_clock_s();
-  long total = cfg->queries + cfg->interp_extra * ((cfg->queries + cfg->per_seed - 1) / cfg->per_seed);
-  for (uint64_t seed = cfg->seed0; n < total; seed++) {
-    rq_dataset ds;
-    rq_dataset_generate(&ds, seed);
-    for (long i = 0; i < cfg->per_seed + cfg->interp_extra && n < total; i++, n++) {
-      rqf_generate(f, &ds, seed * 100000 + (uint64_t)(i < cfg->per_seed ? i : EXTRA_FIRST + i - cfg->per_seed),
-                   cfg->clauses);
-      rq_buf_reset(&text);
-      rqf_render(&text, f);
-      if (f->expect != RQ_EXPECT_ROWS) {
-        errors++;
-        continue;
-      }
-      size_t n_entries;
-      rqf_entry *es = rqf_entries(&ds, f, &n_entries);
-      int top = 0;
-      for (size_t e = 0; e < n_entries; e++) top = es[e].level > top ? es[e].level : top;
-      free(es);
-      converting += top >= 2;
-      full += top == f->n_steps && top >= 2;
-      rqf_answer a;
-      rqf_evaluate(&ds, f, &a);
-      rows += (long)a.n_rows;
-      if (cfg->verbose) {
-        rq_buf b;
-        rq_buf_init(&b);
-        rqf_answer_print(&b, &a);
-        printf("%s\n  %s\n", text.data, b.data);
-        rq_buf_free(&b);
-      }
-      rqf_answer_free(&a);
-    }
-    rq_dataset_free(&ds);
-  }
-  printf("brute force alone: %ld funnels (%ld invalid; %ld with an entry past step 1, %ld converting fully), %ld rows, "
-         "%.1f s\n", n, errors, converting, full, rows, sky_clock_s() - t0);
-  rq_buf_free(&text);
-  rqf_free(f);
-}
-
 int main(void) {
   config cfg;
   read_config(&cfg);
   remove_tree(cfg.root);
   if (mkdir(cfg.root, 0755) != 0) return 1;
-  char why[600];
-  bool supported = funnel_supported(&cfg, why, sizeof why);
-  remove_tree(cfg.root);
-  if (!supported && env_long("SKY_FUNNEL_FORCE", 0) == 0) {
-    oracle_alone(&cfg);
-    printf("SKIPPED: this engine does not parse FUNNEL yet (probe answered %s)\n", why);
-    return 77; /* SKIP_RETURN_CODE */
-  }
   const struct CMUnitTest tests[] = {cmocka_unit_test(test_random_funnels)};
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
