@@ -381,7 +381,7 @@ static bool strict_in(const sky_expr *e, uint32_t prop) {
   case SKY_OP_PROP_EVENT: return e->index == prop && e->type != SKY_VT_STRING;
   case SKY_OP_NOT: case SKY_OP_NEG: case SKY_OP_TO_FLOAT: case SKY_OP_RANK: case SKY_OP_DICT_MATCH:
   case SKY_OP_LIKE: case SKY_OP_HOUR: case SKY_OP_WEEKDAY: case SKY_OP_DAY: case SKY_OP_WEEK: case SKY_OP_MONTH:
-  case SKY_OP_IN: return strict_in(e->args[0], prop);
+  case SKY_OP_IN: case SKY_OP_IN_SET: return strict_in(e->args[0], prop);
   case SKY_OP_EQ: case SKY_OP_NE: case SKY_OP_LT: case SKY_OP_LE: case SKY_OP_GT: case SKY_OP_GE:
   case SKY_OP_ADD: case SKY_OP_SUB: case SKY_OP_MUL: case SKY_OP_DIV: case SKY_OP_MOD: case SKY_OP_STR_CMP:
     return strict_in(e->args[0], prop) || strict_in(e->args[1], prop);

@@ -37,7 +37,7 @@ typedef struct bind_ctx {
   const ast_expr *in_agg;   /* EVENT mode: the aggregate whose argument is bound */
   bool aliases;             /* HAVING / ORDER BY: a bare name may be a SELECT alias */
   sky_expr **items;         /* bound SELECT items (what aliases refer to) */
-  uint32_t cap_keys, cap_aggs, cap_rcs, cap_literals, cap_state;
+  uint32_t cap_keys, cap_aggs, cap_rcs, cap_literals, cap_sets, cap_state;
 } bind_ctx;
 
 /* ---- bind_util.c --------------------------------------------------------------- */
@@ -77,6 +77,9 @@ void bx_type_null(sky_expr *e, sky_vtype type, uint32_t dom);
 int64_t bind_literal(bind_ctx *b, const char *s, size_t len);
 /* Index of the runtime constant (deduplicated; strings copied), or -1. */
 int64_t bind_rc(bind_ctx *b, const sky_rc *rc);
+/* Index of the set of a large IN's constant items (plan.h sky_in_set;
+ * equal sets deduplicated), or -1 when out of memory. */
+int64_t bind_in_set(bind_ctx *b, sky_vtype type, const sky_const *items, uint32_t n);
 /* Structural equality of two bound expressions (ids, text, positions ignored). */
 bool bx_equal(const sky_expr *a, const sky_expr *b);
 /* True for a timestamp-valued INT (bind_units.c): the timestamp column,

@@ -145,6 +145,11 @@ static void put_label(const explain_ctx *x, const sky_expr *e) {
   case SKY_OP_DICT_MATCH: sky_buf_printf(b, "%s #%u ", sky_op_name(e->op), e->index), put_rc(x, e->index); break;
   case SKY_OP_KEY_REF:
   case SKY_OP_AGG_REF: sky_buf_printf(b, "%s #%u", sky_op_name(e->op), e->index); break;
+  case SKY_OP_IN_SET: {
+    const sky_in_set *s = &x->plan->sets[e->index];
+    sky_buf_printf(b, "IN set #%u (%u distinct values%s)", e->index, s->n, s->has_null ? ", NULL" : "");
+    break;
+  }
   case SKY_OP_LIKE: {
     const sky_literal *l = &x->plan->literals[e->index];
     sky_buf_puts(b, "LIKE ");
