@@ -191,6 +191,16 @@ EVAL(DICT_MATCH) {
   return SKY_EVAL_OK;
 }
 
+/* x IN (constants...): x NULL -> NULL; in the set -> TRUE; else NULL when
+ * a NULL was listed, FALSE otherwise (as IN below, with constant items). */
+EVAL(IN_SET) {
+  STRICT_ARG(a);
+  const sky_in_set *set = &env->rt->plan->sets[e->index];
+  if (sky_rt_in_set(env->rt, e->index, a.w)) *out = boolean(true);
+  else *out = set->has_null ? NULL_VAL : boolean(false);
+  return SKY_EVAL_OK;
+}
+
 EVAL(LIKE) {
   STRICT_ARG(a);
   *out = boolean(sky_rt_like(env->rt, e->args[0]->dom, a.w, e->index) != 0);

@@ -36,7 +36,23 @@ sky_jit_query *sky_jit_get(sky_jit *jit, const sky_plan *plan, const char *key, 
 sky_scan_fn sky_jit_query_fn(const sky_jit_query *q);
 void sky_jit_query_release(sky_jit_query *q);
 
-/* EXPLAIN IR: the optimized LLVM IR of the plan's scan, as text. */
+/* The compile budget. LLVM's time grows faster than the size of the code
+ * it is given, so a plan is first weighed: sky_jit_plan_cost() estimates
+ * the IR a plan makes from its per-event expressions (weighted by what
+ * each operator emits: INT arithmetic with its overflow branch and the
+ * items of an inline IN, which each guard the next, weigh most), its
+ * group keys and its aggregates. Plans costing more than SKY_JIT_BUDGET,
+ * about one second of compiling on the reference machine (BENCHMARKS.md),
+ * are not compiled: they run on the interpreter, which gives the same
+ * answer, so no query holds a statement worker in LLVM for long.
+ * PROTOCOL.md lists the budget among the limits. */
+#define SKY_JIT_BUDGET 4096
+uint64_t sky_jit_plan_cost(const sky_plan *plan);
+static inline bool sky_jit_within_budget(const sky_plan *plan) { return sky_jit_plan_cost(plan) <= SKY_JIT_BUDGET; }
+
+/* EXPLAIN IR: the optimized LLVM IR of the plan's scan, as text; for a
+ * plan over the compile budget, one line saying it runs on the
+ * interpreter instead (nothing is compiled). */
 int sky_jit_explain_ir(sky_jit *jit, const sky_plan *plan, sky_buf *out, sky_error *err);
 
 /* Whether the JIT compiles plans of this kind; the others run on the

@@ -41,9 +41,8 @@ static int build_module(jit_llvm *L, LLVMContextRef ctx, LLVMTargetMachineRef tm
 
 int jit_compile(jit_llvm *L, const sky_plan *plan, const char *symbol, sky_buf *ir_out, sky_scan_fn *fn,
                 LLVMOrcResourceTrackerRef *tracker, jit_timing *timing, sky_error *err) {
-  if (!sky_jit_compiles(plan))
-    return sky_error_set(err, SKY_ERR_SEMANTIC, 0, 0,
-                         "%s is not compiled yet: it runs on the reference interpreter (no IR to show)",
+  if (!sky_jit_compiles(plan)) /* callers check first (exec_read.c, sky_jit_explain_ir) */
+    return sky_error_set(err, SKY_ERR_INTERNAL, 0, 0, "the JIT does not compile %s plans",
                          sky_plan_kind_name(plan->kind));
   jit_timing t = {0};
   double start = sky_clock_ms();

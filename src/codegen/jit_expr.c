@@ -376,6 +376,18 @@ static jit_val op_like(jit_cg *cg, const sky_expr *e, const jit_val *a, LLVMValu
   return jv(LLVMBuildICmp(cg->b, LLVMIntNE, r, jit_const_i64(cg, 0), "like"), a[0].null);
 }
 
+/* x IN (constants...) through the set helper (called only for a non-NULL
+ * x): TRUE when found, else NULL if the list held NULL, else FALSE. */
+static jit_val op_in_set(jit_cg *cg, const sky_expr *e, const jit_val *a, LLVMValueRef guard) {
+  LLVMValueRef word = jit_word(cg, a[0], e->args[0]->type, false);
+  LLVMValueRef args[3] = {cg->a_rt, LLVMConstInt(cg->t_i32, e->index, 0), word};
+  LLVMValueRef r = call_unless_null(cg, a[0].null, JIT_H_IN_SET, args, 3);
+  LLVMValueRef found = LLVMBuildICmp(cg->b, LLVMIntNE, r, jit_const_i64(cg, 0), "in.set");
+  LLVMValueRef null = a[0].null;
+  if (cg->plan->sets[e->index].has_null) null = or1(cg, null, not1(cg, found));
+  return jv3(found, null, found);
+}
+
 static jit_val op_str_cmp(jit_cg *cg, const sky_expr *e, const jit_val *a, LLVMValueRef guard) {
   LLVMValueRef null = or1(cg, a[0].null, a[1].null);
   LLVMValueRef args[5] = {cg->a_rt, LLVMConstInt(cg->t_i32, e->args[0]->dom, 0), a[0].v,
@@ -536,6 +548,7 @@ void jit_expr_prepare(jit_cg *cg) {
 #define JIT_OP_MOD op_mod, true
 #define JIT_OP_STR_CMP op_str_cmp, true
 #define JIT_OP_IN op_in, false
+#define JIT_OP_IN_SET op_in_set, true
 
 static const struct jit_op {
   jit_op_fn emit;

@@ -38,6 +38,7 @@
   X(AGG_UPDATE, sky_agg_call_update, "ipiplipll") \
   X(STR_CMP, sky_rt_str_cmp, "lpilil")      \
   X(LIKE, sky_rt_like, "lpili")             \
+  X(IN_SET, sky_rt_in_set, "lpil")          \
   X(SHOULD_STOP, sky_rt_should_stop, "ip")  \
   X(MONTH, sky_jit_month_range, "llp")      \
   X(MEMCPY, memcpy, "pppl")                 \

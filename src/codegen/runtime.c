@@ -1,7 +1,7 @@
 /* runtime.c — preparing one run of a plan against a snapshot (runtime
  * constants: literal codes, rank tables, LIKE and IN tables) and the rare
  * C helpers both engines call (string comparison across domains, LIKE on
- * computed strings, the stop check).
+ * computed strings, membership in a large IN's set, the stop check).
  *
  * Rank tables give every dictionary code an odd rank 2*p+1, p being the
  * string's position in byte order; a literal absent from the dictionary gets
@@ -197,6 +197,10 @@ int64_t sky_rt_str_cmp(const sky_runtime *rt, uint32_t dom_a, uint64_t a, uint32
   sky_rt_string(rt, dom_b, b, tb, &sb, &lb);
   int c = cmp_bytes(sa, la, sb, lb);
   return c < 0 ? -1 : c > 0;
+}
+
+int64_t sky_rt_in_set(const sky_runtime *rt, uint32_t set, uint64_t word) {
+  return sky_in_set_contains(&rt->plan->sets[set], word);
 }
 
 int64_t sky_rt_like(const sky_runtime *rt, uint32_t dom, uint64_t word, uint32_t pattern) {

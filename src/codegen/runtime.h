@@ -59,6 +59,9 @@ int64_t sky_rt_str_cmp(const sky_runtime *rt, uint32_t dom_a, uint64_t a, uint32
 /* LIKE on a string of any domain with pattern literal `pattern` (index into
  * plan->literals): 1 or 0. */
 int64_t sky_rt_like(const sky_runtime *rt, uint32_t dom, uint64_t word, uint32_t pattern);
+/* IN_SET: 1 when the non-NULL value `word` (of the set's type) is in
+ * plan->sets[set], else 0 (plan_set.c's sky_in_set_contains). */
+int64_t sky_rt_in_set(const sky_runtime *rt, uint32_t set, uint64_t word);
 /* The text of a string value: points into the dictionary, the plan, or
  * `tmp` (32 bytes) for day/month buckets. */
 void sky_rt_string(const sky_runtime *rt, uint32_t dom, uint64_t word, char *tmp, const char **s, size_t *len);

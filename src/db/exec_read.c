@@ -87,7 +87,9 @@ static sky_result *run_select(sky_conn *conn, const sky_stmt *stmt, const sky_pl
   uint64_t timeout = conn->timeout_ms ? conn->timeout_ms : db->opt.query_timeout_ms;
   if (timeout) opts.deadline_ns = sky_clock_ns() + (int64_t)timeout * 1000000;
   sky_jit_query *q = NULL;
-  if (conn->engine == SKY_ENGINE_JIT && sky_jit_compiles(plan)) {
+  /* A plan of a kind the JIT does not compile, or over the compile budget,
+   * runs on the interpreter (jit.h). */
+  if (conn->engine == SKY_ENGINE_JIT && sky_jit_compiles(plan) && sky_jit_within_budget(plan)) {
     q = sky_jit_get(db->jit, plan, stmt->normalized, err);
     if (!q) return NULL;
     opts.scan = sky_jit_query_fn(q);

@@ -44,7 +44,7 @@ typedef struct bind_ctx {
                                after aggregation, when not plan->keys (FUNNEL:
                                the HOLDING / GROUP BY expressions; NULL entries
                                match nothing) */
-  uint32_t cap_keys, cap_aggs, cap_rcs, cap_literals, cap_state;
+  uint32_t cap_keys, cap_aggs, cap_rcs, cap_literals, cap_sets, cap_state;
 } bind_ctx;
 
 /* ---- bind.c -------------------------------------------------------------------- */
@@ -98,6 +98,9 @@ void bx_type_null(sky_expr *e, sky_vtype type, uint32_t dom);
 int64_t bind_literal(bind_ctx *b, const char *s, size_t len);
 /* Index of the runtime constant (deduplicated; strings copied), or -1. */
 int64_t bind_rc(bind_ctx *b, const sky_rc *rc);
+/* Index of the set of a large IN's constant items (plan.h sky_in_set;
+ * equal sets deduplicated), or -1 when out of memory. */
+int64_t bind_in_set(bind_ctx *b, sky_vtype type, const sky_const *items, uint32_t n);
 /* Structural equality of two bound expressions (ids, text, positions ignored). */
 bool bx_equal(const sky_expr *a, const sky_expr *b);
 /* True for a timestamp-valued INT (bind_units.c): the timestamp column,

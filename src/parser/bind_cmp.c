@@ -12,9 +12,11 @@
  *    (= and !=) or its rank (ordering, through RANK on the other side).
  * Every other pair of strings is compared by bytes: STR_CMP(a, b) op 0.
  * IN follows the = rules item by item: all literals against a dictionary
- * string make one DICT_MATCH set lookup; items that cannot share the
- * operand's domain turn the IN into a balanced OR of comparisons, which
- * has exactly SQL's NULL semantics.
+ * string make one DICT_MATCH set lookup; more than SKY_IN_SET_MIN_ITEMS
+ * constant items of the operand's type make one IN_SET membership test
+ * (plan_set.c); items that cannot share the operand's domain turn the IN
+ * into a balanced OR of comparisons, which has exactly SQL's NULL
+ * semantics.
  */
 #include <string.h>
 
@@ -192,6 +194,34 @@ static sky_expr **bind_items(bind_ctx *b, sky_expr *x, const ast_expr *node, uin
   return items;
 }
 
+/* The value of a constant item: a CONST, or an INT CONST made FLOAT
+ * (as TO_FLOAT evaluates it). False for anything else. */
+static bool const_item(const sky_expr *e, sky_const *out) {
+  if (e->op == SKY_OP_TO_FLOAT && e->args[0]->op == SKY_OP_CONST) {
+    const sky_const *v = &e->args[0]->value;
+    double d = (double)(int64_t)v->word;
+    out->is_null = v->is_null;
+    memcpy(&out->word, &d, sizeof d);
+    if (v->is_null) out->word = 0;
+    return true;
+  }
+  if (e->op != SKY_OP_CONST) return false;
+  *out = e->value;
+  return true;
+}
+
+/* x IN (many constants): one IN_SET node, or NULL (not all constants). */
+static sky_expr *in_set(bind_ctx *b, sky_expr *x, sky_expr **items, uint32_t n, const ast_expr *node) {
+  sky_const *vals = sky_arena_alloc(b->arena, sizeof *vals * n);
+  if (!vals) return bind_oom(b);
+  for (uint32_t i = 0; i < n; i++)
+    if (!const_item(items[i], &vals[i])) return NULL;
+  int64_t idx = bind_in_set(b, x->type, vals, n);
+  sky_expr *e = idx < 0 ? NULL : bx_unary(b, SKY_OP_IN_SET, SKY_VT_BOOL, SKY_DOM_NONE, x, node);
+  if (e) e->index = (uint32_t)idx;
+  return e;
+}
+
 /* x IN (items) / x NOT IN (items) */
 sky_expr *bind_in(bind_ctx *b, const ast_expr *node) {
   const ast_expr *xa = node->args[0];
@@ -216,6 +246,10 @@ sky_expr *bind_in(bind_ctx *b, const ast_expr *node) {
     for (uint32_t i = 0; i < n && ok; i++) ok = direct(x, items[i]);
     if (n == 0) {
       res = bx_bool(b, false, node);
+    } else if (ok && n > SKY_IN_SET_MIN_ITEMS && (res = in_set(b, x, items, n, node)) != NULL) {
+      /* one membership test */
+    } else if (b->failed) {
+      return NULL;
     } else if (ok) {
       res = bx_new(b, SKY_OP_IN, SKY_VT_BOOL, SKY_DOM_NONE, node);
       if (res && !(res->args = sky_arena_alloc(b->arena, sizeof *res->args * (n + 1)))) return bind_oom(b);

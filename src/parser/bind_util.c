@@ -189,6 +189,23 @@ int64_t bind_rc(bind_ctx *b, const sky_rc *rc) {
   return p->n_rcs++;
 }
 
+/* Index of the IN set of `n` constant items of type `type` (equal sets
+ * share one index, so equal IN expressions stay structurally equal), or -1. */
+int64_t bind_in_set(bind_ctx *b, sky_vtype type, const sky_const *items, uint32_t n) {
+  sky_plan *p = b->plan;
+  sky_in_set set;
+  if (sky_in_set_build(&set, type, items, n, b->arena) != 0) return bind_oom(b), -1;
+  for (uint32_t i = 0; i < p->n_sets; i++) {
+    const sky_in_set *o = &p->sets[i];
+    if (o->type == set.type && o->has_null == set.has_null && o->n == set.n &&
+        (set.n == 0 || memcmp(o->keys, set.keys, sizeof *set.keys * set.n) == 0))
+      return i;
+  }
+  if (!grow(b, (void **)&p->sets, p->n_sets, &b->cap_sets, sizeof *p->sets)) return -1;
+  p->sets[p->n_sets] = set;
+  return p->n_sets++;
+}
+
 /* ---- structure ---------------------------------------------------------------------- */
 
 bool bx_equal(const sky_expr *a, const sky_expr *b) {

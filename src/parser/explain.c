@@ -158,6 +158,11 @@ static void put_label(const explain_ctx *x, const sky_expr *e) {
     if (e->index >= SKY_ENTRY_KEY0) sky_buf_printf(b, "entry key #%u", e->index - SKY_ENTRY_KEY0);
     else sky_buf_printf(b, "entry %s", sky_entry_field_name(e->index));
     break;
+  case SKY_OP_IN_SET: {
+    const sky_in_set *s = &x->plan->sets[e->index];
+    sky_buf_printf(b, "IN set #%u (%u distinct values%s)", e->index, s->n, s->has_null ? ", NULL" : "");
+    break;
+  }
   case SKY_OP_LIKE: {
     const sky_literal *l = &x->plan->literals[e->index];
     sky_buf_puts(b, "LIKE ");

@@ -31,6 +31,9 @@
  *    through SKY_OP_STR_CMP (INT -1/0/1 compared with 0).
  *  - LIKE and IN over a dictionary string with literal operands are
  *    SKY_OP_DICT_MATCH lookups prepared per snapshot.
+ *  - An IN of more than SKY_IN_SET_MIN_ITEMS constant items is SKY_OP_IN_SET:
+ *    one membership test in a sorted word set (plan->sets) of the operand's
+ *    type, which both engines run through one C helper.
  *  - Per-event expressions (filter, keys, aggregate arguments) never contain
  *    KEY_REF or AGG_REF; post-aggregation expressions (outputs, HAVING,
  *    ORDER BY) reach per-event values only through KEY_REF and AGG_REF.
@@ -108,6 +111,7 @@ typedef enum sky_unit {
   X(DAY, 1, "day")                     /* INT ts -> STRING dom DAY */                    \
   X(WEEK, 1, "week")                   /* INT ts -> STRING dom DAY (its Monday) */       \
   X(MONTH, 1, "month")                 /* INT ts -> STRING dom MONTH */                  \
+  X(IN_SET, 1, "IN set")               /* args[0] IN constants; e->index = plan->sets */ \
   /* binary */                                                                           \
   X(AND, 2, "AND")                     /* SQL three-valued logic */                      \
   X(OR, 2, "OR")                                                                         \
@@ -269,6 +273,32 @@ typedef struct sky_rc {
   const size_t *lens;
 } sky_rc;
 
+/* The constant items of a large IN (SKY_OP_IN_SET), as a set of 64-bit
+ * keys sorted as unsigned words, each once: the item's word, except that a
+ * FLOAT -0 is +0 and a FLOAT NaN is left out (NaN equals nothing, -0 equals
+ * 0: the = of the plan). A NULL item only sets has_null: x IN (...) is then
+ * NULL, not FALSE, when x is not in the set (and always when x is NULL). */
+typedef struct sky_in_set {
+  sky_vtype type;       /* the operand's type */
+  bool has_null;        /* a NULL item was listed */
+  uint32_t n;           /* keys */
+  const uint64_t *keys; /* [n], ascending, distinct */
+} sky_in_set;
+
+/* IN lists longer than this with constant items become SKY_OP_IN_SET
+ * (shorter ones stay SKY_OP_IN, which the JIT inlines): a set test costs a
+ * call and a binary search, and a long inline list costs LLVM time that
+ * grows faster than its length (BENCHMARKS.md). */
+#define SKY_IN_SET_MIN_ITEMS 16
+
+/* Builds the set of `n` constant items of type `type` into `arena`.
+ * Returns 0, or -1 when out of memory. (plan_set.c) */
+int sky_in_set_build(sky_in_set *set, sky_vtype type, const sky_const *items, uint32_t n, sky_arena *arena);
+/* Is the non-NULL value `word` of the set's type one of its items (by =)?
+ * The one definition of membership: both engines call it (through
+ * runtime.h's sky_rt_in_set). */
+bool sky_in_set_contains(const sky_in_set *set, uint64_t word);
+
 typedef struct sky_literal {
   const char *str;
   size_t len;
@@ -402,6 +432,8 @@ typedef struct sky_plan {
   sky_rc *rcs;
   uint32_t n_literals;
   sky_literal *literals;
+  uint32_t n_sets;
+  sky_in_set *sets;                    /* IN_SET operands' constant sets */
   uint32_t n_exprs;                    /* ids are 0..n_exprs-1 */
 } sky_plan;
 

@@ -12,4 +12,5 @@ target_sources(sky PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/bind_expr.c
   ${CMAKE_CURRENT_LIST_DIR}/bind_cmp.c
   ${CMAKE_CURRENT_LIST_DIR}/bind_call.c
+  ${CMAKE_CURRENT_LIST_DIR}/plan_set.c
   ${CMAKE_CURRENT_LIST_DIR}/explain.c)

@@ -332,7 +332,7 @@ static void dump_expr(const sky_expr *e, sky_buf *out) {
     sky_buf_printf(out, " %s%#llx", e->value.is_null ? "NULL " : "", (unsigned long long)e->value.word);
   if (e->dom != SKY_DOM_NONE) sky_buf_printf(out, " dom=%#x", e->dom);
   if (e->op == SKY_OP_PROP_EVENT || e->op == SKY_OP_PROP_STATE || e->op == SKY_OP_RCONST || e->op == SKY_OP_LIKE ||
-      e->op == SKY_OP_RANK || e->op == SKY_OP_DICT_MATCH)
+      e->op == SKY_OP_RANK || e->op == SKY_OP_DICT_MATCH || e->op == SKY_OP_IN_SET)
     sky_buf_printf(out, " [%u]", e->index);
   for (uint32_t k = 0; k < e->n_args; k++) {
     sky_buf_putc(out, ' ');

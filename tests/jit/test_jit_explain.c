@@ -85,6 +85,38 @@ static void plan_overflow_distinct(jf_plan *f) {
          -1);
 }
 
+/* count() WHERE price IN (17 constants, NULL): one call of the set helper
+ * (a NULL item makes a miss NULL). */
+static void plan_in_set(jf_plan *f) {
+  sky_const items[18];
+  for (int i = 0; i < 17; i++) {
+    double d = i + 0.5;
+    items[i].is_null = false;
+    memcpy(&items[i].word, &d, sizeof d);
+  }
+  items[17] = (sky_const){true, 0};
+  sky_in_set *set = sky_arena_calloc(&f->arena, sizeof *set);
+  assert_int_equal(sky_in_set_build(set, SKY_VT_FLOAT, items, 18, &f->arena), 0);
+  f->plan->sets = set;
+  f->plan->n_sets = 1;
+  jf_filter(f, jf_op(f, SKY_OP_IN_SET, SKY_VT_BOOL, SKY_DOM_NONE, 1, price(f)));
+  jf_agg(f, SKY_AGG_COUNT_ALL, NULL, -1);
+}
+
+/* count() WHERE x IN (600 items, one not constant): over the compile
+ * budget, so EXPLAIN IR says it runs on the interpreter (issue 13 item 1). */
+static void plan_over_budget(jf_plan *f) {
+  sky_expr *x = jf_leaf(f, SKY_OP_PROP_EVENT, SKY_VT_INT, SKY_DOM_NONE, P_PLAN);
+  sky_expr *in = jf_op(f, SKY_OP_IN, SKY_VT_BOOL, SKY_DOM_NONE, 0);
+  in->n_args = 601;
+  in->args = sky_arena_calloc(&f->arena, in->n_args * sizeof *in->args);
+  in->args[0] = x;
+  for (uint32_t k = 1; k < 600; k++) in->args[k] = jf_int(f, (int64_t)k * 7919);
+  in->args[600] = jf_leaf(f, SKY_OP_PROP_EVENT, SKY_VT_INT, SKY_DOM_NONE, P_PLAN);
+  jf_filter(f, in);
+  jf_agg(f, SKY_AGG_COUNT_ALL, NULL, -1);
+}
+
 static const struct golden {
   const char *name;
   void (*build)(jf_plan *f);
@@ -95,6 +127,8 @@ static const struct golden {
     {"hour", plan_hour},
     {"month", plan_month},
     {"overflow_distinct", plan_overflow_distinct},
+    {"in_set", plan_in_set},
+    {"over_budget", plan_over_budget},
 };
 
 /* Drops the host-dependent lines. */

@@ -155,6 +155,35 @@ static gtype plain_string(gen *g) {
   return (gtype){SKY_VT_STRING, doms[below(g, 3)]};
 }
 
+/* x IN (constants) as the binder makes a long one: an IN_SET node and its
+ * set (plan_set.c), items drawn with NULLs, NaN, both zeros, repeats. */
+static sky_expr *gen_in_set(gen *g, gtype t, int d) {
+  jf_plan *f = g->f;
+  sky_const items[24];
+  uint32_t n = below(g, 24);
+  for (uint32_t i = 0; i < n; i++) {
+    items[i].is_null = chance(g, 0.1);
+    items[i].word = 0;
+    if (items[i].is_null) continue;
+    if (t.t == SKY_VT_FLOAT) {
+      double v = float_value(g);
+      memcpy(&items[i].word, &v, sizeof v);
+    } else if (t.t == SKY_VT_BOOL) {
+      items[i].word = chance(g, 0.5);
+    } else {
+      items[i].word = (uint64_t)INTS[below(g, sizeof INTS / sizeof *INTS)];
+    }
+  }
+  sky_plan *p = f->plan;
+  sky_in_set *sets = sky_arena_calloc(&f->arena, (p->n_sets + 1) * sizeof *sets);
+  if (p->n_sets) memcpy(sets, p->sets, p->n_sets * sizeof *sets);
+  assert_int_equal(sky_in_set_build(&sets[p->n_sets], t.t, items, n, &f->arena), 0);
+  p->sets = sets;
+  sky_expr *e = op1(g, SKY_OP_IN_SET, T_BOOL, gen_expr(g, t, d));
+  e->index = p->n_sets++;
+  return e;
+}
+
 static sky_expr *gen_bool(gen *g, int d) {
   jf_plan *f = g->f;
   switch (below(g, 9)) {
@@ -176,6 +205,7 @@ static sky_expr *gen_bool(gen *g, int d) {
   }
   case 5: {
     gtype t = random_type(g);
+    if (t.t != SKY_VT_STRING && chance(g, 0.3)) return gen_in_set(g, t, d);
     uint32_t n = 2 + below(g, 4);
     sky_expr *in = jf_op(f, SKY_OP_IN, SKY_VT_BOOL, SKY_DOM_NONE, 0);
     in->args = sky_arena_calloc(&f->arena, n * sizeof(sky_expr *));

@@ -135,6 +135,12 @@ static bool pc_unary(plan_check *c, const sky_expr *e) {
   case SKY_OP_LIKE:
     if (a->type != SKY_VT_STRING || e->index >= p->n_literals) return pc_fail(c, e, "bad LIKE");
     return true;
+  case SKY_OP_IN_SET:
+    if (e->type != SKY_VT_BOOL || e->index >= p->n_sets || p->sets[e->index].type != a->type)
+      return pc_fail(c, e, "IN set of another type");
+    for (uint32_t i = 1; i < p->sets[e->index].n; i++)
+      if (p->sets[e->index].keys[i - 1] >= p->sets[e->index].keys[i]) return pc_fail(c, e, "IN set not sorted");
+    return true;
   case SKY_OP_HOUR:
   case SKY_OP_WEEKDAY: return a->type == SKY_VT_INT && e->type == SKY_VT_INT ? true : pc_fail(c, e, "bad bucket");
   case SKY_OP_DAY:
