@@ -54,6 +54,7 @@ typedef struct funnel_state {
   int64_t *first_end;    /* [k + 1]: first event ending a chain of length j (-1 none) */
   int64_t *reach;        /* [k + 1]: the entry's reach(j) */
   sky_ival *entry;       /* [SKY_ENTRY_KEY0 + nv] the entry row */
+  sky_ival *scratch;     /* [nv] the current event's values */
 } funnel_state;
 
 static const sky_ival NULL_VAL = {0, true};
@@ -71,21 +72,21 @@ static void funnel_free(sky_walk *w) {
   sky_free(fs->first_end);
   sky_free(fs->reach);
   sky_free(fs->entry);
+  sky_free(fs->scratch);
   sky_free(fs);
   w->state = NULL;
 }
 
-/* RETURN STEPS with no keys has its k rows even when no object enters. */
-static int seed_steps(sky_walk *w) {
-  funnel_state *fs = w->state;
-  const sky_funnel *f = fs->f;
-  uint32_t k = f->n_steps;
-  for (uint32_t s = 1; s <= k; s++) {
-    w->keys[0] = s;
-    w->keys[1] = f->step_literals[s - 1];
-    if (!sky_groups_upsert(w->g, w->keys, 0)) return SKY_SCAN_NO_MEMORY;
+/* RETURN STEPS with no keys has its k rows even when no object enters:
+ * the merged table gets them before finalizing (select.c). */
+static int funnel_seed(const sky_plan *p, sky_groups *merged) {
+  const sky_funnel *f = p->funnel;
+  if (f->ret != SKY_FUNNEL_RETURN_STEPS || f->n_hold + f->n_group) return 0;
+  for (uint32_t s = 1; s <= f->n_steps; s++) {
+    uint64_t keys[2] = {s, f->step_literals[s - 1]};
+    if (!sky_groups_upsert(merged, keys, 0)) return -1;
   }
-  return SKY_SCAN_OK;
+  return 0;
 }
 
 static int funnel_init(sky_walk *w) {
@@ -100,11 +101,11 @@ static int funnel_init(sky_walk *w) {
   fs->first_end = sky_calloc(k + 1, sizeof *fs->first_end);
   fs->reach = sky_calloc(k + 1, sizeof *fs->reach);
   fs->entry = sky_calloc(SKY_ENTRY_KEY0 + fs->nv, sizeof *fs->entry);
-  if (!fs->excl_at || !fs->first_end || !fs->reach || !fs->entry) return -1;
+  fs->scratch = sky_calloc(fs->nv + 1, sizeof *fs->scratch);
+  if (!fs->excl_at || !fs->first_end || !fs->reach || !fs->entry || !fs->scratch) return -1;
   for (uint32_t x = 0; x < f->n_excludes; x++)
     for (uint32_t j = f->excludes[x].from; j < f->excludes[x].to; j++) fs->excl_at[j - 1] |= UINT64_C(1) << x;
   w->env.entry = fs->entry;
-  if (f->ret == SKY_FUNNEL_RETURN_STEPS && fs->nv == 0 && seed_steps(w) != SKY_SCAN_OK) return -1;
   return 0;
 }
 
@@ -121,9 +122,9 @@ static bool grow(sky_walk *w, funnel_state *fs) {
   if (ev) fs->ev = ev;
   uint32_t *st = sky_realloc(fs->starts, cap * sizeof *st);
   if (st) fs->starts = st;
-  sky_ival *v = fs->nv ? sky_realloc(fs->vals, cap * fs->nv * sizeof *v) : fs->vals;
-  if (fs->nv && v) fs->vals = v;
-  if (!ev || !st || (fs->nv && !v)) return false;
+  sky_ival *v = sky_realloc(fs->vals, cap * (fs->nv ? fs->nv : 1) * sizeof *v); /* never NULL + 0 */
+  if (v) fs->vals = v;
+  if (!ev || !st || !v) return false;
   fs->cap = cap;
   return true;
 }
@@ -137,13 +138,31 @@ static int eval_bool(sky_walk *w, const sky_expr *e, bool *out) {
   return rc;
 }
 
-static int eval_value(sky_walk *w, const sky_expr *e, sky_ival *out) {
-  int rc = sky_walk_eval(w, e, out);
-  if (rc == SKY_SCAN_OK && out->null) out->w = 0;
-  if (rc == SKY_SCAN_OK && !out->null && e->type == SKY_VT_FLOAT) out->w = sky_canon_float(as_double(out->w));
-  return rc;
+/* The events that start an entry: step 1, or any step under ANY ORDER. */
+static uint64_t start_mask(const sky_funnel *f) { return f->order == SKY_FUNNEL_ANY_ORDER ? ~UINT64_C(0) : 1; }
+
+/* Keeps a matching event that may matter: its bits and its HOLDING /
+ * GROUP BY values (NULL where not evaluated; FLOATs canonical). */
+static int push(sky_walk *w, fevent e, const sky_ival *vals) {
+  funnel_state *fs = w->state;
+  const sky_funnel *f = fs->f;
+  if (!e.steps && !e.excl && f->order != SKY_FUNNEL_STRICT) return SKY_SCAN_OK;
+  if (!grow(w, fs)) return SKY_SCAN_NO_MEMORY;
+  sky_ival *dst = fs->vals + fs->n * fs->nv;
+  for (uint32_t i = 0; i < fs->nv; i++) {
+    const sky_expr *x = i < f->n_hold ? f->hold[i] : f->group[i - f->n_hold];
+    dst[i] = vals[i];
+    if (dst[i].null) dst[i].w = 0;
+    else if (x->type == SKY_VT_FLOAT) dst[i].w = sky_canon_float(as_double(dst[i].w));
+    else if (x->type == SKY_VT_BOOL) dst[i].w = dst[i].w != 0;
+  }
+  fs->ev[fs->n++] = e;
+  return SKY_SCAN_OK;
 }
 
+/* The interpreter's event: WHERE, then the steps and exclusions in order,
+ * HOLDING at step events, GROUP BY at start events (the order the JIT's
+ * compiled form keeps, jit_funnel.c). */
 static int funnel_event(sky_walk *w) {
   funnel_state *fs = w->state;
   const sky_funnel *f = fs->f;
@@ -163,17 +182,13 @@ static int funnel_event(sky_walk *w) {
     if ((rc = eval_bool(w, f->excludes[x].cond, &yes)) != SKY_SCAN_OK) return rc;
     if (yes) e.excl |= UINT64_C(1) << x;
   }
-  if (!e.steps && !e.excl && f->order != SKY_FUNNEL_STRICT) return SKY_SCAN_OK;
-  if (!grow(w, fs)) return SKY_SCAN_NO_MEMORY;
-  sky_ival *vals = fs->vals + fs->n * fs->nv;
+  sky_ival *vals = fs->scratch;
   for (uint32_t i = 0; i < fs->nv; i++) vals[i] = NULL_VAL;
   for (uint32_t i = 0; e.steps && i < f->n_hold; i++)
-    if ((rc = eval_value(w, f->hold[i], &vals[i])) != SKY_SCAN_OK) return rc;
-  bool starts = f->order == SKY_FUNNEL_ANY_ORDER ? e.steps != 0 : (e.steps & 1) != 0;
-  for (uint32_t i = 0; starts && i < f->n_group; i++)
-    if ((rc = eval_value(w, f->group[i], &vals[f->n_hold + i])) != SKY_SCAN_OK) return rc;
-  fs->ev[fs->n++] = e;
-  return SKY_SCAN_OK;
+    if ((rc = sky_walk_eval(w, f->hold[i], &vals[i])) != SKY_SCAN_OK) return rc;
+  for (uint32_t i = 0; (e.steps & start_mask(f)) && i < f->n_group; i++)
+    if ((rc = sky_walk_eval(w, f->group[i], &vals[f->n_hold + i])) != SKY_SCAN_OK) return rc;
+  return push(w, e, vals);
 }
 
 /* ---- flush: the object's entries ---------------------------------------------------- */
@@ -257,7 +272,7 @@ static int emit_entry(sky_walk *w, size_t p, uint32_t L) {
   sky_ival *en = fs->entry;
   bool times = f->order != SKY_FUNNEL_ANY_ORDER;
   for (uint32_t i = 0; i < SKY_ENTRY_KEY0; i++) en[i] = NULL_VAL;
-  memcpy(en + SKY_ENTRY_KEY0, fs->vals + p * fs->nv, fs->nv * sizeof *en);
+  if (fs->nv) memcpy(en + SKY_ENTRY_KEY0, fs->vals + p * fs->nv, fs->nv * sizeof *en);
   en[SKY_ENTRY_OBJECT] = (sky_ival){w->env.obj, false};
   set_int(&en[SKY_ENTRY_LEVEL], L);
   switch (f->ret) {
@@ -323,7 +338,7 @@ static int funnel_flush(sky_walk *w) {
   funnel_state *fs = w->state;
   const sky_funnel *f = fs->f;
   size_t n_starts = 0;
-  uint64_t start_bits = f->order == SKY_FUNNEL_ANY_ORDER ? ~UINT64_C(0) : 1;
+  uint64_t start_bits = start_mask(f);
   for (size_t i = 0; i < fs->n; i++)
     if (fs->ev[i].steps & start_bits) fs->starts[n_starts++] = (uint32_t)i;
   if (!n_starts) return SKY_SCAN_OK;
@@ -343,10 +358,31 @@ static int funnel_flush(sky_walk *w) {
   return SKY_SCAN_OK;
 }
 
+/* ---- the compiled scan's entry points (jit_funnel.c) ---------------------------- */
+
+void *sky_funnel_jit_open(const sky_runtime *rt, const sky_chunk *chunk, sky_groups *g) {
+  return sky_walk_open(rt, chunk, g);
+}
+
+void sky_funnel_jit_close(void *w) { sky_walk_close(w); }
+
+void sky_funnel_jit_begin(void *wp, uint64_t obj) {
+  sky_walk *w = wp;
+  w->env.obj = obj;
+  funnel_begin(w);
+}
+
+int32_t sky_funnel_jit_push(void *w, int64_t ts, int64_t session, uint64_t steps, uint64_t excl, const sky_ival *vals) {
+  return push(w, (fevent){.ts = ts, .session = session, .steps = steps, .excl = excl}, vals);
+}
+
+int32_t sky_funnel_jit_flush(void *w) { return funnel_flush(w); }
+
 const sky_walk_kind sky_walk_kind_FUNNEL = {
     .init = funnel_init,
     .free = funnel_free,
     .begin = funnel_begin,
     .event = funnel_event,
     .flush = funnel_flush,
+    .seed = funnel_seed,
 };

@@ -175,6 +175,26 @@ static int scan_object(sky_walk *s, uint64_t k, uint32_t *until_check) {
   return s->kind->flush ? s->kind->flush(s) : SKY_SCAN_OK;
 }
 
+int sky_walk_seed(const sky_plan *p, sky_groups *merged) {
+  const sky_walk_kind *k = g_walk_kinds[p->kind];
+  return k->seed ? k->seed(p, merged) : 0;
+}
+
+sky_walk *sky_walk_open(const sky_runtime *rt, const sky_chunk *chunk, sky_groups *g) {
+  sky_walk *w = sky_malloc(sizeof *w);
+  if (w && scan_init(w, rt, chunk, g) != 0) {
+    sky_free(w);
+    return NULL;
+  }
+  return w;
+}
+
+void sky_walk_close(sky_walk *w) {
+  if (!w) return;
+  scan_free(w);
+  sky_free(w);
+}
+
 int sky_interp_scan(const sky_runtime *rt, const sky_chunk *chunk, sky_groups *g, uint32_t *err_expr) {
   sky_walk s;
   if (scan_init(&s, rt, chunk, g) != 0) return SKY_SCAN_NO_MEMORY;

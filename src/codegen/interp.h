@@ -117,11 +117,34 @@ struct sky_walk_kind {
   void (*begin)(sky_walk *w);
   int (*event)(sky_walk *w);
   int (*flush)(sky_walk *w);
+  /* groups the result has whatever the data: added to the merged table
+   * before finalizing, on either engine (0, or -1 out of memory) */
+  int (*seed)(const sky_plan *p, sky_groups *merged);
 };
+
+/* The plan kind's seed of the merged table (none: 0). */
+int sky_walk_seed(const sky_plan *p, sky_groups *merged);
 
 #define SKY_X_WALK_DECL(name, text) extern const sky_walk_kind sky_walk_kind_##name;
 SKY_PLAN_KINDS(SKY_X_WALK_DECL)
 #undef SKY_X_WALK_DECL
+
+/* A walk of `chunk` on the heap, for compiled scans that hand a plan
+ * kind's per-object work to C (jit_funnel.c): NULL when out of memory. */
+sky_walk *sky_walk_open(const sky_runtime *rt, const sky_chunk *chunk, sky_groups *g);
+void sky_walk_close(sky_walk *w);
+
+/* FUNNEL in a compiled scan (funnel.c): the scan evaluates WHERE and each
+ * matching event's step bits, EXCLUDE bits and HOLDING / GROUP BY values
+ * (nv = n_hold + n_group of them, NULL where not evaluated) and hands them
+ * over; the object's entries are concluded by the interpreter's flush, so
+ * both engines share one definition of chains and attempts. The int32
+ * results are SKY_SCAN_* codes. */
+void *sky_funnel_jit_open(const sky_runtime *rt, const sky_chunk *chunk, sky_groups *g);
+void sky_funnel_jit_close(void *w);
+void sky_funnel_jit_begin(void *w, uint64_t obj);
+int32_t sky_funnel_jit_push(void *w, int64_t ts, int64_t session, uint64_t steps, uint64_t excl, const sky_ival *vals);
+int32_t sky_funnel_jit_flush(void *w);
 
 /* Evaluates `e` in the walk's environment: SKY_SCAN_OK or _OVERFLOW. */
 int sky_walk_eval(sky_walk *w, const sky_expr *e, sky_ival *v);

@@ -286,6 +286,14 @@ static uint64_t expr_cost(const sky_expr *e) {
 
 uint64_t sky_jit_plan_cost(const sky_plan *plan) {
   uint64_t c = expr_cost(plan->filter);
+  const sky_funnel *f = plan->funnel;
+  if (f) { /* its keys and aggregates read entry rows, in C */
+    for (uint32_t i = 0; i < f->n_steps; i++) c += expr_cost(f->steps[i]);
+    for (uint32_t i = 0; i < f->n_excludes; i++) c += expr_cost(f->excludes[i].cond);
+    for (uint32_t i = 0; i < f->n_hold; i++) c += COST_KEY + expr_cost(f->hold[i]);
+    for (uint32_t i = 0; i < f->n_group; i++) c += COST_KEY + expr_cost(f->group[i]);
+    return c;
+  }
   for (uint32_t k = 0; k < plan->n_keys; k++) c += COST_KEY + expr_cost(plan->keys[k]);
   for (uint32_t a = 0; a < plan->n_aggs; a++) c += COST_AGG + expr_cost(plan->aggs[a].arg);
   return c;

@@ -56,8 +56,11 @@ static inline bool sky_jit_within_budget(const sky_plan *plan) { return sky_jit_
 int sky_jit_explain_ir(sky_jit *jit, const sky_plan *plan, sky_buf *out, sky_error *err);
 
 /* Whether the JIT compiles plans of this kind; the others run on the
- * interpreter (FUNNEL until its register machine is compiled). */
-static inline bool sky_jit_compiles(const sky_plan *plan) { return plan->kind == SKY_PLAN_SELECT; }
+ * interpreter. Every kind so far: SELECT, and FUNNEL's per-event part
+ * (jit_funnel.c). */
+static inline bool sky_jit_compiles(const sky_plan *plan) {
+  return plan->kind == SKY_PLAN_SELECT || plan->kind == SKY_PLAN_FUNNEL;
+}
 
 /* Statistics for benchmarks and tests. */
 typedef struct sky_jit_stats {

@@ -44,7 +44,12 @@
   X(MEMCPY, memcpy, "pppl")                 \
   X(MEMMOVE, memmove, "pppl")               \
   X(MEMSET, memset, "ppil")                 \
-  X(FMOD, fmod, "ddd")
+  X(FMOD, fmod, "ddd")                      \
+  X(FUNNEL_OPEN, sky_funnel_jit_open, "pppp") \
+  X(FUNNEL_CLOSE, sky_funnel_jit_close, "vp") \
+  X(FUNNEL_BEGIN, sky_funnel_jit_begin, "vpl") \
+  X(FUNNEL_PUSH, sky_funnel_jit_push, "ipllllp") \
+  X(FUNNEL_FLUSH, sky_funnel_jit_flush, "ip")
 
 /* month(ts) out of line: the month number, and in range[0..1] the µs
  * range [lo, hi) of that month (empty when it overflows int64). The one
@@ -201,6 +206,10 @@ typedef struct jit_cg {
   LLVMValueRef *cache_key, cache_mask; /* allocas */
   LLVMValueRef keys_tmp;               /* alloca [n_keys x i64] passed to upsert */
 
+  /* FUNNEL (jit_funnel.c) */
+  LLVMValueRef funnel_w;    /* alloca ptr: the walk state (funnel.c) */
+  LLVMValueRef funnel_vals; /* alloca [2 nv + 2 x i64]: the event's values as sky_ival */
+
   /* exits */
   LLVMBasicBlockRef ovf_bb, nomem_bb, stop_bb;
   LLVMValueRef ovf_phi;
@@ -225,6 +234,14 @@ LLVMValueRef jit_load_at(jit_cg *cg, LLVMTypeRef ty, LLVMValueRef base, uint64_t
 /* Word `w` (constant) of a slot pointer. */
 LLVMValueRef jit_slot_word_ptr(jit_cg *cg, LLVMValueRef slot, uint32_t w);
 int jit_fail(jit_cg *cg, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* jit_funnel.c: a FUNNEL plan's per-event part and its hand-over to C. */
+bool jit_funnel_plan(const jit_cg *cg);
+void jit_funnel_prepare(jit_cg *cg);
+void jit_funnel_close(jit_cg *cg);
+void jit_funnel_begin(jit_cg *cg);
+void jit_funnel_event(jit_cg *cg, LLVMBasicBlockRef next);
+void jit_funnel_flush(jit_cg *cg);
 
 /* jit_expr.c */
 /* Emits `e` for the current event. Overflow raises only where `guard`

@@ -23,6 +23,7 @@
 
 #include "codegen/aggs.h"
 #include "codegen/groups.h"
+#include "codegen/interp.h"
 #include "codegen/jit_internal.h"
 #include "codegen/runtime.h"
 #include "common/alloc.h"

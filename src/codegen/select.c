@@ -124,7 +124,8 @@ sky_result *sky_select_run_source(sky_runtime *rt, const sky_part_source *src, c
     for (uint32_t p = 0; p < n; p++) sky_groups_free(&r.parts[p].groups);
   } else {
     sky_groups merged;
-    if (sky_groups_init(&merged, rt->plan, &rt->budget) != 0 || merge_partitions(&r, &merged) != 0) {
+    if (sky_groups_init(&merged, rt->plan, &rt->budget) != 0 || merge_partitions(&r, &merged) != 0 ||
+        sky_walk_seed(rt->plan, &merged) != 0) {
       for (uint32_t p = 0; p < n; p++) sky_groups_free(&r.parts[p].groups);
       sky_error_set(err, SKY_ERR_OUT_OF_MEMORY, 0, 0, "query memory limit exceeded");
     } else {

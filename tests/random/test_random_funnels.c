@@ -20,9 +20,9 @@
  * script for sky-shell) the minimal reproduction.
  *
  * Environment:
- *   SKY_FUNNEL_QUERIES      funnels on both engines (default 1000, 300 in
+ *   SKY_FUNNEL_QUERIES      funnels on both engines (default 400, 80 in
  *                           sanitizer builds)
- *   SKY_FUNNEL_PER_SEED     of those, per dataset (default 50)
+ *   SKY_FUNNEL_PER_SEED     of those, per dataset (default 20)
  *   SKY_FUNNEL_INTERP_EXTRA more per dataset on the interpreter only (default 100)
  *   SKY_FUNNEL_SEED         first dataset seed (default 1); seeds are consecutive
  *   SKY_FUNNEL_CLAUSES      clause bitmask (rq_funnel.h RQF_C_*; default all,
@@ -586,11 +586,11 @@ static long env_long(const char *name, long dflt) {
 static void read_config(config *cfg) {
   memset(cfg, 0, sizeof *cfg);
 #ifdef SKY_SANITIZED
-  cfg->queries = env_long("SKY_FUNNEL_QUERIES", 300);
+  cfg->queries = env_long("SKY_FUNNEL_QUERIES", 80);
 #else
-  cfg->queries = env_long("SKY_FUNNEL_QUERIES", 1000);
+  cfg->queries = env_long("SKY_FUNNEL_QUERIES", 400);
 #endif
-  cfg->per_seed = env_long("SKY_FUNNEL_PER_SEED", 50);
+  cfg->per_seed = env_long("SKY_FUNNEL_PER_SEED", 20);
   cfg->interp_extra = env_long("SKY_FUNNEL_INTERP_EXTRA", 100);
   cfg->seed0 = (uint64_t)env_long("SKY_FUNNEL_SEED", 1);
   cfg->clauses = (unsigned)env_long("SKY_FUNNEL_CLAUSES", RQF_C_ALL);

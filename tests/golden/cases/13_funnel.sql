@@ -28,4 +28,3 @@ FUNNEL action = 'view' THEN action = 'cart' WITHIN 1h WITHIN SESSION 30m RETURN 
 FUNNEL action = 'view' THEN action = 'nothing' WITHIN 1h
 FUNNEL action = 'nothing' THEN action = 'view' WITHIN 1h
 FUNNEL action = 'nothing' THEN action = 'view' WITHIN 1h GROUP BY state.country
-EXPLAIN IR FUNNEL action = 'view' THEN action = 'cart' WITHIN 1h
