@@ -349,7 +349,7 @@ def test_compiling_queries_do_not_starve_the_server():
         assert s.stop() == 0
 
 
-def test_the_time_limit_covers_compiling_and_encoding():
+def test_the_time_limit_covers_compiling():
     """--query-timeout counts from the statement's start: a query whose
     compiling alone takes longer times out instead of running anyway."""
     with Skyd("--query-timeout", "50ms") as s:
