@@ -167,6 +167,11 @@ void sky_conn_set_timeout_ms(sky_conn *conn, uint64_t ms);
 /* Asks the statement running on `conn` to stop with `timeout`. Thread-safe. */
 void sky_conn_cancel(sky_conn *conn);
 
+/* After sky_exec() returned a result: 0 while the statement is within its
+ * time limit and not cancelled, else -1 with err (timeout). skyd asks
+ * before encoding a reply, so the limit covers the encoding too. */
+int sky_conn_check(sky_conn *conn, sky_error *err);
+
 /* Runs one statement (a trailing ';' is allowed). Returns the result, or NULL
  * with `err` filled. For `LOAD ... FROM STDIN` the result's kind is
  * SKY_RESULT_LOAD_STREAM: take its loader with sky_result_take_loader(). */

@@ -128,6 +128,9 @@ sky_result *sky_select_run_source(sky_runtime *rt, const sky_part_source *src, c
         sky_walk_seed(rt->plan, &merged) != 0) {
       for (uint32_t p = 0; p < n; p++) sky_groups_free(&r.parts[p].groups);
       sky_error_set(err, SKY_ERR_OUT_OF_MEMORY, 0, 0, "query memory limit exceeded");
+    } else if (sky_rt_should_stop(rt)) { /* no finalizing past the deadline */
+      part_state stopped = {.status = SKY_SCAN_STOPPED};
+      partition_error(&r, &stopped, opts, err);
     } else {
       res = sky_finalize(rt, &rt->budget, &merged, opts->max_result_rows, err);
     }

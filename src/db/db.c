@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "common/alloc.h"
+#include "common/clock.h"
 #include "common/error.h"
 #include "common/utf8.h"
 #include "db/db_internal.h"
@@ -83,6 +84,15 @@ void sky_conn_set_engine(sky_conn *conn, sky_engine engine) { conn->engine = eng
 void sky_conn_set_timeout_ms(sky_conn *conn, uint64_t ms) { conn->timeout_ms = ms; }
 void sky_conn_cancel(sky_conn *conn) { atomic_store(&conn->cancel, 1); }
 
+int sky_exec_check(sky_conn *conn, sky_error *err) {
+  if (atomic_load(&conn->cancel)) return sky_error_set(err, SKY_ERR_TIMEOUT, 0, 0, "query cancelled");
+  if (conn->deadline_ns && sky_clock_ns() >= conn->deadline_ns)
+    return sky_error_set(err, SKY_ERR_TIMEOUT, 0, 0, "query exceeded its time limit");
+  return 0;
+}
+
+int sky_conn_check(sky_conn *conn, sky_error *err) { return sky_exec_check(conn, err); }
+
 sky_table *sky_exec_table(sky_conn *conn, const sky_stmt *stmt, sky_error *err) {
   const char *name = stmt->table ? stmt->table : conn->table;
   if (!name)
@@ -126,6 +136,10 @@ static const exec_fn g_exec[SKY_STMT_COUNT_] = {
 sky_result *sky_exec(sky_conn *conn, const char *text, size_t len, sky_error *err) {
   sky_error_clear(err);
   atomic_store(&conn->cancel, 0);
+  /* The statement's deadline counts from here: parsing, binding and
+   * compiling are part of its time (issue 13 item 1). */
+  uint64_t timeout = conn->timeout_ms ? conn->timeout_ms : conn->db->opt.query_timeout_ms;
+  conn->deadline_ns = timeout ? sky_clock_ns() + (int64_t)timeout * 1000000 : 0;
   size_t bad_at;
   if (!sky_utf8_valid(text, len, &bad_at))
     return sky_error_set(err, SKY_ERR_BAD_REQUEST, 0, 0, "statement is not valid UTF-8 (byte %zu)", bad_at + 1), NULL;
@@ -133,7 +147,9 @@ sky_result *sky_exec(sky_conn *conn, const char *text, size_t len, sky_error *er
   sky_arena_init(&arena);
   sky_stmt *stmt = NULL;
   sky_result *r = NULL;
-  if (sky_parse(text, len, &arena, &stmt, err) == 0) r = g_exec[stmt->kind](conn, stmt, err);
+  if (sky_parse(text, len, &arena, &stmt, err) == 0 &&
+      (g_exec[stmt->kind] != sky_exec_query || sky_exec_check(conn, err) == 0))
+    r = g_exec[stmt->kind](conn, stmt, err);
   sky_arena_free(&arena);
   return r;
 }

@@ -28,12 +28,18 @@ struct sky_conn {
   sky_engine engine;
   uint64_t timeout_ms;
   atomic_int cancel;
+  int64_t deadline_ns; /* of the running statement (sky_clock_ns); 0 = none */
 };
 
 /* The table a statement works on: stmt->table, else the connection's USE
  * table; unknown_table when neither names an existing table. Release the
  * result with sky_table_release(). */
 sky_table *sky_exec_table(sky_conn *conn, const sky_stmt *stmt, sky_error *err);
+
+/* Between the phases of a query (parse, bind, compile, run, finalize,
+ * encode): 0 to go on, or -1 with err (timeout) once the statement is past
+ * its deadline or cancelled, so that it starts no further phase. */
+int sky_exec_check(sky_conn *conn, sky_error *err);
 
 /* Statement handlers, by family. Each returns a result or NULL with err. */
 /* The executors of the statement rows (stmt.h): one per command, and one

@@ -83,15 +83,18 @@ static sky_result *run_select(sky_conn *conn, const sky_stmt *stmt, const sky_pl
       .memory_limit = db->opt.query_memory_bytes,
       .cancel = &conn->cancel,
       .max_result_rows = db->opt.max_result_rows,
+      .deadline_ns = conn->deadline_ns,
   };
-  uint64_t timeout = conn->timeout_ms ? conn->timeout_ms : db->opt.query_timeout_ms;
-  if (timeout) opts.deadline_ns = sky_clock_ns() + (int64_t)timeout * 1000000;
   sky_jit_query *q = NULL;
   /* A plan of a kind the JIT does not compile, or over the compile budget,
    * runs on the interpreter (jit.h). */
   if (conn->engine == SKY_ENGINE_JIT && sky_jit_compiles(plan) && sky_jit_within_budget(plan)) {
     q = sky_jit_get(db->jit, plan, stmt->normalized, err);
     if (!q) return NULL;
+    if (sky_exec_check(conn, err) != 0) { /* compiling took the time left */
+      sky_jit_query_release(q);
+      return NULL;
+    }
     opts.scan = sky_jit_query_fn(q);
   } else {
     opts.scan = sky_interp_scan;
@@ -113,7 +116,7 @@ sky_result *sky_exec_query(sky_conn *conn, const sky_stmt *stmt, sky_error *err)
   sky_arena_init(&arena);
   sky_plan *plan = NULL;
   sky_result *r = NULL;
-  if (sky_bind_query(stmt, sky_snapshot_schema(snap), &arena, &plan, err) == 0) {
+  if (sky_bind_query(stmt, sky_snapshot_schema(snap), &arena, &plan, err) == 0 && sky_exec_check(conn, err) == 0) {
     sky_groups_layout(plan);
     if (stmt->explain == SKY_EXPLAIN_NONE) {
       r = run_select(conn, stmt, plan, snap, err);

@@ -559,6 +559,13 @@ static void exec_one(skyd_conn *c, skyd_task *t, const char *text, size_t len) {
     }
     return;
   }
+  /* Rows are encoded only within the statement's time limit (a read
+   * changes nothing, so it may still fail): issue 13 item 1. */
+  if (sky_result_kind_of(r) == SKY_RESULT_ROWS && sky_conn_check(c->sc, &err) != 0) {
+    sky_result_free(r);
+    reply_statement_error(t, &err, ms);
+    return;
+  }
   reply_result(t, r, ms);
   sky_result_free(r);
 }
