@@ -51,7 +51,8 @@ static const char *const g_names[] = {"object", "timestamp", "action", "state.",
 static const char *const g_protocol_words[] = {"PING", "QUIT"};
 static const char *const g_commands[] = {"\\q", "\\help", "\\format", "\\set", "\\timing", "\\load"};
 static const char *const g_formats[] = {"table", "csv", "json"};
-static const char *const g_settings[] = {"timestamps"};
+static const char *const g_settings[] = {"timestamps", "bars"};
+static const char *const g_on_off[] = {"on", "off"};
 static const char *const g_time_modes[] = {"iso", "raw"};
 
 static void names_clear(name_list *l) {
@@ -135,8 +136,9 @@ static void collect(skysh_edit *e, const LineInfo *li, const char *start, const 
     if (strncmp(lead, "\\set", 4) == 0) {
       char prev[32];
       previous_word(buf, start, prev, sizeof prev);
-      if (strcmp(prev, "SET") == 0) match_list(m, g_settings, 1, prefix, plen);
+      if (strcmp(prev, "SET") == 0) match_list(m, g_settings, 2, prefix, plen);
       else if (strcmp(prev, "TIMESTAMPS") == 0) match_list(m, g_time_modes, 2, prefix, plen);
+      else if (strcmp(prev, "BARS") == 0) match_list(m, g_on_off, 2, prefix, plen);
     }
     return;
   }

@@ -157,11 +157,12 @@ static void print_help(shell *sh) {
   printf("Statements end with ';' and may span lines; see docs/LANGUAGE.md.\n"
          "  \\format table|csv|json                 output format (now %s)\n"
          "  \\set timestamps iso|raw                times as 2026-01-05 00:00:00 or µs (now %s)\n"
+         "  \\set bars on|off                       a conversion bar per FUNNEL step, table format (now %s)\n"
          "  \\timing [on|off]                       show each statement's time\n"
          "  \\load FILE INTO t [FORMAT csv|ndjson]   stream a local file into table t\n"
          "  \\help                                  this text\n"
          "  \\q                                     quit\n",
-         skysh_format_name(sh->out.format), sh->out.raw_times ? "raw" : "iso");
+         skysh_format_name(sh->out.format), sh->out.raw_times ? "raw" : "iso", sh->out.no_bars ? "off" : "on");
 }
 
 static bool on_off(const char *arg, bool current, bool *ok) {
@@ -180,16 +181,28 @@ static int parse_times(const char *word) {
   return -1;
 }
 
-/* \set [timestamps iso|raw]: without arguments, lists the settings. */
+/* \set [timestamps iso|raw | bars on|off]: without arguments, lists the
+ * settings. */
 static bool run_set(shell *sh, const char *args) {
   char name[32] = "", value[32] = "";
   int n = sscanf(args, "%31s %31s", name, value);
   if (n <= 0) {
-    printf("timestamps %s\n", sh->out.raw_times ? "raw" : "iso");
+    printf("timestamps %s\nbars %s\n", sh->out.raw_times ? "raw" : "iso", sh->out.no_bars ? "off" : "on");
+    return true;
+  }
+  if (strcasecmp(name, "bars") == 0) {
+    bool ok = n == 2;
+    bool on = ok ? on_off(value, !sh->out.no_bars, &ok) : false;
+    if (!ok) {
+      fprintf(stderr, "ERROR: \\set bars takes on or off\n");
+      return false;
+    }
+    sh->out.no_bars = !on;
+    if (sh->edit) printf("FUNNEL conversion bars are %s.\n", on ? "on" : "off");
     return true;
   }
   if (strcasecmp(name, "timestamps") != 0) {
-    fprintf(stderr, "ERROR: unknown setting '%s' (timestamps)\n", name);
+    fprintf(stderr, "ERROR: unknown setting '%s' (timestamps, bars)\n", name);
     return false;
   }
   int raw = n == 2 ? parse_times(value) : -1;

@@ -12,6 +12,10 @@
  * shell_time.h in the table and CSV formats, left-aligned like text (as
  * psql aligns its timestamps and intervals); JSON and `raw_times` keep the
  * integers.
+ *
+ * A FUNNEL ... RETURN STEPS result gets one more column in the table
+ * format, a bar of each step's conversion (shell_funnel.c), unless
+ * `\set bars off`; CSV and JSON print the reply's columns only.
  */
 #include "shell/shell_print.h"
 
@@ -21,6 +25,7 @@
 
 #include "common/alloc.h"
 #include "common/json.h"
+#include "shell/shell_funnel.h"
 #include "shell/shell_time.h"
 
 int skysh_format_parse(const char *name) {
@@ -61,10 +66,11 @@ static void jv_write(sky_buf *b, const sky_jv *v) {
 typedef enum col_kind { COL_PLAIN, COL_TIMESTAMP, COL_DURATION } col_kind;
 
 /* The kinds of the columns (all plain for raw output or a reply without
- * "types"). The caller frees the array; NULL when out of memory. */
+ * "types"), with one more, plain, for a column the shell adds (the funnel
+ * bars). The caller frees the array; NULL when out of memory. */
 static col_kind *column_kinds(const sky_reply *r, bool raw) {
   size_t nc = r->columns->n;
-  col_kind *k = sky_calloc(nc ? nc : 1, sizeof *k);
+  col_kind *k = sky_calloc(nc + 1, sizeof *k);
   for (size_t c = 0; k && !raw && r->types && c < nc && c < r->types->n; c++) {
     const sky_jv *t = &r->types->items[c];
     if (t->type != SKY_JV_STRING) continue;
@@ -305,9 +311,18 @@ void skysh_print_result(FILE *out, FILE *warn, const sky_reply *r, const skysh_o
     return;
   }
   col_kind *kinds = column_kinds(r, o->raw_times);
-  if (!kinds) fputs("out of memory\n", out);
-  else if (o->format == SKYSH_FORMAT_CSV) print_csv(out, r->columns, r->rows, kinds);
-  else print_table(out, r->columns, r->rows, kinds);
+  if (!kinds) {
+    fputs("out of memory\n", out);
+  } else if (o->format == SKYSH_FORMAT_CSV) {
+    print_csv(out, r->columns, r->rows, kinds);
+  } else {
+    const sky_jv *cols = r->columns, *rows = r->rows;
+    sky_arena arena;
+    sky_arena_init(&arena);
+    if (!o->no_bars) skysh_funnel_add_bars(r, &arena, &cols, &rows); /* out of memory: no bars */
+    print_table(out, cols, rows, kinds);
+    sky_arena_free(&arena);
+  }
   sky_free(kinds);
 }
 

@@ -2,8 +2,8 @@
  * table, CSV or JSON lines; messages; errors with a caret under the
  * offending column. Values print exactly as the server sent them (64-bit
  * integers keep every digit), except that TIMESTAMP and DURATION columns
- * (the reply's "types") print readably in the table and CSV formats.
- * Output only: nothing here talks to a server.
+ * (the reply's "types") print readably in the table and CSV formats, and
+ * a FUNNEL ... RETURN STEPS table gets a bar per step. Output only: nothing here talks to a server.
  */
 #ifndef SKY_SHELL_SHELL_PRINT_H
 #define SKY_SHELL_SHELL_PRINT_H
@@ -20,12 +20,15 @@ typedef enum skysh_format {
   SKYSH_FORMAT_JSON,
 } skysh_format;
 
-/* How results are shown: the format, and whether TIMESTAMP and DURATION
+/* How results are shown: the format, whether TIMESTAMP and DURATION
  * columns print readably (2026-01-05 00:00:00, 1d 01:01:01; table and CSV
- * only) or as the server's integer µs (`\set timestamps raw`). */
+ * only) or as the server's integer µs (`\set timestamps raw`), and whether
+ * the table format leaves out the conversion bars of a FUNNEL result
+ * (`\set bars off`; shell_funnel.h). Zeroed: table, readable, bars. */
 typedef struct skysh_output {
   skysh_format format;
   bool raw_times;
+  bool no_bars;
 } skysh_output;
 
 /* "table", "csv", "json" → format; -1 when unknown. */

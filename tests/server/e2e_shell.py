@@ -2,9 +2,9 @@
 mode): -c output in each format against golden files, errors with a caret
 (also for multi-line statements read from a pipe), -f, exit statuses,
 backslash commands, \\load with its progress bar, LOAD ... FROM STDIN fed
-from the shell's input, passwords, readable times, and the interactive
-editor (completion, persistent history, Ctrl-C and Ctrl-D) driven through
-a pseudo-terminal.
+from the shell's input, passwords, readable times, FUNNEL conversion
+bars, and the interactive editor (completion, persistent history, Ctrl-C
+and Ctrl-D) driven through a pseudo-terminal.
 
 Set SKY_UPDATE_GOLDEN=1 to rewrite the golden files; review the diff."""
 import difflib
@@ -138,6 +138,89 @@ def test_readable_times():
         assert p.returncode == 2 and "iso or raw" in p.stderr, p.stderr
         p = shell(s.port, "-c", "\\set timestamps", "-c", "\\set colour blue")
         assert p.returncode == 1 and "iso or raw" in p.stderr and "unknown setting" in p.stderr, p.stderr
+
+
+FUNNEL_SETUP = [
+    "CREATE TABLE f (country STATE STRING)",
+    "INSERT INTO f (object, timestamp, action, country) VALUES "
+    + ", ".join(["(%d, 0, 'view', 'fr')" % o for o in range(1, 9)] + ["(%d, 60000000, 'cart', NULL)" % o for o in (1, 2, 3)]
+                + ["(1, 120000000, 'buy', NULL)", "(9, 0, 'view', 'de')"]),
+]
+FUNNEL = "FUNNEL action = 'view' THEN action = 'cart' AS cart THEN action = 'buy' WITHIN 1h GROUP BY state.country"
+FUNNEL_NONE = "FUNNEL action = 'view' THEN action = 'cart' WITHIN 1h WHERE action = 'none'"
+FULL_BAR = "\u2588" * 20
+FUNNEL_TABLE = [
+    " state.country | step |      name       | objects | conversion |  step_conversion   | median_time | avg_time "
+    "| median_step_time |       conversion bar",
+    "---------------+------+-----------------+---------+------------+--------------------+-------------+----------"
+    "+------------------+-----------------------------",
+    " de            |    1 | action = 'view' |       1 |        1.0 |                1.0 | 00:00:00    | 00:00:00 "
+    "| NULL             | " + FULL_BAR + " 100.0%",
+    " de            |    2 | cart            |       0 |        0.0 |                0.0 | NULL        | NULL     "
+    "| NULL             | " + " " * 23 + "0.0%",
+    " de            |    3 | action = 'buy'  |       0 |        0.0 | NULL               | NULL        | NULL     "
+    "| NULL             | " + " " * 23 + "0.0%",
+    " fr            |    1 | action = 'view' |       8 |        1.0 |                1.0 | 00:00:00    | 00:00:00 "
+    "| NULL             | " + FULL_BAR + " 100.0%",
+    " fr            |    2 | cart            |       3 |      0.375 |              0.375 | 00:01:00    | 00:01:00 "
+    "| 00:01:00         | " + "\u2588" * 7 + "\u258c" + " " * 14 + "37.5%",
+    " fr            |    3 | action = 'buy'  |       1 |      0.125 | 0.3333333333333333 | 00:02:00    | 00:02:00 "
+    "| 00:01:00         | " + "\u2588" * 2 + "\u258c" + " " * 19 + "12.5%",
+    "(6 rows)",
+]
+
+
+def test_funnel_bars():
+    """A FUNNEL ... RETURN STEPS result gets a bar of each step's conversion
+    in the table format (one per group's steps, 0% empty, 100% full, NULL
+    conversion an empty cell), aligned like any column; \\set bars off
+    leaves it out; CSV, JSON and other results never have it."""
+    with Skyd() as s:
+        c = s.connect()
+        for stmt in FUNNEL_SETUP:
+            c.ok(stmt)
+        c.close()
+        p = shell(s.port, "--table", "f", "-c", FUNNEL, "-c", FUNNEL_NONE)
+        assert p.returncode == 0 and p.stderr == "", p.stderr
+        remote = p.stdout
+        lines = p.stdout.splitlines()
+        assert lines[:9] == FUNNEL_TABLE, "\n".join(lines)
+        assert len({len(line) for line in lines[2:8]}) == 1, lines  # every row as wide: code points are cells
+        assert lines[9].endswith("| median_step_time | conversion bar"), lines[9]
+        assert lines[11] == ("    1 | action = 'view' |       0 | NULL       |             1.0 | NULL        | NULL     "
+                             "| NULL             | "), lines[11]  # NULL conversion: an empty cell
+        # CSV and JSON carry the reply's columns only, --format csv or \\format csv.
+        for args in (["--format", "csv"], ["-c", "\\format csv"]):
+            p = shell(s.port, "--table", "f", *args, "-c", FUNNEL)
+            assert p.returncode == 0, p.stderr
+            lines = p.stdout.splitlines()
+            assert lines[0] == "state.country,step,name,objects,conversion,step_conversion,median_time,avg_time," \
+                               "median_step_time", lines
+            assert lines[5] == "fr,2,cart,3,0.375,0.375,00:01:00,00:01:00,00:01:00", lines
+            assert "\u2588" not in p.stdout and "%" not in p.stdout, p.stdout
+        p = shell(s.port, "--table", "f", "--format", "json", "-c", FUNNEL)
+        assert "conversion bar" not in p.stdout and "\u2588" not in p.stdout, p.stdout
+        # \\set bars off: the reply's columns only; on again: the bars.
+        p = shell(s.port, "--table", "f", "-c", "\\set bars off", "-c", FUNNEL, "-c", "\\set",
+                  "-c", "\\set bars on", "-c", FUNNEL)
+        assert p.returncode == 0, p.stderr
+        lines = p.stdout.splitlines()
+        without = ([FUNNEL_TABLE[0].rsplit(" | ", 1)[0], FUNNEL_TABLE[1].rsplit("+", 1)[0]]
+                   + [line.rsplit(" | ", 1)[0].rstrip() for line in FUNNEL_TABLE[2:8]] + ["(6 rows)"])
+        assert lines[:9] == without, "\n".join(lines)
+        assert lines[9:11] == ["timestamps iso", "bars off"], lines
+        assert lines[11:] == FUNNEL_TABLE, lines
+        p = shell(s.port, "-c", "\\set bars maybe")
+        assert p.returncode == 1 and "\\set bars takes on or off" in p.stderr, p.stderr
+        p = shell(s.port, "-c", "\\help")
+        assert "\\set bars on|off" in p.stdout and "(now on)" in p.stdout, p.stdout
+        # Other results are untouched, a column named "objects" included.
+        p = shell(s.port, "--table", "f", "-c", "SELECT count() AS objects, 0.5 AS conversion")
+        assert p.stdout == " objects | conversion\n---------+------------\n      13 |        0.5\n(1 row)\n", p.stdout
+        # The same in embedded mode.
+        assert s.stop() == 0
+        local = embedded(s.data, "--table", "f", "-c", FUNNEL, "-c", FUNNEL_NONE)
+        assert local.returncode == 0 and local.stdout == remote, local.stdout + local.stderr
 
 
 def test_start_on_table():
