@@ -28,3 +28,18 @@ FUNNEL action = 'view' THEN action = 'cart' WITHIN 1h WITHIN SESSION 30m RETURN 
 FUNNEL action = 'view' THEN action = 'nothing' WITHIN 1h
 FUNNEL action = 'nothing' THEN action = 'view' WITHIN 1h
 FUNNEL action = 'nothing' THEN action = 'view' WITHIN 1h GROUP BY state.country
+-- Table g. Object 10: one view (step 1 and step 2 both accept a view; one
+-- event is never two steps). Object 11: view 0, view 1m. Object 12: view 0,
+-- click 1m, view 2m, cart 3m (STRICT: the click breaks the first chain, the
+-- view at 2m re-enters). Object 13: view 0 on plan a, cart 1m on plan b,
+-- view 2m, purchase 3m (HOLDING state.plan: no chain keeps one plan).
+-- Object 14: view 0, logout 1m, cart 2m, view 3m, cart 4m.
+CREATE TABLE g (plan STATE STRING)
+USE g
+INSERT INTO g (object, timestamp, action, plan) VALUES (10, 0, 'view', NULL), (11, 0, 'view', NULL), (11, 60000000, 'view', NULL), (12, 0, 'view', NULL), (12, 60000000, 'click', NULL), (12, 120000000, 'view', NULL), (12, 180000000, 'cart', NULL)
+INSERT INTO g (object, timestamp, action, plan) VALUES (13, 0, 'view', 'a'), (13, 60000000, 'cart', 'b'), (13, 120000000, 'view', NULL), (13, 180000000, 'purchase', NULL), (14, 0, 'view', NULL), (14, 60000000, 'logout', NULL), (14, 120000000, 'cart', NULL), (14, 180000000, 'view', NULL), (14, 240000000, 'cart', NULL)
+FUNNEL action = 'view' THEN action IN ('view', 'cart') WITHIN 1h RETURN OBJECTS
+FUNNEL action = 'view' THEN action = 'cart' WITHIN 1h STRICT RETURN OBJECTS
+FUNNEL action = 'view' THEN action = 'cart' THEN action = 'purchase' WITHIN 1h WHERE object = 13
+FUNNEL action = 'view' THEN action = 'cart' THEN action = 'purchase' WITHIN 1h HOLDING state.plan WHERE object = 13
+FUNNEL action = 'view' THEN action = 'cart' WITHIN 1h EXCLUDE action = 'logout' BETWEEN STEP 1 AND 2 WHERE object = 14 RETURN OBJECTS
