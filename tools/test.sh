@@ -24,7 +24,7 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:ha
 echo "== ThreadSanitizer build and the concurrency and server tests"
 cmake --preset tsan >/dev/null
 cmake --build --preset tsan -j"$jobs"
-TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 SKY_SLOW_TESTS=1 \
+TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions="$PWD/tests/tsan.supp" SKY_SLOW_TESTS=1 \
   ctest --preset tsan -j"$jobs" -R 'concurrency|server|jit_cache|select'
 
 echo "== fuzzing"
