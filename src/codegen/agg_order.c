@@ -11,7 +11,8 @@
  * on the first input. Every value is kept — exactness needs them — and
  * charged to the query's memory budget, so a group too large for the
  * budget ends the query with out_of_memory rather than an approximation.
- * The values are sorted once, when the result is asked for.
+ * The value of the asked rank is found when the result is asked for
+ * (select_rank: quickselect, not a full sort).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -74,12 +75,51 @@ static int cmp_float(const void *x, const void *y) {
   return a < b ? -1 : a > b;
 }
 
+static bool less(bool fl, uint64_t a, uint64_t b) { return fl ? as_double(a) < as_double(b) : (int64_t)a < (int64_t)b; }
+
+static void swap_words(uint64_t *a, uint64_t *b) {
+  uint64_t t = *a;
+  *a = *b;
+  *b = t;
+}
+
+/* Moves the value of rank `idx` (0-based, in sorted order) to v[idx]:
+ * quickselect with a median-of-three pivot, O(n) on real data; a range
+ * that keeps shrinking slowly (an adversarial order) is sorted instead, so
+ * the worst case stays O(n log n). The value at a rank does not depend on
+ * how it is found: the answer is the sorted definition's. */
+static void select_rank(uint64_t *v, int64_t n, int64_t idx, bool fl) {
+  int64_t lo = 0, hi = n - 1;
+  int rounds = 16;
+  for (int64_t m = n; m > 1; m >>= 1) rounds += 2;
+  while (hi > lo) {
+    if (rounds-- == 0) {
+      qsort(v + lo, (size_t)(hi - lo + 1), 8, fl ? cmp_float : cmp_int);
+      return;
+    }
+    int64_t mid = lo + (hi - lo) / 2;
+    if (less(fl, v[mid], v[lo])) swap_words(&v[mid], &v[lo]);
+    if (less(fl, v[hi], v[lo])) swap_words(&v[hi], &v[lo]);
+    if (less(fl, v[hi], v[mid])) swap_words(&v[hi], &v[mid]);
+    uint64_t pivot = v[mid];
+    int64_t i = lo, j = hi;
+    while (i <= j) { /* Hoare: [lo, j] <= pivot <= [i, hi] */
+      while (less(fl, v[i], pivot)) i++;
+      while (less(fl, pivot, v[j])) j--;
+      if (i <= j) swap_words(&v[i++], &v[j--]);
+    }
+    if (idx <= j) hi = j;
+    else if (idx >= i) lo = i;
+    else return; /* between: equal to the pivot */
+  }
+}
+
 /* The element at floor(num/den * (n-1)) of the sorted values, or NULL. */
 static sky_ival pick(const sky_agg *a, const uint64_t *st, uint64_t num, uint64_t den) {
   sky_values *s = (sky_values *)(uintptr_t)st[0];
   if (!s || s->n == 0) return (sky_ival){0, true};
-  qsort(s->v, (size_t)s->n, 8, a->arg->type == SKY_VT_FLOAT ? cmp_float : cmp_int);
   uint64_t idx = (uint64_t)((unsigned __int128)num * (s->n - 1) / den);
+  select_rank(s->v, (int64_t)s->n, (int64_t)idx, a->arg->type == SKY_VT_FLOAT);
   return (sky_ival){s->v[idx], false};
 }
 

@@ -32,30 +32,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "codegen/interp.h"
+#include "codegen/funnel.h"
 #include "common/alloc.h"
-
-typedef struct fevent {
-  int64_t ts;
-  int64_t session;
-  uint64_t steps; /* bit i: step i + 1 holds */
-  uint64_t excl;  /* bit x: EXCLUDE x holds */
-} fevent;
-
-typedef struct funnel_state {
-  const sky_funnel *f;
-  uint32_t nv;           /* values per event: HOLDING, then GROUP BY */
-  fevent *ev;
-  sky_ival *vals;        /* [cap * nv] */
-  size_t n, cap;
-  size_t charged;        /* bytes taken from the budget */
-  uint64_t *excl_at;     /* [k]: EXCLUDE bits that forbid transition j -> j+1 (index j - 1) */
-  uint32_t *starts;      /* [cap] candidate start events */
-  int64_t *first_end;    /* [k + 1]: first event ending a chain of length j (-1 none) */
-  int64_t *reach;        /* [k + 1]: the entry's reach(j) */
-  sky_ival *entry;       /* [SKY_ENTRY_KEY0 + nv] the entry row */
-  sky_ival *scratch;     /* [nv] the current event's values */
-} funnel_state;
 
 static const sky_ival NULL_VAL = {0, true};
 
@@ -73,6 +51,7 @@ static void funnel_free(sky_walk *w) {
   sky_free(fs->reach);
   sky_free(fs->entry);
   sky_free(fs->scratch);
+  sky_funnel_machine_free(&fs->machine);
   sky_free(fs);
   w->state = NULL;
 }
@@ -112,12 +91,18 @@ static int funnel_init(sky_walk *w) {
 static void funnel_begin(sky_walk *w) { ((funnel_state *)w->state)->n = 0; }
 
 /* Room for one more event, charged to the query budget. */
+bool sky_funnel_charge(sky_walk *w, size_t bytes) {
+  funnel_state *fs = w->state;
+  if (!sky_budget_take(w->g->budget, bytes)) return false;
+  fs->charged += bytes;
+  return true;
+}
+
 static bool grow(sky_walk *w, funnel_state *fs) {
   if (fs->n < fs->cap) return true;
   size_t cap = fs->cap ? fs->cap * 2 : 64;
   size_t per = sizeof(fevent) + sizeof(uint32_t) + (size_t)fs->nv * sizeof(sky_ival);
-  if (!sky_budget_take(w->g->budget, (cap - fs->cap) * per)) return false;
-  fs->charged += (cap - fs->cap) * per;
+  if (!sky_funnel_charge(w, (cap - fs->cap) * per)) return false;
   fevent *ev = sky_realloc(fs->ev, cap * sizeof *ev);
   if (ev) fs->ev = ev;
   uint32_t *st = sky_realloc(fs->starts, cap * sizeof *st);
@@ -193,7 +178,7 @@ static int funnel_event(sky_walk *w) {
 
 /* ---- flush: the object's entries ---------------------------------------------------- */
 
-static bool same_values(const sky_ival *a, const sky_ival *b, uint32_t n) {
+bool sky_funnel_same_values(const sky_ival *a, const sky_ival *b, uint32_t n) {
   for (uint32_t i = 0; i < n; i++)
     if (a[i].null != b[i].null || a[i].w != b[i].w) return false;
   return true;
@@ -230,7 +215,7 @@ static uint32_t chains_from(funnel_state *fs, size_t p) {
   uint64_t open = 1; /* bit j - 1: a chain of length j may be continued */
   for (size_t q = p + 1; q < fs->n && level < k; q++) {
     if (ev[q].session != ev[p].session || ev[q].ts - ev[p].ts > f->window_us) break;
-    bool holds = same_values(fs->vals + q * fs->nv, hold, f->n_hold);
+    bool holds = sky_funnel_same_values(fs->vals + q * fs->nv, hold, f->n_hold);
     uint64_t now = holds ? (open << 1) & (ev[q].steps >> 0) & ~UINT64_C(1) : 0;
     /* now: bit j (0-based) set when step j + 1 holds at q and a chain of
      * length j (bit j - 1 of open) can be continued */
@@ -266,7 +251,7 @@ static void set_flag(sky_ival *v, bool on) { *v = on ? (sky_ival){1, false} : NU
 
 /* The entry's rows: level L, reach(1..L) in fs->reach (unused under ANY
  * ORDER), keys from the values of start event `p`. */
-static int emit_entry(sky_walk *w, size_t p, uint32_t L) {
+int sky_funnel_emit_entry(sky_walk *w, size_t p, uint32_t L) {
   funnel_state *fs = w->state;
   const sky_funnel *f = fs->f;
   sky_ival *en = fs->entry;
@@ -315,7 +300,7 @@ static int conclude_entry(sky_walk *w, size_t from, size_t to) {
       uint32_t L = any_order_level(fs, fs->starts[i]);
       if (L > best) best = L;
     }
-    return emit_entry(w, fs->starts[from], best);
+    return sky_funnel_emit_entry(w, fs->starts[from], best);
   }
   uint32_t best = 0;
   int64_t end_best = -1;
@@ -331,7 +316,7 @@ static int conclude_entry(sky_walk *w, size_t from, size_t to) {
       for (uint32_t j = 1; j <= L; j++) fs->reach[j] = fs->ev[fs->first_end[j]].ts;
     }
   }
-  return emit_entry(w, fs->starts[from], best);
+  return sky_funnel_emit_entry(w, fs->starts[from], best);
 }
 
 static int funnel_flush(sky_walk *w) {
@@ -348,7 +333,7 @@ static int funnel_flush(sky_walk *w) {
   }
   size_t run = 0;
   for (size_t i = 1; i <= n_starts; i++) {
-    if (i < n_starts && same_values(fs->vals + (size_t)fs->starts[i] * fs->nv,
+    if (i < n_starts && sky_funnel_same_values(fs->vals + (size_t)fs->starts[i] * fs->nv,
                                     fs->vals + (size_t)fs->starts[run] * fs->nv, fs->nv))
       continue;
     int rc = conclude_entry(w, run, i);
@@ -376,7 +361,12 @@ int32_t sky_funnel_jit_push(void *w, int64_t ts, int64_t session, uint64_t steps
   return push(w, (fevent){.ts = ts, .session = session, .steps = steps, .excl = excl}, vals);
 }
 
-int32_t sky_funnel_jit_flush(void *w) { return funnel_flush(w); }
+/* The compiled scan concludes with the register machine where it applies
+ * (funnel_machine.c), else with the definitions as the interpreter does. */
+int32_t sky_funnel_jit_flush(void *wp) {
+  sky_walk *w = wp;
+  return sky_funnel_machine_applies(((funnel_state *)w->state)->f) ? sky_funnel_machine_flush(w) : funnel_flush(w);
+}
 
 const sky_walk_kind sky_walk_kind_FUNNEL = {
     .init = funnel_init,
