@@ -113,6 +113,8 @@ static void yyerror(sky_loc *loc, sky_parse_ctx *ctx, const char *msg) {
 %token KW_AFTER "AFTER" KW_ANY "ANY" KW_BETWEEN "BETWEEN" KW_BUCKET "BUCKET" KW_DROPPED "DROPPED"
 %token KW_OBJECTS "OBJECTS" KW_REACHED "REACHED" KW_STEP "STEP" KW_STEPS "STEPS" KW_STRICT "STRICT"
 %token KW_TIMES "TIMES" KW_TO "TO"
+/* agg(x) OVER OBJECT (PATHS.md §5) */
+%token KW_OVER "OVER"
 
 %type <stmt> stmt query select funnel
 %type <funnel> funnel_head
@@ -123,7 +125,7 @@ static void yyerror(sky_loc *loc, sky_parse_ctx *ctx, const char *msg) {
 %type <stepno> stepno
 %type <expr> span
 %type <id> ident propname opt_from opt_into column
-%type <expr> expr primary opt_where opt_having opt_limit session literal
+%type <expr> expr primary call opt_where opt_having opt_limit session literal
 %type <list> items exprs opt_order order_items propdefs columns rows row values group_by
 %type <item> item
 %type <ord> order_item
@@ -487,11 +489,16 @@ primary:
   | KW_STATE '.' ident                  { A($$ = ast_ref(ctx, AST_STATE, &$3, &@$)); }
   | KW_EVENT '.' ident                  { A($$ = ast_ref(ctx, AST_EVENT, &$3, &@$)); }
   | KW_SESSION '.' ident                { A($$ = ast_ref(ctx, AST_SESSION, &$3, &@$)); }
-  | ident '(' ')'                       { A($$ = ast_call(ctx, &$1, NULL, false, false, &@$)); }
+  | call                                { $$ = $1; }
+  | call KW_OVER KW_OBJECT              { A($$ = ast_over_object(ctx, $1, &@$)); }
+  | '(' expr ')'                        { A($$ = ast_paren(ctx, $2, &@$)); }
+  ;
+
+call:
+    ident '(' ')'                       { A($$ = ast_call(ctx, &$1, NULL, false, false, &@$)); }
   | ident '(' '*' ')'                   { A($$ = ast_call(ctx, &$1, NULL, false, true, &@$)); }
   | ident '(' exprs ')'                 { A($$ = ast_call(ctx, &$1, $3, false, false, &@$)); }
   | ident '(' KW_DISTINCT expr ')'      { A($$ = ast_call(ctx, &$1, ast_list_new(ctx, $4), true, false, &@$)); }
-  | '(' expr ')'                        { A($$ = ast_paren(ctx, $2, &@$)); }
   ;
 
 literal:

@@ -31,6 +31,12 @@ void sky_groups_layout(sky_plan *plan) {
     w += sky_agg_impl_of(plan->aggs[i].kind)->words(&plan->aggs[i]);
   }
   plan->slot_words = w;
+  uint32_t o = 0; /* agg(x) OVER OBJECT: the object's own state */
+  for (uint32_t i = 0; i < plan->n_obj_aggs; i++) {
+    plan->obj_aggs[i].word = o;
+    o += sky_agg_impl_of(plan->obj_aggs[i].kind)->words(&plan->obj_aggs[i]);
+  }
+  plan->obj_words = o;
 }
 
 static int alloc_slots(sky_groups *g, uint64_t capacity) {

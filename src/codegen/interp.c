@@ -100,6 +100,8 @@ static void scan_free(sky_walk *s) {
   sky_free(s->reg_of);
   sky_free(s->keys);
   sky_free(s->args);
+  sky_free(s->obj_state);
+  sky_free(s->obj_vals);
 }
 
 static int scan_init(sky_walk *s, const sky_runtime *rt, const sky_chunk *chunk, sky_groups *g) {
@@ -114,7 +116,9 @@ static int scan_init(sky_walk *s, const sky_runtime *rt, const sky_chunk *chunk,
   s->reg_of = sky_calloc((size_t)p->n_props + 1, sizeof *s->reg_of);
   s->keys = sky_calloc(p->n_keys + 1, sizeof *s->keys);
   s->args = sky_calloc(p->n_aggs + 1, sizeof *s->args);
-  if (!s->regs || !s->reg_type || !s->reg_of || !s->keys || !s->args) {
+  s->obj_state = sky_calloc(p->obj_words + 1, sizeof *s->obj_state);
+  s->obj_vals = sky_calloc(p->n_obj_aggs + 1, sizeof *s->obj_vals);
+  if (!s->regs || !s->reg_type || !s->reg_of || !s->keys || !s->args || !s->obj_state || !s->obj_vals) {
     scan_free(s);
     return -1;
   }
@@ -123,6 +127,7 @@ static int scan_init(sky_walk *s, const sky_runtime *rt, const sky_chunk *chunk,
   note_register_types(s, p->filter);
   for (uint32_t j = 0; j < p->n_keys; j++) note_register_types(s, p->keys[j]);
   for (uint32_t a = 0; a < p->n_aggs; a++) note_register_types(s, p->aggs[a].arg);
+  for (uint32_t a = 0; a < p->n_obj_aggs; a++) note_register_types(s, p->obj_aggs[a].arg);
   const sky_funnel *f = p->funnel;
   for (uint32_t i = 0; f && i < f->n_steps; i++) note_register_types(s, f->steps[i]);
   for (uint32_t i = 0; f && i < f->n_excludes; i++) note_register_types(s, f->excludes[i].cond);
@@ -132,6 +137,7 @@ static int scan_init(sky_walk *s, const sky_runtime *rt, const sky_chunk *chunk,
   s->env.chunk = chunk;
   s->env.regs = s->regs;
   s->env.reg_of = s->reg_of;
+  s->env.obj_vals = s->obj_vals;
   if (s->kind->init && s->kind->init(s) != 0) {
     scan_free(s);
     return -1;
@@ -149,16 +155,35 @@ static void load_registers(sky_walk *s, uint64_t i) {
   }
 }
 
-/* The events of object k, in path order. `until_check` counts events down
- * to the next deadline/cancel check. */
-static int scan_object(sky_walk *s, uint64_t k, uint32_t *until_check) {
+/* agg(x) OVER OBJECT, before the object's walk: every matching event's
+ * argument into the object's own state, in path order, then the values
+ * the walk's OBJ_AGG leaves read. */
+static int object_values(sky_walk *s) {
+  const sky_plan *p = s->plan;
+  if (p->filter) {
+    sky_ival v;
+    int rc = sky_walk_eval(s, p->filter, &v);
+    if (rc != SKY_SCAN_OK || v.null || !v.w) return rc;
+  }
+  sky_agg_env env = {.rt = s->rt, .budget = s->g->budget, .obj = s->env.obj, .session = s->env.session};
+  for (uint32_t a = 0; a < p->n_obj_aggs; a++) {
+    const sky_agg *g = &p->obj_aggs[a];
+    sky_ival v = NULL_VAL;
+    int rc = g->arg ? sky_walk_eval(s, g->arg, &v) : SKY_SCAN_OK;
+    if (rc == SKY_SCAN_OK) rc = sky_agg_impl_of(g->kind)->update(g, s->obj_state + g->word, v, &env);
+    if (rc != SKY_SCAN_OK) return rc;
+  }
+  return SKY_SCAN_OK;
+}
+
+/* Events [first, end) in path order with the registers and session number
+ * of each, handing each to `step`. `until_check` counts events down to the
+ * next deadline/cancel check. */
+static int walk_events(sky_walk *s, uint64_t first, uint64_t end, uint32_t *until_check, int (*step)(sky_walk *)) {
   const sky_chunk *c = s->env.chunk;
   int64_t gap = s->plan->session_gap_us;
-  uint64_t first = c->obj_start[k], end = c->obj_start[k + 1];
-  s->env.obj = c->obj_id[k];
   s->env.session = 0;
   for (uint32_t r = 0; r < s->plan->n_state; r++) s->regs[r] = NULL_VAL;
-  if (s->kind->begin) s->kind->begin(s);
   for (uint64_t i = first; i < end; i++) {
     if (*until_check == 0) {
       if (sky_rt_should_stop(s->rt)) return SKY_SCAN_STOPPED;
@@ -169,9 +194,45 @@ static int scan_object(sky_walk *s, uint64_t k, uint32_t *until_check) {
     load_registers(s, i);
     /* Timestamps ascend along a path, so the unsigned difference is exact. */
     if (gap >= 0 && i > first && (uint64_t)c->ts[i] - (uint64_t)c->ts[i - 1] > (uint64_t)gap) s->env.session++;
-    int rc = s->kind->event(s);
+    int rc = step ? step(s) : object_values(s);
     if (rc != SKY_SCAN_OK) return rc;
   }
+  return SKY_SCAN_OK;
+}
+
+/* Concludes the OVER OBJECT values of the pre-pass and frees their state. */
+static int conclude_object_values(sky_walk *s) {
+  const sky_plan *p = s->plan;
+  int rc = SKY_SCAN_OK;
+  for (uint32_t a = 0; a < p->n_obj_aggs; a++) {
+    const sky_agg *g = &p->obj_aggs[a];
+    const sky_agg_impl *impl = sky_agg_impl_of(g->kind);
+    uint8_t overflow = 0;
+    s->obj_vals[a] = impl->result(g, s->obj_state + g->word, &overflow);
+    if (overflow && rc == SKY_SCAN_OK) {
+      s->env.err_expr = g->arg ? g->arg->id : 0;
+      rc = SKY_SCAN_OVERFLOW;
+    }
+    if (impl->release) impl->release(g, s->obj_state + g->word, s->g->budget);
+  }
+  memset(s->obj_state, 0, (size_t)p->obj_words * sizeof *s->obj_state);
+  return rc;
+}
+
+/* Object k: the OVER OBJECT pre-pass when the plan has one, then the walk
+ * (begin, each event, flush). */
+static int scan_object(sky_walk *s, uint64_t k, uint32_t *until_check) {
+  const sky_chunk *c = s->env.chunk;
+  uint64_t first = c->obj_start[k], end = c->obj_start[k + 1];
+  s->env.obj = c->obj_id[k];
+  if (s->plan->n_obj_aggs) {
+    int rc = walk_events(s, first, end, until_check, NULL);
+    int done = conclude_object_values(s);
+    if (rc != SKY_SCAN_OK || done != SKY_SCAN_OK) return rc != SKY_SCAN_OK ? rc : done;
+  }
+  if (s->kind->begin) s->kind->begin(s);
+  int rc = walk_events(s, first, end, until_check, s->kind->event);
+  if (rc != SKY_SCAN_OK) return rc;
   return s->kind->flush ? s->kind->flush(s) : SKY_SCAN_OK;
 }
 

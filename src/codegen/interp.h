@@ -60,6 +60,7 @@ typedef struct sky_eval_env {
   const int32_t *reg_of;   /* [plan->n_props]: register of a property, -1 none */
   int64_t session;         /* 0-based session number within the path */
   const sky_ival *entry;   /* FUNNEL: the entry row's fields (SKY_ENTRY_*) */
+  const sky_ival *obj_vals; /* [plan->n_obj_aggs] the object's OVER OBJECT values */
   /* post aggregation */
   const uint64_t *slot;        /* the group's slot (groups.h layout) */
   const sky_ival *aggs;        /* [plan->n_aggs] aggregate results */
@@ -103,6 +104,8 @@ typedef struct sky_walk {
   int32_t *reg_of;     /* [n_props]: register of a property, -1 none */
   uint64_t *keys;      /* [n_keys] key words of the current row */
   sky_ival *args;      /* [n_aggs] aggregate arguments of the current row */
+  uint64_t *obj_state; /* [plan->obj_words] OVER OBJECT states of the object */
+  sky_ival *obj_vals;  /* [plan->n_obj_aggs] their results */
   void *state;         /* the plan kind's */
 } sky_walk;
 

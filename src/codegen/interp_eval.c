@@ -130,6 +130,12 @@ EVAL(AGG_REF) {
   return SKY_EVAL_OK;
 }
 
+/* agg(x) OVER OBJECT: the current object's value (interp.c's pre-pass). */
+EVAL(OBJ_AGG) {
+  *out = env->obj_vals[e->index];
+  return SKY_EVAL_OK;
+}
+
 /* A field of the entry row being added (FUNNEL's flush, funnel.c). */
 EVAL(ENTRY) {
   *out = env->entry[e->index];
@@ -440,5 +446,11 @@ const sky_expr *sky_interp_find_expr(const sky_plan *plan, uint32_t id) {
   for (uint32_t i = 0; !hit && i < plan->n_outputs; i++) hit = find_in(plan->outputs[i], id);
   if (!hit) hit = find_in(plan->having, id);
   for (uint32_t i = 0; !hit && i < plan->n_order; i++) hit = find_in(plan->order[i].expr, id);
+  for (uint32_t i = 0; !hit && i < plan->n_obj_aggs; i++) hit = find_in(plan->obj_aggs[i].arg, id);
+  const sky_funnel *f = plan->funnel;
+  for (uint32_t i = 0; f && !hit && i < f->n_steps; i++) hit = find_in(f->steps[i], id);
+  for (uint32_t i = 0; f && !hit && i < f->n_excludes; i++) hit = find_in(f->excludes[i].cond, id);
+  for (uint32_t i = 0; f && !hit && i < f->n_hold; i++) hit = find_in(f->hold[i], id);
+  for (uint32_t i = 0; f && !hit && i < f->n_group; i++) hit = find_in(f->group[i], id);
   return hit;
 }

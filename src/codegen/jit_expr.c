@@ -519,6 +519,7 @@ void jit_expr_prepare(jit_cg *cg) {
 #define JIT_OP_KEY_REF op_post_agg, false
 #define JIT_OP_AGG_REF op_post_agg, false
 #define JIT_OP_ENTRY op_post_agg, false
+#define JIT_OP_OBJ_AGG op_post_agg, false
 #define JIT_OP_IF op_post_agg, false
 #define JIT_OP_NOT op_not, true
 #define JIT_OP_NEG op_neg, true

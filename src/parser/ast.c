@@ -233,6 +233,15 @@ ast_expr *ast_call(sky_parse_ctx *ctx, const ast_ident *name, ast_list *args, bo
 }
 
 /* primary: '(' expr ')' */
+/* call OVER OBJECT: the call, marked, spanning the whole text */
+ast_expr *ast_over_object(sky_parse_ctx *ctx, ast_expr *call, const sky_loc *loc) {
+  (void)ctx;
+  if (!call) return NULL;
+  call->over = true;
+  call->loc = *loc;
+  return call;
+}
+
 ast_expr *ast_paren(sky_parse_ctx *ctx, ast_expr *a, const sky_loc *loc) {
   (void)ctx;
   if (!a) return NULL;
@@ -606,4 +615,7 @@ const char *ast_kind_name(ast_kind k) {
   return (unsigned)k < AST_KIND_COUNT_ ? names[k] : "?";
 }
 
-bool ast_is_aggregate(const ast_expr *e) { return e->kind == AST_CALL && sky_fn_is_aggregate(sky_fn_find(e->s, e->len)); }
+/* agg(x) OVER OBJECT is a per-event value (the object's), not an aggregate of the group. */
+bool ast_is_aggregate(const ast_expr *e) {
+  return e->kind == AST_CALL && !e->over && sky_fn_is_aggregate(sky_fn_find(e->s, e->len));
+}

@@ -86,6 +86,7 @@ typedef struct ast_expr {
   bool paren;     /* written in parentheses */
   bool distinct;  /* CALL: f(DISTINCT x) */
   bool star;      /* CALL: f(*) */
+  bool over;      /* CALL: f(...) OVER OBJECT */
   bool b;         /* BOOL */
   uint16_t depth; /* 1 for leaves */
   sky_loc loc;
@@ -266,6 +267,8 @@ ast_expr *ast_in(sky_parse_ctx *ctx, ast_expr *a, ast_list *items, bool negated,
 ast_expr *ast_call(sky_parse_ctx *ctx, const ast_ident *name, ast_list *args, bool distinct, bool star,
                    const sky_loc *loc);
 ast_expr *ast_paren(sky_parse_ctx *ctx, ast_expr *a, const sky_loc *loc);
+/* call OVER OBJECT */
+ast_expr *ast_over_object(sky_parse_ctx *ctx, ast_expr *call, const sky_loc *loc);
 
 /* ---- identifiers ----------------------------------------------------------- */
 

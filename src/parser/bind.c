@@ -141,6 +141,7 @@ void bind_number_all(sky_plan *p) {
   for (uint32_t i = 0; f && i < f->n_excludes; i++) number(f->excludes[i].cond, &n);
   for (uint32_t i = 0; f && i < f->n_hold; i++) number(f->hold[i], &n);
   for (uint32_t i = 0; f && i < f->n_group; i++) number(f->group[i], &n);
+  for (uint32_t i = 0; i < p->n_obj_aggs; i++) number(p->obj_aggs[i].arg, &n);
   number(p->filter, &n);
   for (uint32_t i = 0; i < p->n_keys; i++) number(p->keys[i], &n);
   for (uint32_t i = 0; i < p->n_aggs; i++) number(p->aggs[i].arg, &n);

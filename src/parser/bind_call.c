@@ -174,9 +174,50 @@ int64_t bind_agg_add(bind_ctx *b, const sky_agg *g, const ast_expr *a) {
   return p->n_aggs++;
 }
 
+/* agg(x) OVER OBJECT (PATHS.md §5): the aggregate over the object's
+ * matching events, one value per object, read per event by an OBJ_AGG
+ * leaf. A per-event value: a GROUP BY key (or a SELECT item that is one),
+ * a FUNNEL key; not WHERE, not inside another aggregate. */
+static sky_expr *bind_over_object(bind_ctx *b, const sky_fn *fn, const ast_expr *a) {
+  char q[80];
+  if (!sky_fn_is_aggregate(fn))
+    return bind_fail(b, SKY_ERR_SEMANTIC, a, "OVER OBJECT applies to an aggregate, not %s()", fn->name);
+  if (b->in_agg)
+    return bind_fail(b, SKY_ERR_SEMANTIC, a, "%s is not allowed inside another aggregate",
+                     bind_quote(bind_src(b, a), q));
+  if (b->mode == BIND_EVENT && b->clause && strcmp(b->clause, "GROUP BY") != 0)
+    return bind_fail(b, SKY_ERR_SEMANTIC, a, "%s is not allowed in %s (OVER OBJECT is a GROUP BY key)",
+                     bind_quote(bind_src(b, a), q), b->clause);
+  sky_agg g = {.word = 0};
+  if (!agg_shape(b, fn, a, &g) || !agg_type(b, &g)) return NULL;
+  g.text = bind_src(b, a);
+  if (b->failed) return NULL;
+  sky_plan *p = b->plan;
+  uint32_t idx = 0;
+  while (idx < p->n_obj_aggs && !(p->obj_aggs[idx].kind == g.kind && p->obj_aggs[idx].q_num == g.q_num &&
+                                   p->obj_aggs[idx].q_den == g.q_den &&
+                                   (p->obj_aggs[idx].arg == g.arg || (p->obj_aggs[idx].arg && g.arg &&
+                                                                       bx_equal(p->obj_aggs[idx].arg, g.arg)))))
+    idx++;
+  if (idx == p->n_obj_aggs) {
+    if (p->n_obj_aggs == SKY_PLAN_MAX_AGGS)
+      return bind_fail(b, SKY_ERR_SEMANTIC, a, "too many OVER OBJECT aggregates: at most %d", SKY_PLAN_MAX_AGGS);
+    sky_agg *v = sky_arena_alloc(b->arena, sizeof *v * (p->n_obj_aggs + 1));
+    if (!v) return bind_oom(b);
+    if (p->n_obj_aggs) memcpy(v, p->obj_aggs, sizeof *v * p->n_obj_aggs);
+    v[p->n_obj_aggs++] = g;
+    p->obj_aggs = v;
+  }
+  sky_expr *e = bx_new(b, SKY_OP_OBJ_AGG, g.type, g.dom, a);
+  if (e) e->index = idx;
+  return e;
+}
+
 /* An aggregate call (a row of SKY_AGGS): an AGG_REF to the (shared)
  * aggregate. */
 static sky_expr *bind_aggregate(bind_ctx *b, const sky_fn *fn, const ast_expr *a) {
+  if (sky_agg_defs[fn->code].flags & SKY_AGGF_OVER_ONLY)
+    return bind_fail(b, SKY_ERR_SEMANTIC, a, "%s() exists only as %s(x) OVER OBJECT", fn->name, fn->name);
   if (b->mode == BIND_EVENT) {
     char q[80], outer[80];
     if (b->in_agg)
@@ -204,6 +245,7 @@ sky_expr *bind_call(bind_ctx *b, const ast_expr *a) {
     sky_error_quote(q, a->s, a->len);
     return bind_fail(b, SKY_ERR_UNKNOWN_FUNCTION, a, "unknown function '%s'", q);
   }
+  if (a->over) return bind_over_object(b, fn, a);
   return fn->cls == SKY_FN_BUCKET ? bind_bucket(b, fn, a) : bind_aggregate(b, fn, a);
 }
 
@@ -253,11 +295,14 @@ static bool is_literal(const ast_expr *a) {
 static sky_expr *probe(bind_ctx *b, const ast_expr *a) {
   bind_mode mode = b->mode;
   const ast_expr *outer = b->in_agg;
+  const char *clause = b->clause;
   b->mode = BIND_EVENT;
   b->in_agg = NULL;
+  b->clause = NULL; /* after aggregation: an OVER OBJECT value may match a key */
   sky_expr *e = bind_expr(b, a);
   b->mode = mode;
   b->in_agg = outer;
+  b->clause = clause;
   return e;
 }
 
@@ -299,6 +344,8 @@ sky_expr *bind_post(bind_ctx *b, const ast_expr *a, bool *done) {
   if (b->alias_outputs)
     return bind_fail(b, SKY_ERR_SEMANTIC, a, "%s is not a result column (nor a HOLDING or GROUP BY expression)",
                      bind_quote(bind_src(b, a), q));
+  if (a->kind == AST_CALL) /* agg(x) OVER OBJECT: a per-event value */
+    return bind_fail(b, SKY_ERR_SEMANTIC, a, "%s must appear in GROUP BY", bind_quote(bind_src(b, a), q));
   return bind_fail(b, SKY_ERR_SEMANTIC, a, "%s must appear in GROUP BY or be inside an aggregate",
                    bind_quote(bind_src(b, a), q));
 }

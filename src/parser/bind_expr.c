@@ -63,6 +63,7 @@ bool ast_is_leaf_ref(const ast_expr *a) {
   case AST_STATE:
   case AST_EVENT:
   case AST_SESSION: return true;
+  case AST_CALL: return a->over; /* agg(x) OVER OBJECT: the object's value */
   default: return false;
   }
 }

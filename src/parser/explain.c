@@ -154,6 +154,7 @@ static void put_label(const explain_ctx *x, const sky_expr *e) {
   case SKY_OP_DICT_MATCH: sky_buf_printf(b, "%s #%u ", sky_op_name(e->op), e->index), put_rc(x, e->index); break;
   case SKY_OP_KEY_REF:
   case SKY_OP_AGG_REF: sky_buf_printf(b, "%s #%u", sky_op_name(e->op), e->index); break;
+  case SKY_OP_OBJ_AGG: sky_buf_printf(b, "object agg #%u", e->index); break;
   case SKY_OP_ENTRY:
     if (e->index >= SKY_ENTRY_KEY0) sky_buf_printf(b, "entry key #%u", e->index - SKY_ENTRY_KEY0);
     else sky_buf_printf(b, "entry %s", sky_entry_field_name(e->index));
@@ -305,6 +306,14 @@ void sky_plan_explain(const sky_plan *plan, const sky_schema *schema, sky_buf *o
   put_inputs(&x);
   sky_buf_puts(out, plan->filter ? "filter:\n" : "filter: none (every event)\n");
   if (plan->filter) put_tree(&x, plan->filter, 1);
+  if (plan->n_obj_aggs) sky_buf_puts(out, "object aggregates (over each object's matching events, first):\n");
+  for (uint32_t i = 0; i < plan->n_obj_aggs; i++) {
+    const sky_agg *g = &plan->obj_aggs[i];
+    sky_buf_printf(out, "  #%u %s : %s ", i, g->text ? g->text : "", sky_agg_name(g->kind));
+    put_type(&x, g->type, g->dom);
+    sky_buf_putc(out, '\n');
+    if (g->arg) put_tree(&x, g->arg, 2);
+  }
   if (plan->funnel) put_funnel(&x);
   sky_buf_puts(out, plan->n_keys ? "keys:\n" : "keys: none (one group)\n");
   for (uint32_t i = 0; i < plan->n_keys; i++) {

@@ -45,7 +45,7 @@ int sky_lex_error_token(void) { return SKY_YYerror; }
   X(is, KW_IS, 1) X(like, KW_LIKE, 1) X(limit, KW_LIMIT, 1) X(load, KW_LOAD, 1)                 \
   X(max, KW_MAX, 0) X(ndjson, KW_NDJSON, 0) X(not, KW_NOT, 1) X(null, KW_NULL, 1)               \
   X(object, KW_OBJECT, 1) X(objects, KW_OBJECTS, 0) X(of, KW_OF, 1) X(or, KW_OR, 1)             \
-  X(order, KW_ORDER, 1) X(reached, KW_REACHED, 0) X(return, KW_RETURN, 1)                       \
+  X(order, KW_ORDER, 1) X(over, KW_OVER, 1) X(reached, KW_REACHED, 0) X(return, KW_RETURN, 1)   \
   X(select, KW_SELECT, 1) X(session, KW_SESSION, 1) X(show, KW_SHOW, 1) X(state, KW_STATE, 1)   \
   X(stdin, KW_STDIN, 0) X(step, KW_STEP, 0) X(steps, KW_STEPS, 0) X(strict, KW_STRICT, 0)       \
   X(string, KW_STRING, 0) X(table, KW_TABLE, 1) X(tables, KW_TABLES, 0) X(then, KW_THEN, 1)     \

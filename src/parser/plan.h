@@ -97,6 +97,7 @@ typedef enum sky_unit {
   X(KEY_REF, 0, "key")                 /* post-aggregation: group key e->index */        \
   X(AGG_REF, 0, "agg")                 /* post-aggregation: aggregate e->index */        \
   X(ENTRY, 0, "entry")                 /* a path statement's entry row: field e->index */ \
+  X(OBJ_AGG, 0, "object agg")          /* agg(x) OVER OBJECT: plan->obj_aggs[e->index] */ \
   /* unary */                                                                            \
   X(NOT, 1, "NOT")                                                                       \
   X(NEG, 1, "-")                       /* INT overflow (-INT64_MIN) is an error */       \
@@ -185,6 +186,7 @@ typedef enum sky_agg_result {
 enum {
   SKY_AGGF_OBJECT = 1,  /* the object id (distinct objects) */
   SKY_AGGF_SESSION = 2, /* the session number: needs WITHIN SESSION */
+  SKY_AGGF_OVER_ONLY = 4, /* only as agg(x) OVER OBJECT (first, last) */
 };
 
 /* What an aggregate's result means in time (bind_units.c): the argument is
@@ -217,7 +219,9 @@ typedef enum sky_agg_unit {
   X(MAX, "max", "max", SKY_AARGS_ANY, SKY_ARES_ARG, SKY_AUNIT_ARG, 0)                                           \
   X(MEDIAN, "median", "median", SKY_AARGS_NUMERIC, SKY_ARES_ARG, SKY_AUNIT_ARG, 0) /* lower median */          \
   X(QUANTILE, "quantile", "quantile", SKY_AARGS_FRACTION, SKY_ARES_ARG, SKY_AUNIT_ARG, 0) /* floor(q(n-1)) */  \
-  X(STDDEV, "stddev", "stddev", SKY_AARGS_NUMERIC, SKY_ARES_FLOAT, SKY_AUNIT_SPREAD, 0) /* population */
+  X(STDDEV, "stddev", "stddev", SKY_AARGS_NUMERIC, SKY_ARES_FLOAT, SKY_AUNIT_SPREAD, 0) /* population */   \
+  X(FIRST, "first", "first", SKY_AARGS_ANY, SKY_ARES_ARG, SKY_AUNIT_ARG, SKY_AGGF_OVER_ONLY) /* first non-NULL */ \
+  X(LAST, "last", "last", SKY_AARGS_ANY, SKY_ARES_ARG, SKY_AUNIT_ARG, SKY_AGGF_OVER_ONLY)    /* last non-NULL */
 
 typedef enum sky_agg_kind {
 #define SKY_X_AGG(name, text, fn, args, result, unit, flags) SKY_AGG_##name,
@@ -408,6 +412,12 @@ typedef struct sky_plan {
   uint32_t *state_props;               /* [n_state] property indexes */
   int64_t session_gap_us;              /* WITHIN SESSION gap; -1 when absent */
   bool uses_session_number;            /* session.number or sessions() */
+
+  /* per object, before its events (agg(x) OVER OBJECT, PATHS.md §5): over
+   * the object's matching events; read per event by OBJ_AGG leaves */
+  uint32_t n_obj_aggs;
+  sky_agg *obj_aggs;                   /* word = offset in the object's state */
+  uint32_t obj_words;                  /* words of state of all of them */
 
   /* per event */
   sky_expr *filter;                    /* NULL = every event matches */

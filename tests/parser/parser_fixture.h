@@ -187,6 +187,9 @@ static bool pc_leaf(plan_check *c, const sky_expr *e) {
   case SKY_OP_AGG_REF:
     if (e->index >= p->n_aggs || p->aggs[e->index].type != e->type) return pc_fail(c, e, "bad aggregate reference");
     return true;
+  case SKY_OP_OBJ_AGG:
+    if (e->index >= p->n_obj_aggs || p->obj_aggs[e->index].type != e->type) return pc_fail(c, e, "bad OVER OBJECT");
+    return true;
   default: return true;
   }
 }
@@ -231,6 +234,8 @@ static const char *plan_check_run(plan_check *c, const sky_plan *p) {
     if (!pc_expr(c, f->excludes[i].cond, 0) || f->excludes[i].from >= f->excludes[i].to ||
         f->excludes[i].to > f->n_steps)
       return pc_fail(c, f->excludes[i].cond, "exclude"), c->msg;
+  for (uint32_t i = 0; i < p->n_obj_aggs; i++)
+    if (p->obj_aggs[i].arg && !pc_expr(c, p->obj_aggs[i].arg, 0)) return c->msg;
   for (uint32_t i = 0; f && i < f->n_hold + f->n_group; i++)
     if (!pc_expr(c, i < f->n_hold ? f->hold[i] : f->group[i - f->n_hold], 0)) return c->msg;
   for (uint32_t i = 0; i < p->n_keys; i++)

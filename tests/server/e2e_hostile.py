@@ -359,7 +359,9 @@ def test_the_time_limit_covers_compiling():
         sums = ", ".join("sum(n + %d)" % i for i in range(250))
         r = c.err("SELECT %s FROM t" % sums, "timeout")
         assert r["error"]["message"] == "query exceeded its time limit", r
-        assert c.ok("SELECT count() FROM t")["rows"] == [[1]]
+        # The connection and the server go on (a command: even a tiny
+        # query's compile may pass 50 ms on a loaded host).
+        assert c.ok("DESCRIBE t")["rows"]
         assert s.stop() == 0
 
 
