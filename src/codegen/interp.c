@@ -170,7 +170,8 @@ static int object_values(sky_walk *s) {
     const sky_agg *g = &p->obj_aggs[a];
     sky_ival v = NULL_VAL;
     int rc = g->arg ? sky_walk_eval(s, g->arg, &v) : SKY_SCAN_OK;
-    if (rc == SKY_SCAN_OK) rc = sky_agg_impl_of(g->kind)->update(g, s->obj_state + g->word, v, &env);
+    if (rc == SKY_SCAN_OK) rc = sky_obj_agg_call_update(s->rt, a, s->obj_state + g->word, v.w, v.null, env.budget,
+                                                        env.obj, env.session);
     if (rc != SKY_SCAN_OK) return rc;
   }
   return SKY_SCAN_OK;
@@ -200,22 +201,29 @@ static int walk_events(sky_walk *s, uint64_t first, uint64_t end, uint32_t *unti
   return SKY_SCAN_OK;
 }
 
-/* Concludes the OVER OBJECT values of the pre-pass and frees their state. */
-static int conclude_object_values(sky_walk *s) {
-  const sky_plan *p = s->plan;
+int sky_obj_agg_call_update(const sky_runtime *rt, uint32_t a, uint64_t *st, uint64_t w, uint32_t null,
+                            sky_budget *budget, uint64_t obj, int64_t session) {
+  const sky_agg *g = &rt->plan->obj_aggs[a];
+  sky_agg_env env = {.rt = rt, .budget = budget, .obj = obj, .session = session};
+  return sky_agg_impl_of(g->kind)->update(g, st, (sky_ival){null ? 0 : w, null != 0}, &env);
+}
+
+int32_t sky_obj_aggs_conclude(const sky_runtime *rt, uint64_t *state, sky_ival *vals, sky_budget *budget,
+                              uint32_t *err_expr) {
+  const sky_plan *p = rt->plan;
   int rc = SKY_SCAN_OK;
   for (uint32_t a = 0; a < p->n_obj_aggs; a++) {
     const sky_agg *g = &p->obj_aggs[a];
     const sky_agg_impl *impl = sky_agg_impl_of(g->kind);
     uint8_t overflow = 0;
-    s->obj_vals[a] = impl->result(g, s->obj_state + g->word, &overflow);
+    vals[a] = impl->result(g, state + g->word, &overflow);
     if (overflow && rc == SKY_SCAN_OK) {
-      s->env.err_expr = g->arg ? g->arg->id : 0;
+      if (err_expr) *err_expr = g->arg ? g->arg->id : 0;
       rc = SKY_SCAN_OVERFLOW;
     }
-    if (impl->release) impl->release(g, s->obj_state + g->word, s->g->budget);
+    if (impl->release) impl->release(g, state + g->word, budget);
   }
-  memset(s->obj_state, 0, (size_t)p->obj_words * sizeof *s->obj_state);
+  memset(state, 0, (size_t)p->obj_words * sizeof *state);
   return rc;
 }
 
@@ -227,7 +235,7 @@ static int scan_object(sky_walk *s, uint64_t k, uint32_t *until_check) {
   s->env.obj = c->obj_id[k];
   if (s->plan->n_obj_aggs) {
     int rc = walk_events(s, first, end, until_check, NULL);
-    int done = conclude_object_values(s);
+    int done = sky_obj_aggs_conclude(s->rt, s->obj_state, s->obj_vals, s->g->budget, &s->env.err_expr);
     if (rc != SKY_SCAN_OK || done != SKY_SCAN_OK) return rc != SKY_SCAN_OK ? rc : done;
   }
   if (s->kind->begin) s->kind->begin(s);

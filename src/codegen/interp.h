@@ -149,6 +149,15 @@ void sky_funnel_jit_begin(void *w, uint64_t obj);
 int32_t sky_funnel_jit_push(void *w, int64_t ts, int64_t session, uint64_t steps, uint64_t excl, const sky_ival *vals);
 int32_t sky_funnel_jit_flush(void *w);
 
+/* agg(x) OVER OBJECT (interp.c), one definition for both engines: one
+ * event's argument into object aggregate `a`'s state, and the object's
+ * values from the states (which it frees and zeroes); SKY_SCAN_* codes,
+ * OVERFLOW with *err_expr set (a SUM beyond int64). */
+int sky_obj_agg_call_update(const sky_runtime *rt, uint32_t a, uint64_t *st, uint64_t w, uint32_t null,
+                            sky_budget *budget, uint64_t obj, int64_t session);
+int32_t sky_obj_aggs_conclude(const sky_runtime *rt, uint64_t *state, sky_ival *vals, sky_budget *budget,
+                              uint32_t *err_expr);
+
 /* Evaluates `e` in the walk's environment: SKY_SCAN_OK or _OVERFLOW. */
 int sky_walk_eval(sky_walk *w, const sky_expr *e, sky_ival *v);
 /* Adds the current row (env: an event, or FUNNEL's entry row) into the

@@ -286,6 +286,7 @@ static uint64_t expr_cost(const sky_expr *e) {
 
 uint64_t sky_jit_plan_cost(const sky_plan *plan) {
   uint64_t c = expr_cost(plan->filter);
+  for (uint32_t a = 0; a < plan->n_obj_aggs; a++) c += COST_AGG + expr_cost(plan->obj_aggs[a].arg);
   const sky_funnel *f = plan->funnel;
   if (f) { /* its keys and aggregates read entry rows, in C */
     for (uint32_t i = 0; i < f->n_steps; i++) c += expr_cost(f->steps[i]);
@@ -301,8 +302,7 @@ uint64_t sky_jit_plan_cost(const sky_plan *plan) {
 
 int sky_jit_explain_ir(sky_jit *jit, const sky_plan *plan, sky_buf *out, sky_error *err) {
   if (!sky_jit_compiles(plan)) {
-    sky_buf_printf(out, "; not compiled: plans with OVER OBJECT run on the interpreter (their compiled form is "
-                        "not built yet)\n");
+    sky_buf_printf(out, "; not compiled: %s plans run on the interpreter\n", sky_plan_kind_name(plan->kind));
     return 0;
   }
   uint64_t cost = sky_jit_plan_cost(plan);

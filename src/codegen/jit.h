@@ -55,12 +55,11 @@ static inline bool sky_jit_within_budget(const sky_plan *plan) { return sky_jit_
  * interpreter instead (nothing is compiled). */
 int sky_jit_explain_ir(sky_jit *jit, const sky_plan *plan, sky_buf *out, sky_error *err);
 
-/* Whether the JIT compiles the plan; the others run on the interpreter.
- * Every kind (SELECT, and FUNNEL's per-event part, jit_funnel.c), except
- * plans with agg(x) OVER OBJECT, whose per-object pre-pass only the
- * interpreter has so far. */
+/* Whether the JIT compiles plans of this kind; the others run on the
+ * interpreter. Every kind so far: SELECT, and FUNNEL's per-event part
+ * (jit_funnel.c); with OVER OBJECT, a pre-pass per object (jit_object.c). */
 static inline bool sky_jit_compiles(const sky_plan *plan) {
-  return (plan->kind == SKY_PLAN_SELECT || plan->kind == SKY_PLAN_FUNNEL) && plan->n_obj_aggs == 0;
+  return plan->kind == SKY_PLAN_SELECT || plan->kind == SKY_PLAN_FUNNEL;
 }
 
 /* Statistics for benchmarks and tests. */

@@ -49,7 +49,9 @@
   X(FUNNEL_CLOSE, sky_funnel_jit_close, "vp") \
   X(FUNNEL_BEGIN, sky_funnel_jit_begin, "vpl") \
   X(FUNNEL_PUSH, sky_funnel_jit_push, "ipllllp") \
-  X(FUNNEL_FLUSH, sky_funnel_jit_flush, "ip")
+  X(FUNNEL_FLUSH, sky_funnel_jit_flush, "ip") \
+  X(OBJ_AGG_UPDATE, sky_obj_agg_call_update, "ipiplipll") \
+  X(OBJ_AGGS_CONCLUDE, sky_obj_aggs_conclude, "ippppp")
 
 /* month(ts) out of line: the month number, and in range[0..1] the µs
  * range [lo, hi) of that month (empty when it overflows int64). The one
@@ -206,12 +208,17 @@ typedef struct jit_cg {
   LLVMValueRef *cache_key, cache_mask; /* allocas */
   LLVMValueRef keys_tmp;               /* alloca [n_keys x i64] passed to upsert */
 
+  /* agg(x) OVER OBJECT (jit_object.c) */
+  LLVMValueRef obj_state; /* alloca [obj_words + 1 x i64]: the object's aggregate states */
+  LLVMValueRef obj_vals;  /* alloca [2 n + 2 x i64]: their values as sky_ival */
+
   /* FUNNEL (jit_funnel.c) */
   LLVMValueRef funnel_w;    /* alloca ptr: the walk state (funnel.c) */
   LLVMValueRef funnel_vals; /* alloca [2 nv + 2 x i64]: the event's values as sky_ival */
 
   /* exits */
   LLVMBasicBlockRef ovf_bb, nomem_bb, stop_bb;
+  LLVMBasicBlockRef ovf_stored_bb; /* overflow whose expression a helper stored */
   LLVMValueRef ovf_phi;
 } jit_cg;
 
@@ -234,6 +241,12 @@ LLVMValueRef jit_load_at(jit_cg *cg, LLVMTypeRef ty, LLVMValueRef base, uint64_t
 /* Word `w` (constant) of a slot pointer. */
 LLVMValueRef jit_slot_word_ptr(jit_cg *cg, LLVMValueRef slot, uint32_t w);
 int jit_fail(jit_cg *cg, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* jit_object.c: the OVER OBJECT pre-pass over an object's events. */
+void jit_object_prepare(jit_cg *cg);
+jit_val jit_object_value(jit_cg *cg, const sky_expr *e);
+void jit_object_prepass(jit_cg *cg, LLVMValueRef start, LLVMValueRef end, LLVMValueRef prev_ts,
+                        void (*per_event)(jit_cg *cg, LLVMValueRef prev_ts), void (*reset)(jit_cg *cg));
 
 /* jit_funnel.c: a FUNNEL plan's per-event part and its hand-over to C. */
 bool jit_funnel_plan(const jit_cg *cg);

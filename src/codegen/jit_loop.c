@@ -139,6 +139,7 @@ static void walk(jit_cg *cg, const sky_expr *e, expr_visit_fn fn, void *arg) {
 static void walk_plan(jit_cg *cg, expr_visit_fn fn, void *arg) {
   const sky_plan *p = cg->plan;
   walk(cg, p->filter, fn, arg);
+  for (uint32_t a = 0; a < p->n_obj_aggs; a++) walk(cg, p->obj_aggs[a].arg, fn, arg);
   if (p->funnel) {
     const sky_funnel *f = p->funnel;
     for (uint32_t i = 0; i < f->n_steps; i++) walk(cg, f->steps[i], fn, arg);
@@ -195,6 +196,7 @@ static shape plan_shape(jit_cg *cg) {
     if (flags & SKY_AGGF_OBJECT) s.per_object = true;
     if (flags & SKY_AGGF_SESSION) s.per_object = s.session = true;
   }
+  if (p->n_obj_aggs) s.per_object = true; /* the OVER OBJECT pre-pass */
   if (p->funnel) { /* objects in path order, sessions when asked */
     s.per_object = true;
     s.session = p->session_gap_us >= 0;
@@ -355,6 +357,12 @@ static void update_session(jit_cg *cg, LLVMValueRef prev_ts) {
   LLVMValueRef s = LLVMBuildLoad2(b, cg->t_i64, cg->session, "");
   LLVMBuildStore(b, LLVMBuildAdd(b, s, LLVMBuildZExt(b, cut, cg->t_i64, ""), ""), cg->session);
   LLVMBuildStore(b, t, prev_ts);
+}
+
+/* The OVER OBJECT pre-pass's view of an event: its registers and session. */
+static void pre_event(jit_cg *cg, LLVMValueRef prev_ts) {
+  update_registers(cg);
+  if (prev_ts) update_session(cg, prev_ts);
 }
 
 /* The work of one event; ends with a branch to `next`. */
@@ -622,6 +630,7 @@ static void object_loop(jit_cg *cg, LLVMBasicBlockRef done) {
   LLVMValueRef start = load_elem(cg, cg->t_i64, cg->obj_starts, k, "start");
   L.end = load_elem(cg, cg->t_i64, cg->obj_starts, k1, "end");
   cg->obj = load_elem(cg, cg->t_i64, cg->obj_ids, k, "obj");
+  if (cg->plan->n_obj_aggs) jit_object_prepass(cg, start, L.end, cg->session ? L.prev_ts : NULL, pre_event, reset_registers);
   reset_registers(cg);
   if (jit_funnel_plan(cg)) jit_funnel_begin(cg);
   if (cg->session) LLVMBuildStore(b, jit_const_i64(cg, 0), cg->session);
@@ -654,6 +663,10 @@ static void build_exits(jit_cg *cg) {
   LLVMPositionBuilderAtEnd(b, cg->ovf_bb);
   cg->ovf_phi = LLVMBuildPhi(b, cg->t_i32, "overflow.expr");
   LLVMBuildStore(b, cg->ovf_phi, cg->a_err);
+  if (funnel) jit_funnel_close(cg);
+  LLVMBuildRet(b, LLVMConstInt(cg->t_i32, SKY_SCAN_OVERFLOW, 0));
+  cg->ovf_stored_bb = jit_block(cg, "overflow.stored.exit");
+  LLVMPositionBuilderAtEnd(b, cg->ovf_stored_bb);
   if (funnel) jit_funnel_close(cg);
   LLVMBuildRet(b, LLVMConstInt(cg->t_i32, SKY_SCAN_OVERFLOW, 0));
   LLVMPositionBuilderAtEnd(b, cg->nomem_bb);
@@ -739,6 +752,7 @@ int jit_codegen_scan(jit_cg *cg, const char *name) {
   hoist(cg);
   plan_prefetch(cg);
   jit_expr_prepare(cg);
+  if (cg->plan->n_obj_aggs) jit_object_prepare(cg);
   if (jit_funnel_plan(cg)) jit_funnel_prepare(cg);
   else jit_groups_prepare(cg);
   LLVMBasicBlockRef done = jit_block(cg, "done");

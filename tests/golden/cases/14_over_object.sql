@@ -24,4 +24,3 @@ SELECT count() OVER OBJECT, count()
 SELECT sum(count() OVER OBJECT)
 SELECT count() GROUP BY hour(timestamp) OVER OBJECT
 FUNNEL action = 'view' THEN count() OVER OBJECT > 1 WITHIN 1d
-EXPLAIN IR SELECT count() OVER OBJECT AS n, count() GROUP BY n
