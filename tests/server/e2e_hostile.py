@@ -277,6 +277,31 @@ def test_query_memory_covers_the_result():
         assert s.stop() == 0
 
 
+def test_funnel_memory_is_in_the_budget():
+    """issue 14: FUNNEL's per-object buffers, its entry rows (RETURN OBJECTS)
+    and its median states are charged to --query-memory."""
+    d = scratch("funmem-")
+    load_dir = os.path.join(d, "files")
+    os.makedirs(load_dir)
+    with open(os.path.join(load_dir, "ev.csv"), "wb") as f:
+        subprocess.run([SKY_GEN, "--events", "200000", "--seed", "9"], stdout=f, check=True)
+    with Skyd("--load-dir", load_dir, "--query-memory", "2M", workdir=d) as s:
+        c = s.connect()
+        c.ok(gen_ddl())
+        c.ok("LOAD 'ev.csv' INTO events")
+        c.ok("USE events")
+        steps = c.ok("FUNNEL action = 'view' THEN action = 'add_to_cart' WITHIN 7d")["rows"]
+        assert len(steps) == 2 and steps[0][2] > 5000, steps
+        # one entry per view event (a key each): far more than 2 MiB of entry rows
+        q = "FUNNEL action = 'view' THEN action = 'add_to_cart' WITHIN 7d GROUP BY timestamp RETURN OBJECTS"
+        r = c.err(q, "out_of_memory")
+        assert r["error"]["message"] == "query memory limit exceeded", r
+        r = c.err("FUNNEL action = 'view' THEN action = 'add_to_cart' WITHIN 7d GROUP BY timestamp", "out_of_memory")
+        assert c.ok("FUNNEL action = 'view' THEN action = 'add_to_cart' WITHIN 7d")["rows"] == steps
+        assert c.ok("PING")
+        assert s.stop() == 0
+
+
 # ---- issue 13 item 1: compilation is bounded and inside the statement's time
 
 def in_list(items):
