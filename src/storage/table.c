@@ -66,7 +66,7 @@ static void table_free(sky_table *t) {
   for (uint32_t i = 0; i < t->n_frozen; i++) sky_memtable_unref(t->frozen[i]);
   sky_memtable_unref(t->active);
   for (uint32_t i = 0; i <= SKY_MAX_PROPS; i++) sky_dict_free(t->dicts[i]);
-  sky_io_close(t->wal_fd);
+  sky_wal_fd_close(t);
   sky_buf_free(&t->wal_pending);
   pthread_mutex_destroy(&t->compact_mu);
   pthread_mutex_destroy(&t->commit_mu);
@@ -273,17 +273,22 @@ static int replay_wals(sky_table *t, const uint64_t *gens, uint32_t n, sky_error
   }
   sky_batch_free(batch);
   if (n == 0) t->wal_off = SKY_WAL_HEADER_BYTES;
-  if (sky_io_open_rw(t->wal_path, &t->wal_fd, err) != 0) return -1;
-  if (t->wal_off >= SKY_WAL_HEADER_BYTES)
-    return sky_io_truncate(t->wal_fd, t->wal_off, t->wal_path, err); /* cut a torn tail */
-  /* the file's creation was torn by a crash (see sky_wal_replay): redo it */
-  uint8_t hdr[SKY_WAL_HEADER_BYTES];
-  sky_wal_file_header(hdr, t->wal_gen);
-  t->wal_off = SKY_WAL_HEADER_BYTES;
-  if (sky_io_truncate(t->wal_fd, 0, t->wal_path, err) != 0 ||
-      sky_io_pwrite(t->wal_fd, hdr, sizeof hdr, 0, t->wal_path, err) != 0)
-    return -1;
-  return sky_io_fsync(t->wal_fd, t->wal_path, err);
+  /* The descriptor is opened again by the first group commit (walfd.c). */
+  int fd;
+  if (sky_io_open_rw(t->wal_path, &fd, err) != 0) return -1;
+  int rc;
+  if (t->wal_off >= SKY_WAL_HEADER_BYTES) {
+    rc = sky_io_truncate(fd, t->wal_off, t->wal_path, err); /* cut a torn tail */
+  } else { /* the file's creation was torn by a crash (see sky_wal_replay): redo it */
+    uint8_t hdr[SKY_WAL_HEADER_BYTES];
+    sky_wal_file_header(hdr, t->wal_gen);
+    t->wal_off = SKY_WAL_HEADER_BYTES;
+    rc = sky_io_truncate(fd, 0, t->wal_path, err);
+    if (rc == 0) rc = sky_io_pwrite(fd, hdr, sizeof hdr, 0, t->wal_path, err);
+    if (rc == 0) rc = sky_io_fsync(fd, t->wal_path, err);
+  }
+  sky_io_close(fd);
+  return rc;
 }
 
 static int recover(sky_table *t, sky_error *err) {
@@ -352,6 +357,7 @@ void sky_table_mark_dropped(sky_table *t) {
   pthread_mutex_lock(&t->state_mu);
   t->dropped = true;
   pthread_mutex_unlock(&t->state_mu);
+  sky_wal_fd_close(t);
   pthread_mutex_unlock(&t->wal_mu);
 }
 
@@ -364,5 +370,6 @@ void sky_table_shutdown(sky_table *t) {
     pthread_mutex_unlock(&t->commit_mu);
     pthread_mutex_unlock(&t->compact_mu);
   }
+  sky_wal_fd_close(t); /* the cache dies with the store; the table may be referenced longer */
   sky_table_release(t);
 }
