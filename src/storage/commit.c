@@ -117,6 +117,7 @@ int sky_rotate_wal(sky_table *t, const sky_schema *schema, sky_error *err) {
   t->wal_gen = gen;
   t->wal_off = SKY_WAL_HEADER_BYTES;
   t->wal_seq = t->wal_durable = 0;
+  t->wal_v1 = false;
   pthread_mutex_unlock(&t->wal_mu);
   return 0;
 }

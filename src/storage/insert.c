@@ -65,7 +65,8 @@ static void lead_group(sky_table *t) {
   uint64_t mark[SKY_PARTITIONS];
   sky_memtable *m = t->active;
   sky_memtable_mark(m, mark);
-  uint64_t upto = t->wal_seq, off = t->wal_off;
+  uint64_t upto = t->wal_seq, off = t->wal_off, gen = t->wal_gen;
+  bool marked = !t->wal_v1;
   pthread_mutex_unlock(&t->wal_mu);
 
   sky_error err;
@@ -73,6 +74,16 @@ static void lead_group(sky_table *t) {
   int rc = sky_wal_fd_get(t, &fd, &err);
   if (rc == 0) rc = sky_io_pwrite(fd, buf.data, buf.len, off, t->wal_path, &err);
   if (rc == 0) rc = sky_io_fdatasync(fd, t->wal_path, &err);
+  if (rc == 0 && marked) {
+    /* The group is durable: say so in the header, so that a file which
+     * later ends before it is known to have lost acknowledged records.
+     * No sync of its own: the next group's fdatasync (or writeback)
+     * carries it; until then a crash leaves the older mark, which only
+     * claims less. */
+    uint8_t acked[SKY_WAL_MARK_BYTES];
+    sky_wal_mark(acked, gen, upto, off + buf.len);
+    sky_io_overwrite_hint(fd, acked, sizeof acked, SKY_WAL_MARK_OFFSET);
+  }
 
   pthread_mutex_lock(&t->wal_mu);
   if (rc == 0) {

@@ -44,6 +44,12 @@ typedef struct sky_store_options {
   bool background_compaction;  /* default true; tests turn it off to drive it */
   uint64_t memtable_max_rows;  /* flush the in-memory table past this; 0 = default (1M) */
   uint32_t max_wal_fds;        /* idle WAL descriptors kept open across tables; 0 = default (64) */
+  /* Where recovery reports what it did (WAL records replayed, where and
+   * why replay stopped, tables that cannot be opened): one line without a
+   * newline per call, from the thread that opens the store or creates a
+   * table. NULL = silent. */
+  void (*log)(void *ctx, const char *line);
+  void *log_ctx;
 } sky_store_options;
 
 void sky_store_options_init(sky_store_options *opt);

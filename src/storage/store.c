@@ -14,6 +14,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -45,6 +46,16 @@ void sky_store_options_init(sky_store_options *opt) {
 }
 
 uint64_t sky_store_new_id(sky_store *st) { return atomic_fetch_add(&st->next_id, 1); }
+
+void sky_store_log(sky_store *st, const char *fmt, ...) {
+  if (!st->opt.log) return;
+  char line[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(line, sizeof line, fmt, ap);
+  va_end(ap);
+  st->opt.log(st->opt.log_ctx, line);
+}
 
 /* ---- names ---------------------------------------------------------------- */
 

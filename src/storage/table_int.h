@@ -74,6 +74,7 @@ struct sky_table {
   uint64_t wal_off;       /* durable length */
   uint64_t wal_seq;       /* last sequence number appended */
   uint64_t wal_durable;   /* last sequence number durable */
+  bool wal_v1;            /* the active file is version 1: no acknowledged mark to keep */
   sky_buf wal_pending;    /* framed records not written yet */
   sky_wal_waiter *wal_head, *wal_tail; /* their inserters */
   bool wal_leader;        /* a group write is in flight */
@@ -192,6 +193,8 @@ void sky_wal_fd_close(sky_table *t);
 
 /* ---- store.c ------------------------------------------------------------- */
 uint64_t sky_store_new_id(sky_store *st);
+/* One line to the store's log callback, if any. */
+void sky_store_log(sky_store *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Test hook: sky_store_close skips flushing memtables (a simulated crash). */
 void sky_test_close_as_crash(bool on);
 void sky_store_kick_compactor(sky_store *st);
