@@ -138,6 +138,11 @@ typedef struct sky_db_options {
   const char *load_dir;      /* base of relative LOAD paths; NULL = cwd */
   bool load_dir_only;        /* refuse LOAD of files outside load_dir */
   size_t jit_cache_entries;  /* compiled-query cache bound; 0 = default */
+  /* Recovery's report while sky_db_open runs (and when CREATE TABLE opens a
+   * table): WAL records replayed and where and why replay stopped, tables
+   * that cannot be opened. One line per call, no newline. NULL = silent. */
+  void (*log)(void *ctx, const char *line);
+  void *log_ctx;
 } sky_db_options;
 
 /* Fills `opt` with the defaults. */

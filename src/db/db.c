@@ -40,6 +40,8 @@ sky_db *sky_db_open(const char *dir, const sky_db_options *opt, sky_error *err) 
   sky_store_options so;
   sky_store_options_init(&so);
   if (db->opt.cache_bytes) so.cache_bytes = db->opt.cache_bytes;
+  so.log = db->opt.log;
+  so.log_ctx = db->opt.log_ctx;
   db->store = sky_store_open(dir, &so, err);
   if (!db->store) goto fail;
   unsigned threads = db->opt.threads ? db->opt.threads : sky_cpu_count();

@@ -21,6 +21,12 @@ static int fail(int status, const char *msg) {
   return status;
 }
 
+/* The database's recovery report (WAL replay, tables it cannot open). */
+static void db_log(void *ctx, const char *line) {
+  (void)ctx;
+  skyd_log("%s", line);
+}
+
 /* SIGTERM/SIGINT are read from a signalfd by the loop: block them before
  * any thread (workers, the database's pool) starts, so all inherit it. */
 static void block_signals(void) {
@@ -50,6 +56,7 @@ static int run(const skyd_config *cfg, const skyd_users *users) {
   if (cfg->max_result_rows) opt.max_result_rows = cfg->max_result_rows;
   opt.load_dir = cfg->load_dir;
   opt.load_dir_only = users != NULL;
+  opt.log = db_log;
   sky_error dberr;
   sky_error_clear(&dberr);
   sky_db *db = sky_db_open(skyd_config_data(cfg), &opt, &dberr);

@@ -110,13 +110,14 @@ int sky_rotate_wal(sky_table *t, const sky_schema *schema, sky_error *err) {
   t->frozen[t->n_frozen++] = t->active;
   t->active = m;
   pthread_mutex_unlock(&t->state_mu);
-  sky_io_close(t->wal_fd);
+  sky_io_close(fd); /* the next group commit opens it through the cache */
+  sky_wal_fd_close(t);
   sky_free(t->wal_path);
-  t->wal_fd = fd;
   t->wal_path = path;
   t->wal_gen = gen;
   t->wal_off = SKY_WAL_HEADER_BYTES;
   t->wal_seq = t->wal_durable = 0;
+  t->wal_v1 = false;
   pthread_mutex_unlock(&t->wal_mu);
   return 0;
 }

@@ -5,7 +5,9 @@
  * buffer and waits. Whoever finds no write in flight becomes the leader:
  * it takes every pending record, writes them with one pwrite and one
  * fdatasync outside the mutex, then makes exactly those rows visible and
- * wakes their inserters. Concurrent inserters thus share one fsync.
+ * wakes their inserters. Concurrent inserters thus share one fsync. The
+ * leader borrows the WAL's descriptor from the store's cache for the
+ * group's write and sync only (walfd.c), so tables hold no descriptors.
  *
  * If the write fails, every pending record fails with it (rows appended
  * after the failed group cannot be kept without the ones before), the
@@ -63,12 +65,25 @@ static void lead_group(sky_table *t) {
   uint64_t mark[SKY_PARTITIONS];
   sky_memtable *m = t->active;
   sky_memtable_mark(m, mark);
-  uint64_t upto = t->wal_seq, off = t->wal_off;
+  uint64_t upto = t->wal_seq, off = t->wal_off, gen = t->wal_gen;
+  bool marked = !t->wal_v1;
   pthread_mutex_unlock(&t->wal_mu);
 
   sky_error err;
-  int rc = sky_io_pwrite(t->wal_fd, buf.data, buf.len, off, t->wal_path, &err);
-  if (rc == 0) rc = sky_io_fdatasync(t->wal_fd, t->wal_path, &err);
+  int fd = -1;
+  int rc = sky_wal_fd_get(t, &fd, &err);
+  if (rc == 0) rc = sky_io_pwrite(fd, buf.data, buf.len, off, t->wal_path, &err);
+  if (rc == 0) rc = sky_io_fdatasync(fd, t->wal_path, &err);
+  if (rc == 0 && marked) {
+    /* The group is durable: say so in the header, so that a file which
+     * later ends before it is known to have lost acknowledged records.
+     * No sync of its own: the next group's fdatasync (or writeback)
+     * carries it; until then a crash leaves the older mark, which only
+     * claims less. */
+    uint8_t acked[SKY_WAL_MARK_BYTES];
+    sky_wal_mark(acked, gen, upto, off + buf.len);
+    sky_io_overwrite_hint(fd, acked, sizeof acked, SKY_WAL_MARK_OFFSET);
+  }
 
   pthread_mutex_lock(&t->wal_mu);
   if (rc == 0) {
@@ -82,7 +97,7 @@ static void lead_group(sky_table *t) {
     pthread_mutex_unlock(&t->state_mu);
   } else {
     /* Everything not durable fails: this group and whatever queued since. */
-    sky_io_truncate(t->wal_fd, t->wal_off, t->wal_path, NULL);
+    if (fd >= 0) sky_io_truncate(fd, t->wal_off, t->wal_path, NULL);
     m->n_records = m->n_records > t->wal_seq - t->wal_durable ? m->n_records - (t->wal_seq - t->wal_durable) : 0;
     sky_wal_waiter **tail = &group;
     while (*tail) tail = &(*tail)->next;
@@ -97,6 +112,7 @@ static void lead_group(sky_table *t) {
     w->rc = rc;
     if (rc != 0) w->err = err;
   }
+  if (fd >= 0) sky_wal_fd_put(t);
   t->wal_leader = false;
   pthread_cond_broadcast(&t->wal_cv);
   sky_buf_free(&buf);

@@ -99,6 +99,12 @@ int sky_io_pwrite(int fd, const void *data, size_t len, uint64_t off, const char
   return 0;
 }
 
+void sky_io_overwrite_hint(int fd, const void *data, size_t len, uint64_t off) {
+  ssize_t n;
+  do n = pwrite(fd, data, len, (off_t)off);
+  while (n < 0 && errno == EINTR);
+}
+
 int sky_io_fsync(int fd, const char *path, sky_error *err) {
   if (injected() || fsync(fd) != 0) return sky_io_errno(err, "cannot fsync", path);
   return 0;

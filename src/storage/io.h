@@ -42,6 +42,10 @@ int sky_io_pwrite(int fd, const void *data, size_t len, uint64_t off, const char
 int sky_io_fsync(int fd, const char *path, sky_error *err);
 int sky_io_fdatasync(int fd, const char *path, sky_error *err);
 int sky_io_fsync_dir(const char *dir, sky_error *err);
+/* Overwrites bytes inside a file's existing extent, without a sync and
+ * ignoring failure: for hints whose loss only weakens a check (the WAL's
+ * acknowledged mark). Not counted: it needs no new space. */
+void sky_io_overwrite_hint(int fd, const void *data, size_t len, uint64_t off);
 /* Shrinks a file (not counted: it frees space). */
 int sky_io_truncate(int fd, uint64_t len, const char *path, sky_error *err);
 

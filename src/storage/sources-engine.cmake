@@ -17,6 +17,7 @@ target_sources(sky PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/table.c
   ${CMAKE_CURRENT_LIST_DIR}/commit.c
   ${CMAKE_CURRENT_LIST_DIR}/insert.c
+  ${CMAKE_CURRENT_LIST_DIR}/walfd.c
   ${CMAKE_CURRENT_LIST_DIR}/load.c
   ${CMAKE_CURRENT_LIST_DIR}/compact.c
   ${CMAKE_CURRENT_LIST_DIR}/table_ops.c

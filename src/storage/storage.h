@@ -43,6 +43,13 @@ typedef struct sky_store_options {
   size_t cache_bytes;          /* bound of the decoded-chunk cache; 0 = 1/4 of RAM */
   bool background_compaction;  /* default true; tests turn it off to drive it */
   uint64_t memtable_max_rows;  /* flush the in-memory table past this; 0 = default (1M) */
+  uint32_t max_wal_fds;        /* idle WAL descriptors kept open across tables; 0 = default (64) */
+  /* Where recovery reports what it did (WAL records replayed, where and
+   * why replay stopped, tables that cannot be opened): one line without a
+   * newline per call, from the thread that opens the store or creates a
+   * table. NULL = silent. */
+  void (*log)(void *ctx, const char *line);
+  void *log_ctx;
 } sky_store_options;
 
 void sky_store_options_init(sky_store_options *opt);
@@ -55,6 +62,10 @@ void sky_store_options_init(sky_store_options *opt);
  * temporaries). Never reads whole segments. Free with sky_store_close(). */
 sky_store *sky_store_open(const char *dir, const sky_store_options *opt, sky_error *err);
 void sky_store_close(sky_store *st);
+
+/* WAL file descriptors open now, across all tables (a test aid: they are
+ * bounded by max_wal_fds plus the groups being written at this instant). */
+uint32_t sky_store_open_wal_fds(sky_store *st);
 
 /* Table names, sorted by bytes. The caller frees each name and the array
  * with sky_free(). */

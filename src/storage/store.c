@@ -14,6 +14,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -45,6 +46,16 @@ void sky_store_options_init(sky_store_options *opt) {
 }
 
 uint64_t sky_store_new_id(sky_store *st) { return atomic_fetch_add(&st->next_id, 1); }
+
+void sky_store_log(sky_store *st, const char *fmt, ...) {
+  if (!st->opt.log) return;
+  char line[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(line, sizeof line, fmt, ap);
+  va_end(ap);
+  st->opt.log(st->opt.log_ctx, line);
+}
 
 /* ---- names ---------------------------------------------------------------- */
 
@@ -275,9 +286,11 @@ sky_store *sky_store_open(const char *dir, const sky_store_options *opt, sky_err
   else sky_store_options_init(&st->opt);
   if (st->opt.cache_bytes == 0) st->opt.cache_bytes = default_cache_bytes();
   if (st->opt.memtable_max_rows == 0) st->opt.memtable_max_rows = 1000000;
+  if (st->opt.max_wal_fds == 0) st->opt.max_wal_fds = 64;
   atomic_init(&st->next_id, 1);
   pthread_mutex_init(&st->mu, NULL);
   pthread_mutex_init(&st->bg_mu, NULL);
+  pthread_mutex_init(&st->fd_mu, NULL);
   pthread_cond_init(&st->bg_cv, NULL);
   unsigned cpus = sky_cpu_count();
   st->dir = sky_strdup(dir);
@@ -317,8 +330,12 @@ void sky_store_close(sky_store *st) {
   }
   bool crash = atomic_load(&g_close_as_crash);
   for (size_t i = 0; i < st->n_tables; i++) {
-    if (crash) sky_table_release(st->tables[i]);
-    else sky_table_shutdown(st->tables[i]);
+    if (crash) {
+      sky_wal_fd_close(st->tables[i]); /* a table still referenced must not outlive the cache */
+      sky_table_release(st->tables[i]);
+    } else {
+      sky_table_shutdown(st->tables[i]);
+    }
   }
   sky_free(st->tables);
   sky_pool_free(st->pool);
@@ -326,6 +343,7 @@ void sky_store_close(sky_store *st) {
   if (st->lock_fd >= 0) close(st->lock_fd); /* releases the flock */
   pthread_mutex_destroy(&st->mu);
   pthread_mutex_destroy(&st->bg_mu);
+  pthread_mutex_destroy(&st->fd_mu);
   pthread_cond_destroy(&st->bg_cv);
   sky_free(st->dir);
   sky_free(st);

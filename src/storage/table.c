@@ -66,7 +66,7 @@ static void table_free(sky_table *t) {
   for (uint32_t i = 0; i < t->n_frozen; i++) sky_memtable_unref(t->frozen[i]);
   sky_memtable_unref(t->active);
   for (uint32_t i = 0; i <= SKY_MAX_PROPS; i++) sky_dict_free(t->dicts[i]);
-  sky_io_close(t->wal_fd);
+  sky_wal_fd_close(t);
   sky_buf_free(&t->wal_pending);
   pthread_mutex_destroy(&t->compact_mu);
   pthread_mutex_destroy(&t->commit_mu);
@@ -236,13 +236,40 @@ static int replay_one(void *ctx, const uint8_t *payload, size_t len, sky_error *
   return sky_table_apply_batch(rc->t, rc->m, rc->b, err); /* made visible after the file */
 }
 
+/* WAL files gens[0..n) must be the manifest's generation and every later
+ * one up to the newest: each was created durable (header, fsync, directory
+ * fsync) before any manifest or later file referred to it, so a missing
+ * one was lost after it was durable. */
+static int check_wal_gens(sky_table *t, const uint64_t *gens, uint32_t n, sky_error *err) {
+  uint32_t i = 0;
+  while (i < n && gens[i] == t->v->wal_gen + i) i++;
+  if (n > 0 && i == n) return 0;
+  char *p = sky_table_file(t, "wal-%016" PRIx64 ".log", t->v->wal_gen + i);
+  if (!p) return sky_error_oom(err);
+  sky_error_set(err, SKY_ERR_IO_ERROR, 0, 0, "WAL file '%s' is missing: the manifest needs WAL generation %" PRIu64
+                " and every later one up to the newest present",
+                p, t->v->wal_gen + i);
+  sky_free(p);
+  return -1;
+}
+
+/* The recovery log line of one replayed file; silent for an empty file
+ * read to its end. */
+static void log_replay(sky_table *t, uint64_t gen, const sky_wal_replay_info *in) {
+  if (in->n_records == 0 && !in->torn_creation && in->good_len == in->file_len) return;
+  sky_store_log(t->st, "table '%s': replayed %" PRIu64 " records (%" PRIu64 " bytes) from wal-%016" PRIx64
+                       ".log; stopped at offset %" PRIu64 ": %s",
+                t->name, in->n_records, in->good_len > in->header_bytes ? in->good_len - in->header_bytes : 0, gen,
+                in->good_len, in->stop);
+}
+
 static int replay_wals(sky_table *t, const uint64_t *gens, uint32_t n, sky_error *err) {
-  uint64_t last_gen = n ? gens[n - 1] : t->v->wal_gen;
+  if (check_wal_gens(t, gens, n, err) != 0) return -1;
+  uint64_t last_gen = gens[n - 1];
   char *path = sky_table_file(t, "wal-%016" PRIx64 ".log", last_gen);
   if (!path) return sky_error_oom(err);
   t->wal_path = path;
   t->wal_gen = last_gen;
-  if (n == 0 && create_wal(path, last_gen, err) != 0) return -1;
   t->active = sky_memtable_create(last_gen, t->v->schema);
   sky_memtable *older = n > 1 ? sky_memtable_create(gens[n - 2], t->v->schema) : NULL;
   if (!t->active || (n > 1 && !older)) {
@@ -250,40 +277,49 @@ static int replay_wals(sky_table *t, const uint64_t *gens, uint32_t n, sky_error
     return sky_error_oom(err);
   }
   if (older) t->frozen[t->n_frozen++] = older;
-  sky_batch *batch = n ? sky_batch_create(t->v->schema) : NULL;
-  if (n && !batch) return sky_error_oom(err);
+  sky_batch *batch = sky_batch_create(t->v->schema);
+  if (!batch) return sky_error_oom(err);
   for (uint32_t i = 0; i < n; i++) {
     replay_ctx ctx = {t, i + 1 == n ? t->active : older, batch};
     char *p = sky_table_file(t, "wal-%016" PRIx64 ".log", gens[i]);
-    uint64_t good = 0, last_seq = 0;
-    int rc = p ? sky_wal_replay(p, gens[i], replay_one, &ctx, &good, &last_seq, err) : sky_error_oom(err);
+    /* Only the newest file, created after the manifest was written, may
+     * be a creation torn by a crash. */
+    bool may_be_new = i + 1 == n && gens[i] > t->v->wal_gen;
+    sky_wal_replay_info info;
+    int rc = p ? sky_wal_replay(p, gens[i], may_be_new, replay_one, &ctx, &info, err) : sky_error_oom(err);
     sky_free(p);
     if (rc != 0) {
       sky_batch_free(batch);
       return -1;
     }
+    log_replay(t, gens[i], &info);
     uint64_t mark[SKY_PARTITIONS];
     bool changed[SKY_PARTITIONS];
     sky_memtable_mark(ctx.m, mark);
     sky_memtable_publish(ctx.m, mark, changed);
     if (i + 1 == n) {
-      t->wal_off = good;
-      t->wal_seq = t->wal_durable = last_seq;
+      t->wal_off = info.torn_creation ? 0 : info.good_len;
+      t->wal_seq = t->wal_durable = info.last_seq;
+      t->wal_v1 = !info.torn_creation && info.header_bytes == SKY_WAL_V1_HEADER_BYTES;
     }
   }
   sky_batch_free(batch);
-  if (n == 0) t->wal_off = SKY_WAL_HEADER_BYTES;
-  if (sky_io_open_rw(t->wal_path, &t->wal_fd, err) != 0) return -1;
-  if (t->wal_off >= SKY_WAL_HEADER_BYTES)
-    return sky_io_truncate(t->wal_fd, t->wal_off, t->wal_path, err); /* cut a torn tail */
-  /* the file's creation was torn by a crash (see sky_wal_replay): redo it */
-  uint8_t hdr[SKY_WAL_HEADER_BYTES];
-  sky_wal_file_header(hdr, t->wal_gen);
-  t->wal_off = SKY_WAL_HEADER_BYTES;
-  if (sky_io_truncate(t->wal_fd, 0, t->wal_path, err) != 0 ||
-      sky_io_pwrite(t->wal_fd, hdr, sizeof hdr, 0, t->wal_path, err) != 0)
-    return -1;
-  return sky_io_fsync(t->wal_fd, t->wal_path, err);
+  /* The descriptor is opened again by the first group commit (walfd.c). */
+  int fd;
+  if (sky_io_open_rw(t->wal_path, &fd, err) != 0) return -1;
+  int rc;
+  if (t->wal_off > 0) {
+    rc = sky_io_truncate(fd, t->wal_off, t->wal_path, err); /* cut a torn tail */
+  } else { /* the file's creation was torn by a crash (see sky_wal_replay): redo it */
+    uint8_t hdr[SKY_WAL_HEADER_BYTES];
+    sky_wal_file_header(hdr, t->wal_gen);
+    t->wal_off = SKY_WAL_HEADER_BYTES;
+    rc = sky_io_truncate(fd, 0, t->wal_path, err);
+    if (rc == 0) rc = sky_io_pwrite(fd, hdr, sizeof hdr, 0, t->wal_path, err);
+    if (rc == 0) rc = sky_io_fsync(fd, t->wal_path, err);
+  }
+  sky_io_close(fd);
+  return rc;
 }
 
 static int recover(sky_table *t, sky_error *err) {
@@ -337,6 +373,7 @@ sky_table *sky_table_open(sky_store *st, const char *dir, const char *name, sky_
       return NULL;
     }
     t->broken = sky_strdup(e.message);
+    sky_store_log(st, "table '%s' cannot be opened: %s", name, e.message);
     if (!t->broken) {
       table_free(t);
       sky_error_oom(err);
@@ -352,6 +389,7 @@ void sky_table_mark_dropped(sky_table *t) {
   pthread_mutex_lock(&t->state_mu);
   t->dropped = true;
   pthread_mutex_unlock(&t->state_mu);
+  sky_wal_fd_close(t);
   pthread_mutex_unlock(&t->wal_mu);
 }
 
@@ -364,5 +402,6 @@ void sky_table_shutdown(sky_table *t) {
     pthread_mutex_unlock(&t->commit_mu);
     pthread_mutex_unlock(&t->compact_mu);
   }
+  sky_wal_fd_close(t); /* the cache dies with the store; the table may be referenced longer */
   sky_table_release(t);
 }

@@ -63,13 +63,18 @@ struct sky_table {
   sky_dict *dicts[SKY_MAX_PROPS + 1]; /* dictionary id -> dict (action and STRING properties) */
   atomic_uint_fast64_t next_seg_id;
 
-  /* wal_mu: the active WAL file and the group commit */
+  /* the store's fd_mu (walfd.c): the active WAL's descriptor when open */
   int wal_fd;
+  bool wal_fd_busy;            /* borrowed by a group-commit leader */
+  sky_table *fd_prev, *fd_next; /* the store's idle-descriptor list while idle and open */
+
+  /* wal_mu: the active WAL file and the group commit */
   char *wal_path;
   uint64_t wal_gen;
   uint64_t wal_off;       /* durable length */
   uint64_t wal_seq;       /* last sequence number appended */
   uint64_t wal_durable;   /* last sequence number durable */
+  bool wal_v1;            /* the active file is version 1: no acknowledged mark to keep */
   sky_buf wal_pending;    /* framed records not written yet */
   sky_wal_waiter *wal_head, *wal_tail; /* their inserters */
   bool wal_leader;        /* a group write is in flight */
@@ -87,6 +92,10 @@ struct sky_store {
   sky_table **tables; /* sorted by name */
   size_t n_tables, cap_tables;
   uint64_t drop_counter;
+
+  pthread_mutex_t fd_mu; /* open WAL descriptors (walfd.c); a leaf lock */
+  sky_table *fd_head, *fd_tail; /* idle open ones, most recently used first */
+  uint32_t fd_open;             /* open ones, idle or borrowed */
 
   pthread_mutex_t bg_mu; /* the compactor's wake-up (never held with other locks) */
   pthread_t bg;       /* background compaction */
@@ -172,8 +181,20 @@ bool sky_table_wants_compaction(sky_table *t);
  * flush); else the background policy. */
 int sky_table_compact_run(sky_table *t, bool force, sky_error *err);
 
+/* ---- walfd.c ------------------------------------------------------------- */
+/* Borrows the active WAL's descriptor, opening the file when it is not
+ * cached. Only the table's group-commit leader (or a wal_mu holder with no
+ * leader in flight) calls it; give it back with sky_wal_fd_put. */
+int sky_wal_fd_get(sky_table *t, int *fd, sky_error *err);
+/* Returns a borrowed descriptor to the cache (it may be closed there). */
+void sky_wal_fd_put(sky_table *t);
+/* Closes the table's cached descriptor, if any (rotation, drop, close). */
+void sky_wal_fd_close(sky_table *t);
+
 /* ---- store.c ------------------------------------------------------------- */
 uint64_t sky_store_new_id(sky_store *st);
+/* One line to the store's log callback, if any. */
+void sky_store_log(sky_store *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Test hook: sky_store_close skips flushing memtables (a simulated crash). */
 void sky_test_close_as_crash(bool on);
 void sky_store_kick_compactor(sky_store *st);

@@ -2,6 +2,7 @@
  * docs/FORMAT.md ("WAL files"). */
 #include "storage/wal.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "common/alloc.h"
@@ -10,13 +11,29 @@
 #include "storage/codec.h"
 #include "storage/io.h"
 
-#define WAL_FILE_MAGIC "SKYWAL01"
+#define WAL_FILE_MAGIC "SKYWAL02"
+#define WAL_FILE_MAGIC_V1 "SKYWAL01"
 #define WAL_REC_MAGIC 0x52574B53u /* "SKWR" */
 #define WAL_KIND_INSERT 1u
 
 void sky_wal_file_header(uint8_t out[SKY_WAL_HEADER_BYTES], uint64_t gen) {
   memcpy(out, WAL_FILE_MAGIC, 8);
   memcpy(out + 8, &gen, 8);
+  sky_wal_mark(out + SKY_WAL_MARK_OFFSET, gen, 0, SKY_WAL_HEADER_BYTES);
+}
+
+/* CRC-32C of the generation, then the mark's seq and len: a mark copied
+ * from another file does not verify. */
+static uint32_t mark_crc(uint64_t gen, const uint8_t *seq_len) {
+  return sky_crc32c(sky_crc32c(0, &gen, 8), seq_len, 16);
+}
+
+void sky_wal_mark(uint8_t out[SKY_WAL_MARK_BYTES], uint64_t gen, uint64_t seq, uint64_t len) {
+  memcpy(out, &seq, 8);
+  memcpy(out + 8, &len, 8);
+  uint32_t crc = mark_crc(gen, out), zero = 0;
+  memcpy(out + 16, &crc, 4);
+  memcpy(out + 20, &zero, 4);
 }
 
 void sky_wal_frame(sky_buf *out, uint64_t seq, uint64_t durable, const void *payload, size_t len) {
@@ -179,8 +196,11 @@ sky_batch *sky_wal_decode_batch(const sky_schema *schema, const void *data, size
 
 /* ---- replay -------------------------------------------------------------- */
 
-/* Length of the valid record at `off` with sequence `seq` (0 = any), or 0. */
-static size_t valid_record(const uint8_t *d, size_t size, size_t off, uint64_t seq, uint64_t *durable) {
+/* Length of the valid record at `off` with sequence `seq` (0 = any), or 0
+ * with *why saying what is wrong with it. */
+static size_t valid_record(const uint8_t *d, size_t size, size_t off, uint64_t seq, uint64_t *durable,
+                           const char **why) {
+  *why = "the record header is cut short";
   if (size - off < SKY_WAL_REC_HEADER_BYTES) return 0;
   const uint8_t *h = d + off;
   uint32_t magic, len, crc;
@@ -190,51 +210,92 @@ static size_t valid_record(const uint8_t *d, size_t size, size_t off, uint64_t s
   memcpy(&s, h + 8, 8);
   memcpy(durable, h + 16, 8);
   memcpy(&crc, h + 24, 4);
-  if (magic != WAL_REC_MAGIC || len > size - off - SKY_WAL_REC_HEADER_BYTES || (seq && s != seq)) return 0;
-  if (sky_crc32c(sky_crc32c(0, h + 4, 20), h + SKY_WAL_REC_HEADER_BYTES, len) != crc) return 0;
-  return SKY_WAL_REC_HEADER_BYTES + len;
+  *why = magic != WAL_REC_MAGIC                            ? "bad record magic"
+         : len > size - off - SKY_WAL_REC_HEADER_BYTES     ? "the payload is cut short"
+         : seq && s != seq                                 ? "unexpected sequence number"
+         : sky_crc32c(sky_crc32c(0, h + 4, 20), h + SKY_WAL_REC_HEADER_BYTES, len) != crc ? "checksum mismatch"
+                                                           : NULL;
+  return *why ? 0 : SKY_WAL_REC_HEADER_BYTES + len;
 }
 
 /* True when an intact record after `from` proves record `seq` durable. */
 static bool damage_proven(const uint8_t *d, size_t size, size_t from, uint64_t seq) {
   for (size_t q = from + 1; q + SKY_WAL_REC_HEADER_BYTES <= size; q++) {
     uint64_t durable;
+    const char *why;
     if (d[q] != (WAL_REC_MAGIC & 0xff)) continue;
-    if (valid_record(d, size, q, 0, &durable) && durable >= seq) return true;
+    if (valid_record(d, size, q, 0, &durable, &why) && durable >= seq) return true;
   }
   return false;
 }
 
-int sky_wal_replay(const char *path, uint64_t gen, sky_wal_apply_fn apply, void *ctx, uint64_t *good_len,
-                   uint64_t *last_seq, sky_error *err) {
+/* Reads the header: its size and acknowledged mark. -1 and err when it is
+ * not the header of generation `gen`. */
+static int read_header(const char *path, const uint8_t *d, size_t size, uint64_t gen, sky_wal_replay_info *info,
+                       uint64_t *acked_len, sky_error *err) {
+  uint64_t fgen = 0;
+  bool v1 = size >= SKY_WAL_V1_HEADER_BYTES && memcmp(d, WAL_FILE_MAGIC_V1, 8) == 0;
+  info->header_bytes = v1 ? SKY_WAL_V1_HEADER_BYTES : SKY_WAL_HEADER_BYTES;
+  if (size >= 16) memcpy(&fgen, d + 8, 8);
+  if (!v1 && size < SKY_WAL_HEADER_BYTES && memcmp(d, WAL_FILE_MAGIC, 8) == 0)
+    return sky_error_set(err, SKY_ERR_IO_ERROR, 0, 0,
+                         "WAL file '%s' is corrupt: %zu bytes, shorter than its %u-byte header (cut back after it "
+                         "was durable)",
+                         path, size, SKY_WAL_HEADER_BYTES);
+  if (size < info->header_bytes || (!v1 && memcmp(d, WAL_FILE_MAGIC, 8) != 0) || fgen != gen)
+    return sky_error_set(err, SKY_ERR_IO_ERROR, 0, 0, "WAL file '%s' is corrupt: bad header", path);
+  *acked_len = info->header_bytes;
+  if (v1) return 0;
+  const uint8_t *m = d + SKY_WAL_MARK_OFFSET;
+  uint32_t crc;
+  memcpy(&crc, m + 16, 4);
+  if (crc != mark_crc(gen, m))
+    return sky_error_set(err, SKY_ERR_IO_ERROR, 0, 0, "WAL file '%s' is corrupt: bad acknowledged mark", path);
+  memcpy(&info->acked_seq, m, 8);
+  memcpy(acked_len, m + 8, 8);
+  return 0;
+}
+
+/* The file's creation was torn by a crash: shorter than a header, or all
+ * zeros (records are appended only after the header's fsync). */
+static bool looks_torn_creation(const uint8_t *d, size_t size) {
+  if (size < SKY_WAL_V1_HEADER_BYTES) return true;
+  for (size_t i = 0; i < size; i++)
+    if (d[i] != 0) return false;
+  return true;
+}
+
+int sky_wal_replay(const char *path, uint64_t gen, bool may_be_new, sky_wal_apply_fn apply, void *ctx,
+                   sky_wal_replay_info *info, sky_error *err) {
+  memset(info, 0, sizeof *info);
   char *data;
   size_t size;
   if (sky_io_read_file(path, &data, &size, err) != 0) return -1;
   const uint8_t *d = (const uint8_t *)data;
-  /* A crash between creating a WAL file and making its header durable
-   * leaves it short or all zeros. Records are appended only after the
-   * header's fsync, so nothing in it was ever acknowledged: it is empty. */
-  bool torn_creation = size < SKY_WAL_HEADER_BYTES;
-  for (size_t i = 0; !torn_creation && i < size && d[i] == 0; i++)
-    if (i + 1 == size) torn_creation = true;
-  if (torn_creation) {
+  info->file_len = size;
+  if (looks_torn_creation(d, size)) {
     sky_free(data);
-    *good_len = 0;
-    *last_seq = 0;
+    if (!may_be_new)
+      return sky_error_set(err, SKY_ERR_IO_ERROR, 0, 0,
+                           "WAL file '%s' is corrupt: %zu bytes%s, but it was durable before the manifest "
+                           "referred to it (cut back or overwritten)",
+                           path, size, size ? " of zeros" : "");
+    info->torn_creation = true;
+    snprintf(info->stop, sizeof info->stop, "its creation was torn by a crash (%zu bytes): it is empty", size);
     return 0;
   }
-  uint64_t fgen = 0;
-  memcpy(&fgen, d + 8, 8);
-  if (size < SKY_WAL_HEADER_BYTES || memcmp(d, WAL_FILE_MAGIC, 8) != 0 || fgen != gen) {
+  uint64_t acked_len;
+  if (read_header(path, d, size, gen, info, &acked_len, err) != 0) {
     sky_free(data);
-    return sky_error_set(err, SKY_ERR_IO_ERROR, 0, 0, "WAL file '%s' is corrupt: bad header", path);
+    return -1;
   }
-  size_t off = SKY_WAL_HEADER_BYTES;
+  size_t off = info->header_bytes;
   uint64_t seq = 1;
   int rc = 0;
+  const char *why = NULL;
   while (off < size) {
     uint64_t durable;
-    size_t n = valid_record(d, size, off, seq, &durable);
+    size_t n = valid_record(d, size, off, seq, &durable, &why);
     if (n == 0) {
       if (damage_proven(d, size, off, seq))
         rc = sky_error_set(err, SKY_ERR_IO_ERROR, 0, 0,
@@ -250,10 +311,28 @@ int sky_wal_replay(const char *path, uint64_t gen, sky_wal_apply_fn apply, void 
       break;
     }
     off += n;
+    if (seq == info->acked_seq && off != acked_len)
+      rc = sky_error_set(err, SKY_ERR_IO_ERROR, 0, 0,
+                         "WAL file '%s' is corrupt: acknowledged record %llu ends at offset %zu, its mark says %llu",
+                         path, (unsigned long long)seq, off, (unsigned long long)acked_len);
+    if (rc != 0) break;
     seq++;
   }
+  info->n_records = seq - 1;
+  info->last_seq = seq - 1;
+  info->good_len = off;
+  if (rc == 0 && off < size)
+    snprintf(info->stop, sizeof info->stop, "record %llu is torn (%s); %zu bytes cut", (unsigned long long)seq, why,
+             size - off);
+  else if (rc == 0)
+    snprintf(info->stop, sizeof info->stop, "end of file");
+  if (rc == 0 && info->last_seq < info->acked_seq)
+    rc = sky_error_set(err, SKY_ERR_IO_ERROR, 0, 0,
+                       "WAL file '%s' lost acknowledged records: it ends at record %llu (offset %zu of %zu bytes, "
+                       "%s) but records up to %llu (%llu bytes) had been acknowledged",
+                       path, (unsigned long long)info->last_seq, off, size,
+                       off < size ? "then a torn record" : "end of file", (unsigned long long)info->acked_seq,
+                       (unsigned long long)acked_len);
   sky_free(data);
-  *good_len = off;
-  *last_seq = seq - 1;
   return rc;
 }

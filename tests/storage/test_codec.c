@@ -437,7 +437,9 @@ static int apply(void *ctx, const uint8_t *payload, size_t len, sky_error *err) 
   return 0;
 }
 
-static void write_wal(const char *path, int n, size_t *ends) {
+/* Writes a WAL of generation 5 with n records; the header's acknowledged
+ * mark covers the first `acked` of them. */
+static void write_wal_acked(const char *path, int n, int acked, size_t *ends) {
   sky_buf b;
   sky_buf_init(&b);
   uint8_t hdr[SKY_WAL_HEADER_BYTES];
@@ -449,11 +451,14 @@ static void write_wal(const char *path, int n, size_t *ends) {
     sky_wal_frame(&b, (uint64_t)i + 1, (uint64_t)i, rec, strlen(rec)); /* each one's predecessor is durable */
     ends[i] = b.len;
   }
+  if (acked > 0) sky_wal_mark((uint8_t *)b.data + SKY_WAL_MARK_OFFSET, 5, (uint64_t)acked, ends[acked - 1]);
   FILE *f = fopen(path, "wb");
   fwrite(b.data, 1, b.len, f);
   fclose(f);
   sky_buf_free(&b);
 }
+
+static void write_wal(const char *path, int n, size_t *ends) { write_wal_acked(path, n, 0, ends); }
 
 static void test_wal_replay(void **state) {
   (void)state;
@@ -463,16 +468,18 @@ static void test_wal_replay(void **state) {
   size_t ends[10];
   sky_error err;
   replay_log log;
-  uint64_t good, last;
+  sky_wal_replay_info info;
   /* Torn tail at every byte of the last record: the first 9 survive. */
   write_wal(path, 10, ends);
   for (size_t cut = ends[8]; cut < ends[9]; cut++) {
     assert_int_equal(truncate(path, (off_t)cut), 0);
     memset(&log, 0, sizeof log);
-    assert_int_equal(sky_wal_replay(path, 5, apply, &log, &good, &last, &err), 0);
+    assert_int_equal(sky_wal_replay(path, 5, false, apply, &log, &info, &err), 0);
     assert_int_equal(log.n, 9);
-    assert_int_equal(good, ends[8]);
-    assert_int_equal(last, 9);
+    assert_int_equal(info.good_len, ends[8]);
+    assert_int_equal(info.last_seq, 9);
+    assert_int_equal(info.n_records, 9);
+    assert_non_null(strstr(info.stop, cut == ends[8] ? "end of file" : "record 10 is torn"));
   }
   /* A bad checksum in the last record: a torn tail too. */
   write_wal(path, 10, ends);
@@ -481,8 +488,9 @@ static void test_wal_replay(void **state) {
   fputc('X', f);
   fclose(f);
   memset(&log, 0, sizeof log);
-  assert_int_equal(sky_wal_replay(path, 5, apply, &log, &good, &last, &err), 0);
+  assert_int_equal(sky_wal_replay(path, 5, false, apply, &log, &info, &err), 0);
   assert_int_equal(log.n, 9);
+  assert_string_equal(info.stop, "record 10 is torn (checksum mismatch); 32 bytes cut");
   /* Damage in the middle, proven acknowledged by a later record: io_error. */
   write_wal(path, 10, ends);
   f = fopen(path, "r+b");
@@ -490,12 +498,55 @@ static void test_wal_replay(void **state) {
   fputc('X', f);
   fclose(f);
   memset(&log, 0, sizeof log);
-  assert_int_equal(sky_wal_replay(path, 5, apply, &log, &good, &last, &err), -1);
+  assert_int_equal(sky_wal_replay(path, 5, false, apply, &log, &info, &err), -1);
   assert_int_equal(err.code, SKY_ERR_IO_ERROR);
   assert_non_null(strstr(err.message, path));
+  /* The mark says 9 were acknowledged: a torn 10th is an ordinary crash,
+   * a file ending at the 8th (or at its header) lost acknowledged ones. */
+  write_wal_acked(path, 10, 9, ends);
+  assert_int_equal(truncate(path, (off_t)ends[9] - 3), 0);
+  memset(&log, 0, sizeof log);
+  assert_int_equal(sky_wal_replay(path, 5, false, apply, &log, &info, &err), 0);
+  assert_int_equal(info.acked_seq, 9);
+  assert_int_equal(log.n, 9);
+  size_t cuts[] = {ends[8] - 1, ends[7], SKY_WAL_HEADER_BYTES};
+  for (int k = 0; k < 3; k++) {
+    write_wal_acked(path, 10, 9, ends);
+    assert_int_equal(truncate(path, (off_t)cuts[k]), 0);
+    memset(&log, 0, sizeof log);
+    assert_int_equal(sky_wal_replay(path, 5, false, apply, &log, &info, &err), -1);
+    assert_int_equal(err.code, SKY_ERR_IO_ERROR);
+    assert_non_null(strstr(err.message, "lost acknowledged records"));
+    assert_non_null(strstr(err.message, "records up to 9"));
+  }
+  /* A file shorter than its header: empty when it may be a torn creation,
+   * io_error when the manifest says it had been made durable. */
+  static const char zeros[SKY_WAL_HEADER_BYTES];
+  for (size_t size = 0; size <= sizeof zeros; size += 16) {
+    f = fopen(path, "wb");
+    fwrite(zeros, 1, size, f);
+    fclose(f);
+    assert_int_equal(sky_wal_replay(path, 5, true, apply, &log, &info, &err), 0);
+    assert_true(info.torn_creation);
+    assert_int_equal(sky_wal_replay(path, 5, false, apply, &log, &info, &err), -1);
+    assert_non_null(strstr(err.message, "but it was durable"));
+  }
+  /* A real header cut short is never a torn creation. */
+  write_wal(path, 3, ends);
+  assert_int_equal(truncate(path, 16), 0);
+  assert_int_equal(sky_wal_replay(path, 5, true, apply, &log, &info, &err), -1);
+  assert_non_null(strstr(err.message, "shorter than its 40-byte header"));
+  /* A damaged mark: io_error. */
+  write_wal_acked(path, 10, 9, ends);
+  f = fopen(path, "r+b");
+  fseek(f, SKY_WAL_MARK_OFFSET, SEEK_SET);
+  fputc(7, f);
+  fclose(f);
+  assert_int_equal(sky_wal_replay(path, 5, false, apply, &log, &info, &err), -1);
+  assert_non_null(strstr(err.message, "bad acknowledged mark"));
   /* Wrong generation or header: io_error. */
   write_wal(path, 2, ends);
-  assert_int_equal(sky_wal_replay(path, 6, apply, &log, &good, &last, &err), -1);
+  assert_int_equal(sky_wal_replay(path, 6, false, apply, &log, &info, &err), -1);
   th_rmtree(dir);
   sky_free(path);
   sky_free(dir);

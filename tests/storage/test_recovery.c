@@ -1,7 +1,8 @@
 /* test_recovery.c — opening after a crash: leftovers of interrupted
- * commits are removed, the WAL is replayed up to a torn tail (cut at every
- * byte of the last record), damage to an acknowledged WAL record is an
- * io_error naming the file, dictionary bytes past the committed length are
+ * commits are removed, the WAL is replayed up to a torn tail (an
+ * unacknowledged record cut at every byte) and the replay is logged, damage
+ * to an acknowledged WAL record and a WAL that lost acknowledged records
+ * (cut back, or missing) are io_errors naming the file, dictionary bytes past the committed length are
  * cut, inserts continue after a recovered tail, and opening does not read
  * segment bodies (it stays fast with hundreds of segments). Crashes are
  * simulated by a child process that exits without closing the store. */
@@ -22,6 +23,7 @@
 #include "storage/helpers.h"
 #include "storage/io.h"
 #include "storage/table_int.h"
+#include "storage/wal.h"
 
 static char *tfile(const char *dir, const char *name) {
   char *t = sky_path_join(dir, "t_t");
@@ -127,6 +129,21 @@ static void write_all(const char *path, const char *data, size_t len) {
   fclose(f);
 }
 
+/* The generation of the table's newest WAL file. */
+static uint64_t newest_gen(const char *dir) {
+  char *t = sky_path_join(dir, "t_t");
+  DIR *d = opendir(t);
+  uint64_t gen = 0;
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    unsigned long long g;
+    if (sscanf(e->d_name, "wal-%16llx.log", &g) == 1 && g > gen) gen = g;
+  }
+  closedir(d);
+  sky_free(t);
+  return gen;
+}
+
 /* A crash between creating the next WAL file (a rotation) and making its
  * header durable leaves it empty or zero-filled. Nothing was ever
  * acknowledged in it, so recovery treats it as empty, rewrites its header,
@@ -141,9 +158,9 @@ static void test_wal_torn_creation(void **state) {
     sky_table *t = sky_store_table(st, "t", &err);
     th_row r[3] = {{.obj = 1, .ts = 1, .action = "a"}, {.obj = 2, .ts = 2, .action = "b"}, {.obj = 3, .ts = 3, .action = "c"}};
     assert_int_equal(th_insert(t, r, 3, &err), 0);
-    uint64_t next_gen = t->wal_gen + 1;
     sky_table_release(t);
     sky_store_close(st);
+    uint64_t next_gen = newest_gen(dir) + 1; /* younger than the manifest's */
     char name[64];
     snprintf(name, sizeof name, "wal-%016llx.log", (unsigned long long)next_gen);
     char *p = tfile(dir, name);
@@ -167,41 +184,131 @@ static void test_wal_torn_creation(void **state) {
   }
 }
 
-/* A crash with 20 acknowledged inserts; the WAL's last record is then cut
- * at every byte, and the table recovers the first 19 (or all 20 when
- * nothing is cut), and keeps accepting inserts. */
+/* Recovery's log lines, gathered by the store's log callback. */
+static void gather(void *ctx, const char *line) {
+  sky_buf_append(ctx, line, strlen(line));
+  sky_buf_append(ctx, "\n", 1);
+}
+
+static sky_store *open_logged(const char *dir, sky_buf *log) {
+  sky_buf_reset(log);
+  sky_store_options opt;
+  sky_store_options_init(&opt);
+  opt.background_compaction = false;
+  opt.log = gather;
+  opt.log_ctx = log;
+  sky_error err;
+  sky_store *st = sky_store_open(dir, &opt, &err);
+  if (!st) fail_msg("store open failed: %s", err.message);
+  sky_buf_append(log, "", 1); /* NUL-terminated for strstr */
+  return st;
+}
+
+/* A crash while a 21st insert was being written, after 20 acknowledged
+ * ones: its record is cut at every byte (the header's acknowledged mark
+ * still says 20, as the crash left it). The table recovers the 20 (or 21
+ * when the record is whole), logs where replay stopped, and keeps
+ * accepting inserts after the good prefix. */
 static void test_wal_torn_tail(void **state) {
   (void)state;
   char *dir = th_dir("torn");
   crash_after_inserts(dir, 20, true);
   char *wal = wal_path(dir);
-  size_t len;
+  size_t len20, len;
+  char *acked20 = read_all(wal, &len20);
+  crash_after_inserts(dir, 1, false);
   char *orig = read_all(wal, &len);
-  size_t last = len - 28 - 1; /* the last record's header starts before its payload */
-  while (last > 16 && memcmp(orig + last, "SKWR", 4) != 0) last--;
-  for (size_t cut = last; cut <= len; cut++) {
+  memcpy(orig, acked20, SKY_WAL_HEADER_BYTES); /* the mark as of 20 */
+  sky_buf log;
+  sky_buf_init(&log);
+  for (size_t cut = len20; cut <= len; cut++) {
     write_all(wal, orig, cut);
     /* Recover and count, then close as a crash would, so the directory
      * stays as the crash left it for the next cut. */
     sky_test_close_as_crash(true);
-    sky_store *st = th_open(dir, false, 0);
+    sky_store *st = open_logged(dir, &log);
     sky_error err;
     sky_table *t = sky_store_table(st, "t", &err);
-    assert_non_null(t);
-    assert_int_equal(th_count(t), cut == len ? 20u : 19u);
+    if (!t) fail_msg("cut %zu: %s", cut, err.message);
+    assert_int_equal(th_count(t), cut == len ? 21u : 20u);
+    char want[160];
+    snprintf(want, sizeof want, "table 't': replayed %d records (%zu bytes) from wal-0000000000000001.log; stopped at offset %zu: ",
+             cut == len ? 21 : 20, (cut == len ? len : len20) - SKY_WAL_HEADER_BYTES, cut == len ? len : len20);
+    if (!strstr(log.data, want)) fail_msg("cut %zu: log\n%s\nwants\n%s", cut, log.data, want);
+    assert_non_null(strstr(log.data, cut == len ? "end of file" : cut == len20 ? "end of file" : "record 21 is torn"));
     sky_table_release(t);
     sky_store_close(st);
     sky_test_close_as_crash(false);
   }
   /* After a cut tail, new inserts go on from the good prefix. */
-  write_all(wal, orig, last + 5);
+  write_all(wal, orig, len20 + 5);
   crash_after_inserts(dir, 3, false);
   sky_store *st = th_open(dir, false, 0);
   sky_error err;
   sky_table *t = sky_store_table(st, "t", &err);
-  assert_int_equal(th_count(t), 22);
+  assert_int_equal(th_count(t), 23);
   sky_table_release(t);
   sky_store_close(st);
+  sky_buf_free(&log);
+  sky_free(acked20);
+  sky_free(orig);
+  sky_free(wal);
+  th_rmtree(dir);
+  sky_free(dir);
+}
+
+/* Ten acknowledged inserts, a crash, then the WAL loses what had been
+ * durable: cut back to its header, to its first 16 bytes, by one byte of
+ * its last record, or removed. Each is io_error naming the file, logged
+ * at open; nothing opens silently with fewer rows. */
+static void test_wal_lost_tail(void **state) {
+  (void)state;
+  char *dir = th_dir("lost");
+  crash_after_inserts(dir, 10, true);
+  char *wal = wal_path(dir);
+  size_t len;
+  char *orig = read_all(wal, &len);
+  sky_buf log;
+  sky_buf_init(&log);
+  struct {
+    size_t cut;
+    const char *says;
+  } cases[] = {
+      {SKY_WAL_HEADER_BYTES, "ends at record 0"},
+      {16, "shorter than its 40-byte header"},
+      {0, "but it was durable"},
+      {len - 1, "ends at record 9"},
+      {(size_t)-1, "is missing"},
+  };
+  for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+    if (cases[k].cut == (size_t)-1) assert_int_equal(unlink(wal), 0);
+    else write_all(wal, orig, cases[k].cut);
+    sky_test_close_as_crash(true);
+    sky_store *st = open_logged(dir, &log);
+    sky_error err;
+    assert_null(sky_store_table(st, "t", &err));
+    assert_int_equal(err.code, SKY_ERR_IO_ERROR);
+    if (!strstr(err.message, wal) || !strstr(err.message, cases[k].says))
+      fail_msg("case %zu: %s", k, err.message);
+    assert_non_null(strstr(log.data, "table 't' cannot be opened: "));
+    if (k == 0) assert_non_null(strstr(err.message, "records up to 10"));
+    sky_store_close(st);
+    sky_test_close_as_crash(false);
+  }
+  /* The whole file again: all ten, and the log says so. */
+  write_all(wal, orig, len);
+  sky_store *st = open_logged(dir, &log);
+  sky_error err;
+  sky_table *t = sky_store_table(st, "t", &err);
+  assert_non_null(t);
+  assert_int_equal(th_count(t), 10);
+  char want[160];
+  snprintf(want, sizeof want, "table 't': replayed 10 records (%zu bytes) from wal-0000000000000001.log; stopped at offset %zu: end of file\n",
+           len - SKY_WAL_HEADER_BYTES, len);
+  if (!strstr(log.data, want)) fail_msg("log\n%s\nwants\n%s", log.data, want);
+  sky_table_release(t);
+  sky_store_close(st);
+  sky_buf_free(&log);
   sky_free(orig);
   sky_free(wal);
   th_rmtree(dir);
@@ -218,7 +325,7 @@ static void test_wal_damage(void **state) {
   char *wal = wal_path(dir);
   size_t len;
   char *data = read_all(wal, &len);
-  data[16 + 28 + 40] ^= 0x01; /* inside the first record's payload */
+  data[SKY_WAL_HEADER_BYTES + 28 + 40] ^= 0x01; /* inside the first record's payload */
   write_all(wal, data, len);
   sky_store *st = th_open(dir, false, 0);
   sky_error err;
@@ -312,7 +419,7 @@ static void test_open_is_fast(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_orphans),       cmocka_unit_test(test_wal_torn_tail), cmocka_unit_test(test_wal_torn_creation), cmocka_unit_test(test_wal_damage),
+      cmocka_unit_test(test_orphans),       cmocka_unit_test(test_wal_torn_tail), cmocka_unit_test(test_wal_torn_creation), cmocka_unit_test(test_wal_damage), cmocka_unit_test(test_wal_lost_tail),
       cmocka_unit_test(test_dict_leftover), cmocka_unit_test(test_open_is_fast),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
