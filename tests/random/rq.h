@@ -189,6 +189,7 @@ typedef enum rq_kind {
   RQ_E_LIKE,     /* args[0] LIKE text; neg: NOT LIKE */
   RQ_E_BUCKET,   /* fn over args[0] */
   RQ_E_AGG,      /* agg over args[0] (none for count(), objects(), sessions()) */
+  RQ_E_OVER,     /* agg OVER OBJECT over args[0] (none for count()): one value per object, per event */
   RQ_E_KEY,      /* post-aggregation: GROUP BY key number `index` */
   RQ_E_ALIAS,    /* HAVING: the value of SELECT item `index`, named by its alias */
   RQ_E_RAW,      /* mutants only: text as is, never evaluated */
@@ -206,6 +207,7 @@ typedef enum rq_agg {
   RQ_COUNT_ALL, RQ_COUNT, RQ_COUNT_DISTINCT, RQ_OBJECTS, RQ_COUNT_DISTINCT_OBJECT,
   RQ_SESSIONS, RQ_SUM, RQ_AVG, RQ_MIN, RQ_MAX,
   RQ_MEDIAN, RQ_QUANTILE, RQ_STDDEV,
+  RQ_FIRST, RQ_LAST, /* only OVER OBJECT */
 } rq_agg;
 
 #define RQ_MAX_ARGS 6
@@ -283,6 +285,9 @@ void rq_query_render(rq_buf *b, const rq_query *q);
 void rq_node_render(rq_buf *b, const rq_query *q, const rq_node *n);
 /* The column name the query's item `i` must get (alias or its text). */
 void rq_item_name(rq_buf *b, const rq_query *q, int i);
+/* Whether the statement holds OVER OBJECT, first() or last() (as a key or
+ * a deliberate misuse), for the driver's counts. */
+bool rq_query_uses_over(const rq_query *q);
 
 /* ---- the naive evaluator ------------------------------------------------- */
 

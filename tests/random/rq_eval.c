@@ -14,6 +14,12 @@
  * INT sum that does not fit at the end) makes the expected answer the
  * numeric_overflow error. Every group's items and aggregates are evaluated,
  * HAVING or not, so detection never depends on evaluation order.
+ *
+ * `agg(x) OVER OBJECT` (a GROUP BY key, or inside one) is recomputed at each
+ * event from its definition: re-walk the event's object, keep the events
+ * whose WHERE is TRUE, and aggregate x over them with the same code as a
+ * group's aggregate (first/last: x at the first/last kept event where it is
+ * not NULL). Quadratic per object, and meant to be.
  */
 #include <math.h>
 #include <stdio.h>
@@ -36,7 +42,8 @@ typedef struct group {
 
 typedef struct ctx {
   const rq_query *q;
-  const row *rows;
+  const row *rows;   /* every event in path order, so each object's events are adjacent */
+  size_t n_rows;
   const row *cur;    /* per-event evaluation */
   const group *grp;  /* post-aggregation evaluation */
   bool *overflow;
@@ -307,6 +314,46 @@ static rq_val eval_agg(const ctx *c, const rq_node *n) {
   return out;
 }
 
+/* agg(x) OVER OBJECT at the current event: its object's events that WHERE
+ * keeps, aggregated like a group's. */
+static rq_val eval_over(const ctx *c, const rq_node *n) {
+  if (!c->cur) abort(); /* only keys hold it, and keys are evaluated per event */
+  size_t at = (size_t)(c->cur - c->rows), lo = at, hi = at + 1;
+  uint64_t obj = c->cur->e->obj;
+  while (lo > 0 && c->rows[lo - 1].e->obj == obj) lo--;
+  while (hi < c->n_rows && c->rows[hi].e->obj == obj) hi++;
+  group kept;
+  memset(&kept, 0, sizeof kept);
+  ctx ec = *c;
+  ec.grp = NULL;
+  for (size_t i = lo; i < hi; i++) {
+    ec.cur = &c->rows[i];
+    if (c->q->where) {
+      rq_val w = eval(&ec, c->q->where);
+      if (w.t != RQ_BOOL || !w.b) continue;
+    }
+    if (kept.n == kept.cap) {
+      kept.cap = kept.cap ? kept.cap * 2 : 8;
+      kept.rows = realloc(kept.rows, kept.cap * sizeof *kept.rows);
+      if (!kept.rows) abort();
+    }
+    kept.rows[kept.n++] = i;
+  }
+  rq_val out = rq_null();
+  if (n->op == RQ_FIRST || n->op == RQ_LAST) {
+    for (size_t j = 0; j < kept.n && out.t == RQ_NULL; j++) {
+      ec.cur = &c->rows[kept.rows[n->op == RQ_FIRST ? j : kept.n - 1 - j]];
+      out = eval(&ec, n->args[0]);
+    }
+  } else {
+    ctx ac = *c;
+    ac.grp = &kept;
+    out = eval_agg(&ac, n);
+  }
+  free(kept.rows);
+  return out;
+}
+
 /* ---- the evaluator ----------------------------------------------------------- */
 
 static rq_val eval_prop(const ctx *c, const rq_node *n) {
@@ -344,6 +391,7 @@ static rq_val eval(const ctx *c, const rq_node *n) {
   }
   case RQ_E_BUCKET: return eval_bucket(c, n);
   case RQ_E_AGG: return eval_agg(c, n);
+  case RQ_E_OVER: return eval_over(c, n);
   case RQ_E_KEY: return c->grp->key[n->index];
   case RQ_E_ALIAS: return eval(c, c->q->items[n->index]);
   case RQ_E_RAW: abort(); /* mutants are never evaluated */
@@ -402,7 +450,7 @@ static group *group_events(const rq_dataset *ds, const rq_query *q, const row *r
   size_t n_groups = 0;
   rq_val none[RQ_MAX_KEYS] = {rq_null(), rq_null()};
   if (q->n_keys == 0) find_group(&groups, &n_groups, none, 0); /* exactly one row without GROUP BY */
-  ctx c = {.q = q, .rows = rows, .overflow = overflow};
+  ctx c = {.q = q, .rows = rows, .n_rows = ds->n_ev, .overflow = overflow};
   for (size_t i = 0; i < ds->n_ev; i++) {
     c.cur = &rows[i];
     if (q->where) {
@@ -447,7 +495,7 @@ void rq_evaluate(const rq_dataset *ds, const rq_query *q, rq_answer *out) {
   out_row *res = xcalloc(n_groups, sizeof *res);
   size_t n_res = 0;
   for (size_t i = 0; i < n_groups; i++) {
-    ctx c = {.q = q, .rows = rows, .grp = &groups[i], .overflow = &overflow};
+    ctx c = {.q = q, .rows = rows, .n_rows = ds->n_ev, .grp = &groups[i], .overflow = &overflow};
     if (finish_group(&c, &res[n_res])) n_res++;
   }
   qsort(res, n_res, sizeof *res, out_order);
@@ -467,7 +515,7 @@ rq_val rq_eval_at(const rq_query *q, const rq_event *e, const rq_val *carried, i
                   bool *overflow) {
   row r = {.e = e, .session = session};
   memcpy(r.carried, carried, sizeof r.carried);
-  ctx c = {.q = q, .rows = &r, .cur = &r, .overflow = overflow};
+  ctx c = {.q = q, .rows = &r, .n_rows = 1, .cur = &r, .overflow = overflow};
   return eval(&c, n);
 }
 

@@ -15,7 +15,14 @@
  * divide only by 2, 4, 0.5, 0.25 or 0. Deliberate overflow lives in a few
  * aggregate arguments (a huge literal factor), where the language makes the
  * outcome unambiguous. A few percent of queries are mutants with a known
- * error (type errors, unknown names, missing WITHIN SESSION, bad syntax).
+ * error (type errors, unknown names, missing WITHIN SESSION, bad syntax,
+ * OVER OBJECT where it is not a key).
+ *
+ * Some GROUP BY keys are per-object aggregates, `agg(x) OVER OBJECT` (count,
+ * count(DISTINCT), sum, min, max, first, last), alone, under a time bucket or
+ * in a little arithmetic or comparison. Elsewhere they appear only through
+ * their key: the SELECT item that is it (by its text, or as `... AS a1`
+ * with GROUP BY a1), and key references in items, HAVING and ORDER BY.
  */
 #include <stdio.h>
 #include <string.h>
@@ -311,13 +318,30 @@ static bool is_big(const rq_node *n) {
   switch (n->kind) {
   case RQ_E_TIMESTAMP: return true;
   case RQ_E_LIT: return n->val.t == RQ_INT && (n->val.i > 1000000000 || n->val.i < -1000000000);
-  case RQ_E_BIN: case RQ_E_NEG: case RQ_E_AGG:
+  case RQ_E_BIN: case RQ_E_NEG: case RQ_E_AGG: case RQ_E_OVER:
     if (n->kind == RQ_E_AGG && n->op == RQ_STDDEV) return true; /* not exact: only as a whole item */
     for (int i = 0; i < n->n_args; i++)
       if (is_big(n->args[i])) return true;
     return false;
   default: return false;
   }
+}
+
+static bool holds_over(const rq_node *n) {
+  if (n->kind == RQ_E_OVER) return true;
+  if (n->kind == RQ_E_RAW) /* the misuses */
+    return strstr(n->text, "OVER") || strstr(n->text, "over") || strstr(n->text, "first(") || strstr(n->text, "LAST(");
+  for (int i = 0; i < n->n_args; i++)
+    if (holds_over(n->args[i])) return true;
+  return false;
+}
+
+bool rq_query_uses_over(const rq_query *q) {
+  for (int k = 0; k < q->n_keys; k++)
+    if (holds_over(q->keys[k])) return true;
+  for (int i = 0; i < q->n_items; i++)
+    if (holds_over(q->items[i])) return true;
+  return q->where && holds_over(q->where);
 }
 
 static rq_node *key_of_type(gen *g, rq_type t, bool big_ok) {
@@ -612,6 +636,92 @@ static void gen_session(gen *g) {
   q->session_before_group = rq_chance(&g->r, 40);
 }
 
+/* ---- agg(x) OVER OBJECT keys ---------------------------------------------- */
+
+/* What OVER OBJECT aggregates: a property (bare, state. or event.), timestamp
+ * or action; now and then a small per-event expression (exact under sum). */
+static rq_node *over_arg(gen *g, rq_agg kind) {
+  gen sub = *g;
+  sub.post = false;
+  sub.exact = kind == RQ_SUM;
+  rq_node *arg;
+  unsigned r = (unsigned)rq_below(&g->r, 100);
+  if (kind == RQ_SUM) {
+    static const int nums[] = {RQ_P_EI, RQ_P_S2, RQ_P_EF, RQ_P_SF};
+    if (r < 4) /* the overflow probe: an argument or the sum beyond int64 */
+      arg = bin(&sub, RQ_MUL, RQ_INT, prop(&sub, RQ_P_EI), lit(&sub, rq_int(INT64_C(1000000000000000000)), RQ_INT));
+    else if (r < 16)
+      arg = expr(&sub, num_type(&sub), 1, false);
+    else
+      arg = prop(&sub, nums[rq_below(&g->r, 4)]);
+  } else if (r < 14) {
+    arg = node(&sub, RQ_E_TIMESTAMP, RQ_INT);
+  } else if (r < 26) {
+    arg = node(&sub, RQ_E_ACTION, RQ_STR);
+  } else if (r < 36) {
+    arg = expr(&sub, random_type(&sub), 1, false);
+  } else {
+    arg = prop(&sub, (int)rq_below(&g->r, RQ_N_PROPS));
+  }
+  g->r = sub.r;
+  return arg;
+}
+
+/* count() / count(x) / count(DISTINCT x) / sum / min / max / first / last
+ * (x) OVER OBJECT; `ts` asks for one whose value is a timestamp. */
+static rq_node *over_agg(gen *g, bool ts) {
+  static const rq_agg kinds[] = {RQ_COUNT_ALL, RQ_COUNT, RQ_COUNT_DISTINCT, RQ_SUM, RQ_SUM, RQ_MIN,
+                                 RQ_MAX,       RQ_FIRST, RQ_FIRST,          RQ_LAST, RQ_COUNT_ALL};
+  static const rq_agg ts_kinds[] = {RQ_FIRST, RQ_FIRST, RQ_LAST, RQ_MIN, RQ_MAX};
+  rq_agg kind = ts ? ts_kinds[rq_below(&g->r, 5)] : kinds[rq_below(&g->r, sizeof kinds / sizeof *kinds)];
+  rq_node *arg = NULL;
+  if (ts)
+    arg = rq_chance(&g->r, 85) ? node(g, RQ_E_TIMESTAMP, RQ_INT) : ts_expr(g);
+  else if (kind != RQ_COUNT_ALL)
+    arg = over_arg(g, kind);
+  rq_type type = RQ_INT;
+  if (kind == RQ_SUM || kind == RQ_MIN || kind == RQ_MAX || kind == RQ_FIRST || kind == RQ_LAST) type = arg->type;
+  rq_node *n = node(g, RQ_E_OVER, type);
+  n->op = kind;
+  n->paren = false;
+  if (arg) {
+    n->n_args = 1;
+    n->args[0] = arg;
+  }
+  return n;
+}
+
+/* A GROUP BY key holding OVER OBJECT: the aggregate itself, a time bucket of
+ * a timestamp one (acquisition cohorts), or a little arithmetic or a
+ * comparison around a small one. */
+static rq_node *over_key(gen *g) {
+  unsigned r = (unsigned)rq_below(&g->r, 100);
+  if (r < 55) return over_agg(g, false);
+  if (r < 72) {
+    rq_bucket fn = (rq_bucket)rq_below(&g->r, 5);
+    rq_node *n = unary(g, RQ_E_BUCKET, fn <= RQ_WEEKDAY ? RQ_INT : RQ_STR, over_agg(g, true));
+    n->op = fn;
+    return n;
+  }
+  rq_node *a = over_agg(g, false);
+  for (int tries = 0; tries < 5 && (is_big(a) || (a->type != RQ_INT && a->type != RQ_FLOAT)); tries++)
+    a = over_agg(g, false);
+  if (is_big(a) || (a->type != RQ_INT && a->type != RQ_FLOAT)) return a;
+  if (r < 86) {
+    static const rq_op ops[] = {RQ_ADD, RQ_SUB, RQ_MUL, RQ_MOD};
+    rq_op op = ops[rq_below(&g->r, 4)];
+    if (r < 78 && rq_chance(&g->r, 40)) { /* two per-object values, e.g. max(x) - min(x) */
+      rq_node *b = over_agg(g, false);
+      if (!is_big(b) && b->type == a->type) return bin(g, op == RQ_MUL ? RQ_SUB : op, a->type, a, b);
+    }
+    return bin(g, op, a->type, a, a->type == RQ_INT ? int_lit(g) : float_lit(g));
+  }
+  if (r < 95) return bin(g, cmp_op(g, true), RQ_BOOL, a, a->type == RQ_INT ? int_lit(g) : float_lit(g));
+  rq_node *n = unary(g, RQ_E_ISNULL, RQ_BOOL, a);
+  n->neg = rq_chance(&g->r, 50);
+  return n;
+}
+
 static void gen_keys(gen *g) {
   rq_query *q = g->q;
   unsigned r = (unsigned)rq_below(&g->r, 100);
@@ -621,7 +731,8 @@ static void gen_keys(gen *g) {
   rq_buf_init(&b);
   for (int tries = 0; q->n_keys < want && tries < 20; tries++) {
     static const rq_type types[] = {RQ_STR, RQ_STR, RQ_INT, RQ_INT, RQ_FLOAT, RQ_BOOL, RQ_OBJ};
-    rq_node *k = rq_chance(&g->r, 8) ? ts_expr(g)
+    rq_node *k = rq_chance(&g->r, 14) ? over_key(g)
+                 : rq_chance(&g->r, 8) ? ts_expr(g)
                  : expr(g, types[rq_below(&g->r, sizeof types / sizeof *types)], rq_chance(&g->r, 25) ? 1 : 0, false);
     if (!has_ref(k)) continue;
     rq_buf_reset(&a);
@@ -669,13 +780,16 @@ static void gen_items(gen *g) {
     q->items[j] = t;
   }
   for (int i = 0; i < q->n_items; i++) q->pad[i] = rq_chance(&g->r, 10) ? (uint8_t)rq_range(&g->r, 1, 3) : 0;
+  /* An OVER OBJECT key is mostly named (`... AS a1 ... GROUP BY a1`), as it is written in practice. */
   for (int i = 0; i < q->n_items; i++)
-    if (rq_chance(&g->r, 20)) snprintf(q->alias[i], sizeof q->alias[i], "a%u", (unsigned)(i + 1) % 10u);
+    if (rq_chance(&g->r, holds_over(q->items[i]) ? 50 : 20))
+      snprintf(q->alias[i], sizeof q->alias[i], "a%u", (unsigned)(i + 1) % 10u);
   for (int k = 0; k < q->n_keys; k++) {
     q->key_alias_item[k] = 0;
     if (!key_item[k]) continue;
     for (int i = 0; i < q->n_items; i++)
-      if (q->items[i] == q->keys[k] && q->alias[i][0] && rq_chance(&g->r, 15)) q->key_alias_item[k] = i + 1;
+      if (q->items[i] == q->keys[k] && q->alias[i][0] && rq_chance(&g->r, holds_over(q->keys[k]) ? 60 : 15))
+        q->key_alias_item[k] = i + 1;
   }
 }
 
@@ -738,6 +852,11 @@ static const mutant mutants[] = {
     {"nosuch(ei)", SKY_ERR_UNKNOWN_FUNCTION, true}, {"count(", SKY_ERR_SYNTAX, true},
     {"sessions()", -1, true},                   {"session.number = 0", -1, false},
     {"count() > 1", -1, false},                 {"e1", -1, true},
+    /* OVER OBJECT only as a GROUP BY key (or inside one); first/last only with it */
+    {"count() OVER OBJECT > 1", SKY_ERR_SEMANTIC, false}, {"first(timestamp) OVER OBJECT < 0", SKY_ERR_SEMANTIC, false},
+    {"first(e1)", SKY_ERR_SEMANTIC, true},      {"LAST(state.s2)", SKY_ERR_SEMANTIC, true},
+    {"sum(count() OVER OBJECT)", SKY_ERR_SEMANTIC, true}, {"max(ei) over object", SKY_ERR_SEMANTIC, true},
+    {"hour(timestamp) OVER OBJECT", SKY_ERR_SEMANTIC, true},
 };
 
 static void mutate(gen *g) {
@@ -753,6 +872,9 @@ static void mutate(gen *g) {
   if (strcmp(m->text, "e1") == 0)
     for (int k = 0; k < q->n_keys; k++)
       if (q->keys[k]->kind == RQ_E_PROP && q->keys[k]->prop == RQ_P_E1) return;
+  if (strstr(m->text, "over object")) /* no misuse when a key might be that very aggregate */
+    for (int k = 0; k < q->n_keys; k++)
+      if (holds_over(q->keys[k])) return;
   rq_node *raw = node(g, RQ_E_RAW, RQ_BOOL);
   raw->paren = false;
   snprintf(raw->text, sizeof raw->text, "%s", m->text);

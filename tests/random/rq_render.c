@@ -5,7 +5,8 @@
  * exercises Sky's precedence; a node's `paren` flag adds redundant ones.
  * Rendering is a pure function of the query: a GROUP BY key and the SELECT
  * item naming it print identically, and the expected column name of an item
- * is exactly its printed text (or its alias).
+ * is exactly its printed text (or its alias). `agg(x) OVER OBJECT` is one
+ * primary (the grammar's call OVER OBJECT), so it never needs parentheses.
  */
 #include <string.h>
 
@@ -84,13 +85,15 @@ static void render_agg(rq_buf *b, const rq_query *q, const rq_node *n) {
       [RQ_OBJECTS] = {"objects", "OBJECTS"}, [RQ_COUNT_DISTINCT_OBJECT] = {"count", "COUNT"},
       [RQ_SESSIONS] = {"sessions", "SESSIONS"}, [RQ_SUM] = {"sum", "SUM"}, [RQ_AVG] = {"avg", "AVG"},
       [RQ_MIN] = {"min", "MIN"}, [RQ_MAX] = {"max", "MAX"}, [RQ_MEDIAN] = {"median", "MEDIAN"},
-      [RQ_QUANTILE] = {"quantile", "QUANTILE"}, [RQ_STDDEV] = {"stddev", "STDDEV"}};
+      [RQ_QUANTILE] = {"quantile", "QUANTILE"}, [RQ_STDDEV] = {"stddev", "STDDEV"},
+      [RQ_FIRST] = {"first", "FIRST"}, [RQ_LAST] = {"last", "LAST"}};
   rq_buf_printf(b, "%s(", names[n->op][n->upper]);
   if (n->op == RQ_COUNT_DISTINCT || n->op == RQ_COUNT_DISTINCT_OBJECT) rq_buf_printf(b, "%s ", kw(q, "DISTINCT", "distinct"));
   if (n->op == RQ_COUNT_DISTINCT_OBJECT) rq_buf_puts(b, "object");
   if (n->n_args) render(b, q, n->args[0]);
   if (n->op == RQ_QUANTILE) rq_buf_printf(b, ", %s", n->text);
   rq_buf_puts(b, ")");
+  if (n->kind == RQ_E_OVER) rq_buf_printf(b, " %s", kw(q, "OVER OBJECT", "over object"));
 }
 
 static void render_in_like(rq_buf *b, const rq_query *q, const rq_node *n) {
@@ -143,7 +146,7 @@ static void render_bare(rq_buf *b, const rq_query *q, const rq_node *n) {
     render(b, q, n->args[0]);
     rq_buf_puts(b, ")");
     break;
-  case RQ_E_AGG: render_agg(b, q, n); break;
+  case RQ_E_AGG: case RQ_E_OVER: render_agg(b, q, n); break;
   case RQ_E_KEY: {
     int item = n->ref ? key_alias(q, n->index) : 0;
     if (item)

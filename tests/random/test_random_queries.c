@@ -74,6 +74,7 @@ typedef struct config {
 typedef struct stats {
   long queries, interp_only, rows_checked, errors_checked, engine_only, nonempty;
   long naive_diff, engine_diff, load_fail;
+  long over, over_rows, over_errors; /* statements with OVER OBJECT: all, answers compared, errors expected */
   double secs[3]; /* naive, interpreter, JIT */
 } stats;
 
@@ -621,6 +622,11 @@ static void count_outcome(stats *st, const rq_query *q, const outcome *o) {
   else
     st->rows_checked++;
   if (q->expect == RQ_EXPECT_ROWS && o->ans.n_rows > 0) st->nonempty++;
+  if (rq_query_uses_over(q)) {
+    st->over++;
+    st->over_rows += q->expect == RQ_EXPECT_ROWS && !o->ans.overflow;
+    st->over_errors += q->expect == RQ_EXPECT_CODE || (q->expect == RQ_EXPECT_ROWS && o->ans.overflow);
+  }
   if (o->diff & DIFF_NAIVE) st->naive_diff++;
   if (o->diff & DIFF_ENGINE) st->engine_diff++;
   for (int i = 0; i < 3; i++) st->secs[i] += o->secs[i];
@@ -810,10 +816,11 @@ static void test_random_queries(void **state) {
     }
   }
   printf("random queries: %ld (%ld on the interpreter only; dataset seeds %llu..%llu): %ld answers compared "
-         "(%ld non-empty), %ld expected errors, %ld engine-only; mismatches: %ld naive, %ld jit; "
-         "%ld load failures; %.1f s (naive %.1f, interpreter %.1f, jit %.1f)\n",
+         "(%ld non-empty), %ld expected errors, %ld engine-only; OVER OBJECT in %ld (%ld answers, %ld errors); "
+         "mismatches: %ld naive, %ld jit; %ld load failures; %.1f s (naive %.1f, interpreter %.1f, jit %.1f)\n",
          st.queries, st.interp_only, (unsigned long long)cfg.seed0, (unsigned long long)(seed - 1), st.rows_checked,
-         st.nonempty, st.errors_checked, st.engine_only, st.naive_diff, st.engine_diff, st.load_fail,
+         st.nonempty, st.errors_checked, st.engine_only, st.over, st.over_rows, st.over_errors, st.naive_diff,
+         st.engine_diff, st.load_fail,
          sky_clock_s() - t0, st.secs[0], st.secs[1], st.secs[2]);
   remove_tree(cfg.root);
   assert_int_equal(st.load_fail, 0);
