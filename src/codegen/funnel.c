@@ -90,7 +90,6 @@ static int funnel_init(sky_walk *w) {
 
 static void funnel_begin(sky_walk *w) { ((funnel_state *)w->state)->n = 0; }
 
-/* Room for one more event, charged to the query budget. */
 bool sky_funnel_charge(sky_walk *w, size_t bytes) {
   funnel_state *fs = w->state;
   if (!sky_budget_take(w->g->budget, bytes)) return false;
@@ -98,6 +97,7 @@ bool sky_funnel_charge(sky_walk *w, size_t bytes) {
   return true;
 }
 
+/* Room for one more event, charged to the query budget. */
 static bool grow(sky_walk *w, funnel_state *fs) {
   if (fs->n < fs->cap) return true;
   size_t cap = fs->cap ? fs->cap * 2 : 64;

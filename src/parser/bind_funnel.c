@@ -111,6 +111,10 @@ static bool bind_steps(bind_ctx *b, sky_funnel *f) {
 static bool bind_excludes(bind_ctx *b, sky_funnel *f) {
   const ast_funnel *af = b->sel->funnel;
   if (!af->n_excludes) return true;
+  if (af->n_excludes > SKY_FUNNEL_MAX_EXCLUDES)
+    return bind_fail(b, SKY_ERR_SEMANTIC, af->excludes[SKY_FUNNEL_MAX_EXCLUDES]->cond,
+                     "a FUNNEL has at most %d EXCLUDE clauses", SKY_FUNNEL_MAX_EXCLUDES),
+           false;
   f->n_excludes = af->n_excludes;
   if (!(f->excludes = sky_arena_calloc(b->arena, sizeof *f->excludes * f->n_excludes))) return bind_oom(b), false;
   for (uint32_t i = 0; i < f->n_excludes; i++) {

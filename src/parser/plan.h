@@ -335,6 +335,7 @@ typedef enum sky_plan_kind {
  * expressions over ENTRY leaves (the fields below), so grouping, merging,
  * finalizing, HAVING, ORDER BY and LIMIT are the SELECT machinery. */
 #define SKY_FUNNEL_MAX_STEPS 64
+#define SKY_FUNNEL_MAX_EXCLUDES 64 /* one bit each in an event's mask */
 
 typedef enum sky_funnel_order {
   SKY_FUNNEL_GAPS = 0,  /* other events may come between steps */
