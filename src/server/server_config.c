@@ -40,10 +40,20 @@ static const opt_def g_opts[] = {
     {"load_dir", OPT_STRING, F(load_dir), 0, 0, "DIR", "base of relative LOAD paths (default: working dir)"},
     {"threads", OPT_COUNT, F(threads), 0, 4096, "N", "query threads (default 0: one per core)"},
     {"workers", OPT_COUNT, F(workers), 0, 4096, "N", "statement threads (default 0: max(8, 4 x cores))"},
+    {"auth_workers", OPT_COUNT, F(auth_workers), 0, 64, "N",
+     "password check threads (default 0: 1, or 2 with 4 cores or more)"},
     {"max_clients", OPT_COUNT, F(max_clients), 1, 1000000, "N", "connections at once (default 1024)"},
     {"max_line", OPT_SIZE, F(max_line), 64, GiB, "SIZE", "longest request or LOAD line (default 1MiB)"},
     {"idle_timeout", OPT_DURATION, F(idle_timeout_ms), 0, 365 * DAY_MS, "TIME",
      "close connections idle this long (default 600s; 0 = never)"},
+    {"request_timeout", OPT_DURATION, F(request_timeout_ms), 0, 365 * DAY_MS, "TIME",
+     "a request or LOAD line must end this long after its first byte (default 30s; 0 = never)"},
+    {"auth_timeout", OPT_DURATION, F(auth_timeout_ms), 0, 365 * DAY_MS, "TIME",
+     "with users: close connections not authenticated this long (default 10s; 0 = never)"},
+    {"auth_backoff", OPT_DURATION, F(auth_backoff_ms), 0, DAY_MS, "TIME",
+     "wait before an address's check after 3 failed AUTHs, doubling (default 250ms; 0 = off)"},
+    {"auth_backoff_max", OPT_DURATION, F(auth_backoff_max_ms), 0, DAY_MS, "TIME",
+     "longest wait between an address's checks (default 8s)"},
     {"max_result_rows", OPT_COUNT, F(max_result_rows), 0, UINT64_MAX, "N",
      "rows a result may hold (default 0: 1,000,000)"},
     {"query_timeout", OPT_DURATION, F(query_timeout_ms), 0, 365 * DAY_MS, "TIME",
@@ -65,6 +75,10 @@ void skyd_config_init(skyd_config *c) {
   c->max_clients = 1024;
   c->max_line = MiB;
   c->idle_timeout_ms = 600 * 1000;
+  c->request_timeout_ms = 30 * 1000;
+  c->auth_timeout_ms = 10 * 1000;
+  c->auth_backoff_ms = 250;
+  c->auth_backoff_max_ms = 8 * 1000;
   c->kdf_ops = crypto_pwhash_OPSLIMIT_INTERACTIVE;
   c->kdf_mem = crypto_pwhash_MEMLIMIT_INTERACTIVE;
   c->slow_query_ms = 1000;

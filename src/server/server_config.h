@@ -25,9 +25,14 @@ typedef struct skyd_config {
   char *config_file;
   uint64_t threads;           /* query threads (sky_db_options.threads); 0 = one per core */
   uint64_t workers;           /* statement threads; 0 = max(8, 4 x cores) */
+  uint64_t auth_workers;      /* password check threads; 0 = 1, or 2 from 4 cores */
   uint64_t max_clients;       /* default 1024 */
   uint64_t max_line;          /* bytes of one request or LOAD data line; 1 MiB */
   uint64_t idle_timeout_ms;   /* 0 = never */
+  uint64_t request_timeout_ms; /* a started line must end within this; 0 = never */
+  uint64_t auth_timeout_ms;   /* with users: AUTH must succeed within this; 0 = never */
+  uint64_t auth_backoff_ms;   /* first wait after failed AUTHs from an address; 0 = off */
+  uint64_t auth_backoff_max_ms; /* the longest such wait */
   uint64_t max_result_rows;   /* 0 = the library's default */
   uint64_t query_timeout_ms;  /* 0 = none */
   uint64_t query_memory;      /* bytes; 0 = the library's default */

@@ -30,7 +30,7 @@
 
 static void conn_step(skyd_conn *c);
 
-skyd_conn *skyd_conn_open(skyd_server *s, int fd, const char *peer) {
+skyd_conn *skyd_conn_open(skyd_server *s, int fd, const char *peer, const skyd_addr_key *addr) {
   skyd_conn *c = sky_calloc(1, sizeof *c);
   sky_conn *sc = c ? sky_conn_create(s->db) : NULL;
   if (!sc) {
@@ -44,10 +44,11 @@ skyd_conn *skyd_conn_open(skyd_server *s, int fd, const char *peer) {
   c->sc = sc;
   c->id = ++s->next_id;
   snprintf(c->peer, sizeof c->peer, "%s", peer);
+  c->addr = *addr;
   sky_frame_init(&c->in, s->cfg->max_line);
   c->task.conn = c;
   c->task.job.run = skyd_task_run;
-  c->opened_ms = c->last_active_ms = sky_clock_ms();
+  c->opened_ms = c->last_active_ms = c->auth_since_ms = sky_clock_ms();
   c->events = EPOLLIN | EPOLLRDHUP;
   struct epoll_event ev = {.events = c->events, .data.ptr = c};
   if (epoll_ctl(s->epfd, EPOLL_CTL_ADD, fd, &ev) != 0) {
@@ -104,10 +105,11 @@ static void mark_dead(skyd_conn *c, const char *reason) {
   c->dead = true;
   if (!c->close_reason) c->close_reason = reason;
   close_socket(c);
-  /* Nobody will read the answer: let a running statement stop early. */
-  if (c->busy && c->task.kind == SKYD_TASK_EXEC) {
+  /* Nobody will read the answer: let a running statement stop early, and
+   * a password check still queued not run at all. */
+  if (c->busy && (c->task.kind == SKYD_TASK_EXEC || c->task.kind == SKYD_TASK_AUTH)) {
     atomic_store(&c->task.abandon, true);
-    sky_conn_cancel(c->sc);
+    if (c->task.kind == SKYD_TASK_EXEC) sky_conn_cancel(c->sc);
   }
 }
 
@@ -136,6 +138,13 @@ static void update_interest(skyd_conn *c) {
   else mark_dead(c, "epoll error");
 }
 
+/* After `n` bytes were read at `p`: when the line they leave unfinished at
+ * the end of the input began (the request deadline counts from there). */
+static void note_line_start(skyd_conn *c, const char *p, size_t n) {
+  if (p[n - 1] == '\n') c->line_started_ms = 0;
+  else if (!c->line_started_ms || memchr(p, '\n', n - 1)) c->line_started_ms = c->last_active_ms;
+}
+
 /* Reads what the socket has, up to the buffer limit (or discards it while
  * lingering). */
 static void conn_read(skyd_conn *c) {
@@ -156,9 +165,12 @@ static void conn_read(skyd_conn *c) {
     if (room > budget) room = budget;
     ssize_t n = recv(c->fd, dst, room, 0);
     if (n > 0) {
-      if (!c->lingering) sky_frame_commit(&c->in, (size_t)n);
-      budget -= (size_t)n;
       c->last_active_ms = sky_clock_ms();
+      if (!c->lingering) {
+        sky_frame_commit(&c->in, (size_t)n);
+        note_line_start(c, dst, (size_t)n);
+      }
+      budget -= (size_t)n;
       if ((size_t)n < room) break; /* drained; epoll tells us about more */
     } else if (n == 0) {
       c->read_eof = true;
@@ -213,7 +225,7 @@ static void submit(skyd_conn *c, skyd_task_kind kind) {
   atomic_store(&t->abandon, false);
   sky_buf_reset(&t->reply);
   c->busy = true;
-  skyd_workers_submit(c->srv->workers, &t->job);
+  skyd_workers_submit(kind == SKYD_TASK_AUTH ? c->srv->auth_workers : c->srv->workers, &t->job);
 }
 
 static void reply_too_long(skyd_conn *c) {
@@ -234,7 +246,33 @@ static void start_auth(skyd_conn *c, const sky_request *req) {
   snprintf(t->user, sizeof t->user, "%.*s", (int)req->user_len, req->user);
   sky_buf_reset(&t->input);
   sky_buf_append(&t->input, req->password, req->password_len);
+  double now = sky_clock_ms();
+  double at = skyd_auth_admit(c->srv->auth_limiter, &c->addr, now);
+  if (at <= now || t->input.failed) {
+    submit(c, SKYD_TASK_AUTH);
+    return;
+  }
+  /* Failures from this address: the check waits its turn, holding no
+   * thread (the loop starts it at `at`). */
+  c->auth_at_ms = at;
+  if (!c->srv->auth_wake_ms || at < c->srv->auth_wake_ms) c->srv->auth_wake_ms = at;
+}
+
+/* Forgets a parked check (the connection is closing): wipes its password. */
+static void drop_parked_auth(skyd_conn *c) {
+  if (!c->auth_at_ms) return;
+  c->auth_at_ms = 0;
+  if (c->task.input.data) sodium_memzero(c->task.input.data, c->task.input.len);
+  sky_buf_reset(&c->task.input);
+}
+
+double skyd_conn_auth_wake(skyd_conn *c, double now) {
+  if (!c->auth_at_ms) return 0;
+  if (now < c->auth_at_ms) return c->auth_at_ms;
+  c->auth_at_ms = 0;
   submit(c, SKYD_TASK_AUTH);
+  conn_step(c);
+  return 0;
 }
 
 /* Whether a request line may run inside a statement batch on a worker:
@@ -340,7 +378,7 @@ static void stream_step(skyd_conn *c) {
 
 /* Consumes buffered requests until one needs a worker or none is left. */
 static void process_lines(skyd_conn *c) {
-  while (!c->busy && !c->closing && !c->dead) {
+  while (!c->busy && !c->auth_at_ms && !c->closing && !c->dead) {
     if (c->out.len - c->out_off > SKYD_OUT_HIGH) return; /* resumes on EPOLLOUT */
     if (c->streaming) {
       stream_step(c);
@@ -363,7 +401,7 @@ static void process_lines(skyd_conn *c) {
     sky_request_parse(line.text, line.len, &req);
     handle_request(c, &line, &req);
   }
-  if (c->busy || c->closing || c->dead || !c->read_eof) return;
+  if (c->busy || c->auth_at_ms || c->closing || c->dead || !c->read_eof) return;
   /* The peer sent its last byte and every complete line is handled. */
   if (sky_frame_pending(&c->in) > 0) {
     /* An unterminated last line still counts as a request. */
@@ -388,7 +426,8 @@ static void conn_step(skyd_conn *c) {
     process_lines(c);
     if (!c->dead) conn_flush(c);
   }
-  if (c->busy) {
+  if (c->dead) drop_parked_auth(c);
+  if (c->busy || c->auth_at_ms) {
     update_interest(c);
     return;
   }
@@ -431,6 +470,22 @@ static void log_if_slow(const skyd_conn *c, const char *text, size_t len, double
   skyd_log("conn %llu slow statement %.1f ms: %s", (unsigned long long)c->id, ms, excerpt);
 }
 
+/* A password check came back: the connection's state, the address's count
+ * of failures, and a log line for a failure. */
+static void auth_done(skyd_conn *c, skyd_task *t) {
+  if (!t->handled) return; /* the client left before its check ran */
+  double now = c->last_active_ms, next_ms;
+  unsigned fails = skyd_auth_result(c->srv->auth_limiter, &c->addr, t->auth_ok, now, &next_ms);
+  if (c->authed && !t->auth_ok) c->auth_since_ms = now; /* the AUTH deadline starts again */
+  c->authed = t->auth_ok;
+  snprintf(c->user, sizeof c->user, "%s", t->auth_ok ? t->user : "");
+  if (t->auth_ok) return;
+  char wait[64] = "";
+  if (next_ms > now) snprintf(wait, sizeof wait, "; its next check waits %.0f ms", next_ms - now);
+  skyd_log("conn %llu auth failed for user '%s' (%u from this address%s)", (unsigned long long)c->id, t->user, fails,
+           wait);
+}
+
 void skyd_conn_task_done(skyd_conn *c) {
   skyd_task *t = &c->task;
   c->busy = false;
@@ -444,11 +499,7 @@ void skyd_conn_task_done(skyd_conn *c) {
       c->stream_start_ms = t->started_ms;
     }
     break;
-  case SKYD_TASK_AUTH:
-    c->authed = t->auth_ok;
-    snprintf(c->user, sizeof c->user, "%s", t->auth_ok ? t->user : "");
-    if (!t->auth_ok) skyd_log("conn %llu auth failed for user '%s'", (unsigned long long)c->id, t->user);
-    break;
+  case SKYD_TASK_AUTH: auth_done(c, t); break;
   case SKYD_TASK_FINISH:
     c->streaming = false;
     log_if_slow(c, "LOAD ... FROM STDIN", 19, t->elapsed_ms);
@@ -472,22 +523,46 @@ void skyd_conn_task_done(skyd_conn *c) {
   conn_step(c);
 }
 
+/* Why a connection that is not lingering must close now, or NULL. The
+ * AUTH deadline counts from the connection's start (or from the failed AUTH
+ * that lost its authentication) and also ends a check still waiting for its
+ * turn; the request deadline counts from the first byte of an unfinished
+ * line (a request or LOAD data); the idle timeout from the last byte either
+ * way. */
+static const char *deadline_passed(const skyd_conn *c, double now) {
+  const skyd_config *cfg = c->srv->cfg;
+  if (!c->closing && c->srv->users && !c->authed && cfg->auth_timeout_ms &&
+      now - c->auth_since_ms >= (double)cfg->auth_timeout_ms)
+    return "auth timeout";
+  if (!c->closing && cfg->request_timeout_ms && c->line_started_ms &&
+      now - c->line_started_ms >= (double)cfg->request_timeout_ms)
+    return "request timeout";
+  if (cfg->idle_timeout_ms && now - c->last_active_ms >= (double)cfg->idle_timeout_ms) return "idle timeout";
+  return NULL;
+}
+
 void skyd_conn_tick(skyd_conn *c, double now) {
-  if (c->busy) return;
-  if (c->lingering && now >= c->linger_until_ms) {
+  /* The request deadline runs only while skyd waits for the client's
+   * bytes: while a task runs, a check waits its turn or the input is full,
+   * its clock starts again. */
+  if (c->line_started_ms && (c->busy || c->auth_at_ms || !can_read(c))) c->line_started_ms = now;
+  if (c->busy || c->dead) return;
+  if (c->lingering) {
+    if (now < c->linger_until_ms) return;
     mark_dead(c, c->close_reason);
-  } else if (!c->dead && c->srv->cfg->idle_timeout_ms &&
-             now - c->last_active_ms >= (double)c->srv->cfg->idle_timeout_ms) {
-    c->close_reason = "idle timeout";
-    mark_dead(c, "idle timeout");
   } else {
-    return;
+    const char *reason = deadline_passed(c, now);
+    if (!reason) return;
+    drop_parked_auth(c);
+    c->close_reason = reason;
+    mark_dead(c, reason);
   }
   conn_step(c);
 }
 
 void skyd_conn_shutdown(skyd_conn *c) {
   if (c->busy || c->streaming || c->dead) return; /* they finish first */
+  drop_parked_auth(c); /* a check waiting for its turn is not started */
   double until = sky_clock_ms() + SKYD_LINGER_STOP_MS;
   if (c->lingering && c->linger_until_ms > until) c->linger_until_ms = until;
   close_after_output(c, "shutdown");
@@ -507,6 +582,7 @@ void skyd_conn_cancel(skyd_conn *c) {
 
 void skyd_conn_kill(skyd_conn *c) {
   if (c->busy) return;
+  drop_parked_auth(c);
   mark_dead(c, c->closing ? c->close_reason : "shutdown");
   conn_step(c);
 }
@@ -618,10 +694,16 @@ static void run_finish(skyd_conn *c, skyd_task *t) {
   sky_result_free(r);
 }
 
+/* Checks a password; `handled` says whether it was checked (not when the
+ * client left while the check was queued). */
 static void run_auth(skyd_conn *c, skyd_task *t) {
-  t->auth_ok = skyd_users_verify(c->srv->users, t->user, strlen(t->user), t->input.data, t->input.len);
+  if (!atomic_load(&t->abandon)) {
+    t->auth_ok = skyd_users_verify(c->srv->users, t->user, strlen(t->user), t->input.data, t->input.len);
+    t->handled = 1;
+  }
   sodium_memzero(t->input.data, t->input.len);
   sky_buf_reset(&t->input);
+  if (!t->handled) return;
   if (t->auth_ok) {
     char msg[128];
     snprintf(msg, sizeof msg, "authenticated as %s", t->user);

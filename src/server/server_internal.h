@@ -8,6 +8,15 @@
  * While an EXEC task runs, the request lines it was given stay unconsumed
  * in the connection's frame; the loop consumes what the worker handled
  * when the task comes back.
+ *
+ * A password check runs on its own small pool (`auth_workers`), never on the
+ * statement workers, so AUTHs queue only behind other AUTHs. When failures
+ * from the client's address make its check wait (server_auth.h), the
+ * connection is parked instead: `auth_at_ms` says when the check may start,
+ * nothing runs or is queued for it until then, and the loop submits it
+ * (skyd_conn_auth_wake). A parked connection is not `busy`; like a busy one
+ * it handles none of its further requests, so a connection has at most one
+ * check in flight and pipelined AUTH lines wait in its input, in order.
  */
 #ifndef SKY_SERVER_SERVER_INTERNAL_H
 #define SKY_SERVER_SERVER_INTERNAL_H
@@ -22,6 +31,7 @@
 #include "server/net_frame.h"
 #include "server/net_request.h"
 #include "server/server.h"
+#include "server/server_auth.h"
 #include "server/server_workers.h"
 
 /* Stop processing a connection's requests while this much output waits. */
@@ -82,6 +92,7 @@ struct skyd_conn {
   int fd; /* -1 once closed */
   uint64_t id;
   char peer[64];
+  skyd_addr_key addr; /* the peer's address as AUTH backoff counts it */
   sky_frame in;
   sky_buf out;
   size_t out_off; /* bytes of `out` already sent */
@@ -99,6 +110,9 @@ struct skyd_conn {
   bool idle_closed;
   const char *close_reason;
   double opened_ms, last_active_ms, linger_until_ms;
+  double auth_since_ms;   /* unauthenticated since (with users): the AUTH deadline counts from here */
+  double auth_at_ms;      /* parked: the AUTH check in `task` may start then; 0 = none parked */
+  double line_started_ms; /* first byte of the unfinished line at the end of `in`; 0 = none */
   uint64_t n_requests;
   uint32_t events; /* current epoll interest */
   skyd_task task;
@@ -114,7 +128,10 @@ struct skyd_server {
   int spare_fd; /* kept open to accept-and-refuse when out of descriptors */
   int listen_fds[16];
   size_t n_listen;
-  skyd_workers *workers;
+  skyd_workers *workers;      /* statements, LOAD data */
+  skyd_workers *auth_workers; /* password checks (only with users) */
+  skyd_auth_limiter *auth_limiter;
+  double auth_wake_ms; /* the earliest parked check's start; 0 = none parked */
   skyd_conn *conns;     /* live connections */
   skyd_conn *graveyard; /* destroyed, freed after the current epoll batch */
   size_t n_conns;
@@ -127,10 +144,13 @@ struct skyd_server {
 };
 
 /* server_conn.c, called by the loop. */
-skyd_conn *skyd_conn_open(skyd_server *s, int fd, const char *peer);
+skyd_conn *skyd_conn_open(skyd_server *s, int fd, const char *peer, const skyd_addr_key *addr);
 void skyd_conn_on_event(skyd_conn *c, uint32_t events);
 void skyd_conn_task_done(skyd_conn *c);
-/* Periodic check: idle timeout, linger end, shutdown deadlines. */
+/* Starts the connection's parked AUTH check once `now` has reached its
+ * time. Returns when the one still parked may start, or 0. */
+double skyd_conn_auth_wake(skyd_conn *c, double now);
+/* Periodic check: the AUTH, request and idle deadlines, linger end. */
 void skyd_conn_tick(skyd_conn *c, double now);
 /* Shutdown began: finish or close this connection. */
 void skyd_conn_shutdown(skyd_conn *c);

@@ -31,7 +31,7 @@
 #include "server/server_log.h"
 
 /* epoll tags for what is not a connection (connections use data.ptr). */
-enum { TAG_SIGNAL = 1, TAG_WORKERS = 2, TAG_LISTEN = 16 };
+enum { TAG_SIGNAL = 1, TAG_WORKERS = 2, TAG_AUTH_WORKERS = 3, TAG_LISTEN = 16 };
 
 static void set_err(char *err, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void set_err(char *err, size_t n, const char *fmt, ...) {
@@ -77,14 +77,28 @@ skyd_server *skyd_server_create(const skyd_config *cfg, const skyd_users *users,
   unsigned cpus = sky_cpu_count();
   unsigned n_workers = cfg->workers ? (unsigned)cfg->workers : (4 * cpus > 8 ? 4 * cpus : 8);
   s->workers = skyd_workers_create(n_workers);
-  if (s->epfd < 0 || s->sig_fd < 0 || !s->workers || epoll_add(s->epfd, s->sig_fd, TAG_SIGNAL) != 0 ||
-      epoll_add(s->epfd, skyd_workers_fd(s->workers), TAG_WORKERS) != 0) {
+  /* Password checks get threads of their own, so that AUTHs (slow by
+   * design, and free for anyone to send) never wait in front of a
+   * statement. Few: each holds kdf_mem while it runs. */
+  unsigned n_auth = cfg->auth_workers ? (unsigned)cfg->auth_workers : cpus >= 4 ? 2 : 1;
+  if (users) {
+    s->auth_workers = skyd_workers_create(n_auth);
+    s->auth_limiter = skyd_auth_limiter_create(cfg->auth_backoff_ms, cfg->auth_backoff_max_ms);
+  }
+  if (s->epfd < 0 || s->sig_fd < 0 || !s->workers || (users && (!s->auth_workers || !s->auth_limiter)) ||
+      epoll_add(s->epfd, s->sig_fd, TAG_SIGNAL) != 0 ||
+      epoll_add(s->epfd, skyd_workers_fd(s->workers), TAG_WORKERS) != 0 ||
+      (users && epoll_add(s->epfd, skyd_workers_fd(s->auth_workers), TAG_AUTH_WORKERS) != 0)) {
     snprintf(err, err_len, "cannot set up the event loop: %s", strerror(errno));
     skyd_server_free(s);
     return NULL;
   }
-  skyd_log("%u statement workers, max %llu clients, max line %llu bytes", n_workers,
-           (unsigned long long)cfg->max_clients, (unsigned long long)cfg->max_line);
+  if (users)
+    skyd_log("%u statement workers, %u password check workers, max %llu clients, max line %llu bytes", n_workers,
+             n_auth, (unsigned long long)cfg->max_clients, (unsigned long long)cfg->max_line);
+  else
+    skyd_log("%u statement workers, max %llu clients, max line %llu bytes", n_workers,
+             (unsigned long long)cfg->max_clients, (unsigned long long)cfg->max_line);
   return s;
 }
 
@@ -198,6 +212,8 @@ static void on_accept(skyd_server *s, int lfd) {
     }
     char peer[80];
     format_addr((struct sockaddr *)&ss, peer, sizeof peer);
+    skyd_addr_key key;
+    skyd_addr_key_of((struct sockaddr *)&ss, &key);
     if (s->n_conns >= s->cfg->max_clients) {
       char msg[96];
       snprintf(msg, sizeof msg, "too many clients (limit %llu)", (unsigned long long)s->cfg->max_clients);
@@ -206,7 +222,7 @@ static void on_accept(skyd_server *s, int lfd) {
     }
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    skyd_conn_open(s, fd, peer);
+    skyd_conn_open(s, fd, peer, &key);
   }
 }
 
@@ -261,10 +277,33 @@ static void reap(skyd_server *s) {
   }
 }
 
+/* A quarter of the shortest deadline, within 20 ms .. 1 s. */
 static int tick_ms(const skyd_server *s) {
   if (s->stopping) return 50;
-  uint64_t t = s->cfg->idle_timeout_ms / 4;
-  return t == 0 || t > 1000 ? 1000 : t < 20 ? 20 : (int)t;
+  uint64_t limits[3] = {s->cfg->idle_timeout_ms, s->cfg->request_timeout_ms, s->users ? s->cfg->auth_timeout_ms : 0};
+  uint64_t t = 4000;
+  for (int i = 0; i < 3; i++)
+    if (limits[i] && limits[i] < t) t = limits[i];
+  t /= 4;
+  return t < 20 ? 20 : (int)t;
+}
+
+/* Starts the parked password checks whose time has come. */
+static void on_auth_wake(skyd_server *s) {
+  double now = sky_clock_ms();
+  s->auth_wake_ms = 0;
+  for (skyd_conn *c = s->conns, *next; c; c = next) {
+    next = c->next;
+    double at = skyd_conn_auth_wake(c, now);
+    if (at && (!s->auth_wake_ms || at < s->auth_wake_ms)) s->auth_wake_ms = at;
+  }
+}
+
+static void take_done(skyd_workers *w) {
+  for (skyd_job *job = skyd_workers_take_done(w), *next; job; job = next) {
+    next = job->next;
+    skyd_conn_task_done(((skyd_task *)job)->conn);
+  }
 }
 
 int skyd_server_run(skyd_server *s, sky_db *db) {
@@ -272,7 +311,8 @@ int skyd_server_run(skyd_server *s, sky_db *db) {
   struct epoll_event evs[256];
   double next_tick = sky_clock_ms() + tick_ms(s);
   while (!(s->stopping && s->n_conns == 0)) {
-    double wait = next_tick - sky_clock_ms();
+    double wake = s->auth_wake_ms && s->auth_wake_ms < next_tick ? s->auth_wake_ms : next_tick;
+    double wait = wake - sky_clock_ms();
     int n = epoll_wait(s->epfd, evs, 256, wait < 0 ? 0 : (int)wait + 1);
     if (n < 0 && errno != EINTR) {
       skyd_log("epoll_wait: %s", strerror(errno));
@@ -283,16 +323,16 @@ int skyd_server_run(skyd_server *s, sky_db *db) {
       if (tag == TAG_SIGNAL) {
         on_signal(s);
       } else if (tag == TAG_WORKERS) {
-        for (skyd_job *job = skyd_workers_take_done(s->workers), *next; job; job = next) {
-          next = job->next;
-          skyd_conn_task_done(((skyd_task *)job)->conn);
-        }
+        take_done(s->workers);
+      } else if (tag == TAG_AUTH_WORKERS) {
+        take_done(s->auth_workers);
       } else if (tag >= TAG_LISTEN && tag < TAG_LISTEN + 16) {
         if (!s->stopping) on_accept(s, s->listen_fds[tag - TAG_LISTEN]);
       } else {
         skyd_conn_on_event(evs[i].data.ptr, evs[i].events);
       }
     }
+    if (s->auth_wake_ms && sky_clock_ms() >= s->auth_wake_ms) on_auth_wake(s);
     if (sky_clock_ms() >= next_tick) {
       on_tick(s);
       next_tick = sky_clock_ms() + tick_ms(s);
@@ -307,6 +347,8 @@ void skyd_server_free(skyd_server *s) {
   for_each_conn(s, skyd_conn_kill); /* none is busy once run() returned */
   reap(s);
   skyd_workers_free(s->workers);
+  skyd_workers_free(s->auth_workers);
+  skyd_auth_limiter_free(s->auth_limiter);
   for (size_t i = 0; i < s->n_listen; i++) close(s->listen_fds[i]);
   if (s->sig_fd >= 0) close(s->sig_fd);
   if (s->spare_fd >= 0) close(s->spare_fd);

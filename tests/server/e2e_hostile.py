@@ -7,16 +7,20 @@ SIGBUS). LOAD outside the load directory answers the same whether the file
 exists or not (it used to be a file-existence oracle). Plans over the
 engines' limits are the user's semantic_error, with the limit and a
 position, not `internal`. Command-line mistakes in every program are clear
-errors with a non-zero exit."""
+errors with a non-zero exit. Password checks run on their own threads,
+paced per client address after failures, one at a time per connection; a
+request line and the AUTH exchange must finish within their deadlines."""
 import datetime
 import os
+import socket
+import struct
 import subprocess
 import sys
 import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from skytest import BUILD, SHELL, SKYD, SKY_USER, SLOW, Skyd, make_users, run_tests, scratch
+from skytest import BUILD, SHELL, SKYD, SKY_USER, SLOW, Skyd, make_users, run_tests, scratch, wait_for
 
 SKY_GEN = os.path.join(BUILD, "sky-gen")
 
@@ -387,6 +391,194 @@ def test_the_time_limit_covers_compiling():
         # The connection and the server go on (a command: even a tiny
         # query's compile may pass 50 ms on a loaded host).
         assert c.ok("DESCRIBE t")["rows"]
+        assert s.stop() == 0
+
+
+# ---- issue 13 item 6: AUTH on its own pool, paced per address; deadlines for
+# a request line and for authenticating
+
+def users_file(d, mem="8KiB"):
+    path = os.path.join(d, "users")
+    make_users(path, {"u": "right"}, mem=mem)
+    return path
+
+
+def replies_within(c, seconds):
+    """The replies that arrive within `seconds`, each with its arrival time."""
+    t0 = time.monotonic()
+    got = []
+    while time.monotonic() - t0 < seconds:
+        c.sock.settimeout(0.05)
+        try:
+            got.append((time.monotonic() - t0, c.reply()))
+        except socket.timeout:
+            pass
+    c.sock.settimeout(30 * SLOW)
+    return got
+
+
+def test_pipelined_wrong_passwords_are_paced():
+    """100 wrong passwords pipelined on one connection used to be answered
+    at once. Three failures are free; then each check from the address
+    waits 250 ms, doubling (the waits hold no thread)."""
+    d = scratch("backoff-")
+    with Skyd("--users", users_file(d), workdir=d) as s:
+        c = s.connect()
+        c.send("".join("AUTH u wrong%d\n" % i for i in range(100)))
+        got = replies_within(c, 1.5)
+        assert all(r["error"]["code"] == "auth_failed" for _, r in got), got
+        times = [t for t, _ in got]
+        assert 4 <= len(times) <= 6, times  # 3 at once, then at about 0.25 s and 0.75 s
+        assert times[3] - times[2] >= 0.2 and times[4] - times[3] >= 0.45, times
+        assert "auth failed for user 'u' (4 from this address; its next check waits 500 ms)" in s.log()
+        c.close()
+        # The address waits its turn (at most the 8 s cap), then the right
+        # password is accepted, and the success forgets the failures.
+        c = s.connect()
+        t0 = time.monotonic()
+        c.ok("AUTH u right")
+        assert 0.1 < time.monotonic() - t0 < 8.5 * SLOW
+        c = s.connect()
+        t0 = time.monotonic()
+        c.err("AUTH u wrong", "auth_failed")
+        assert time.monotonic() - t0 < 0.2 * SLOW
+        assert s.stop() == 0
+
+
+def test_auth_flood_does_not_slow_statements():
+    """32 connections sending wrong passwords as fast as they are answered
+    (backoff off, so only the separate pool protects) used to queue in front
+    of statements on the shared workers: a SELECT took 2.7 s."""
+    d = scratch("flood-")
+    users = users_file(d, mem="16MiB")
+    with Skyd("--users", users, "--kdf-ops", "1", "--kdf-mem", "16MiB", "--workers", "2", "--auth-workers", "1",
+              "--auth-backoff", "0", workdir=d) as s:
+        c = s.connect()
+        c.ok("AUTH u right")
+        c.ok("CREATE TABLE t")
+        c.ok("INSERT INTO t (object, timestamp, action) VALUES (1, 1, 'a'), (2, 2, 'b')")
+        stop = threading.Event()
+        checks = []
+        floods = [s.connect() for _ in range(32)]
+
+        def flood(f):
+            try:
+                while not stop.is_set():
+                    f.err("AUTH u wrong", "auth_failed")
+                    checks.append(1)
+            except (EOFError, OSError):
+                pass  # cut off below
+
+        threads = [threading.Thread(target=flood, args=(f,)) for f in floods]
+        for th in threads:
+            th.start()
+        time.sleep(0.5)
+        worst = 0
+        before = len(checks)
+        for _ in range(10):
+            t0 = time.monotonic()
+            assert c.ok("SELECT count() FROM t")["rows"] == [[2]]
+            worst = max(worst, time.monotonic() - t0)
+            time.sleep(0.05)
+        during = len(checks) - before
+        stop.set()
+        for f in floods:
+            f.sock.shutdown(socket.SHUT_RD)  # wakes the thread; sends nothing
+        for th in threads:
+            th.join()
+        for f in floods:  # a reset: the checks still queued for them are skipped
+            f.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            f.close()
+        assert during > 0, "the flood was not answered while the SELECTs ran"
+        assert worst < 0.3 * SLOW, worst
+        assert "1 password check workers" in s.log()
+        assert s.stop() == 0
+
+
+def test_pipelined_auth_waits_its_turn():
+    """A connection has at most one password check in flight: an AUTH
+    pipelined behind another waits in its input until the first is
+    answered (replies stay in request order), and is then paced like any
+    other check from the address. Statements before AUTH are refused at once."""
+    d = scratch("authpipe-")
+    with Skyd("--users", users_file(d), "--auth-backoff", "200ms", workdir=d) as s:
+        c = s.connect()
+        t0 = time.monotonic()
+        c.err("SHOW TABLES", "auth_required")
+        assert time.monotonic() - t0 < 0.2 * SLOW
+        for _ in range(3):
+            c.err("AUTH u wrong", "auth_failed")
+        t0 = time.monotonic()
+        c.send("AUTH u wrong\nSHOW TABLES\nAUTH u right\nSHOW TABLES\n")
+        assert c.reply()["error"]["code"] == "auth_failed"
+        first = time.monotonic() - t0
+        assert c.reply()["error"]["code"] == "auth_required"
+        assert c.reply()["message"] == "authenticated as u"
+        second = time.monotonic() - t0
+        assert c.reply()["ok"] is True
+        # 200 ms after the third failure, then 400 ms after the fourth.
+        assert first >= 0.18 and second - first >= 0.38, (first, second)
+        assert s.stop() == 0
+
+
+def test_slow_sender_is_closed_at_the_request_deadline():
+    """One byte a second is activity enough for the idle timeout (1.5 s
+    here), but a line must end within --request-timeout of its first byte."""
+    with Skyd("--request-timeout", "2s", "--idle-timeout", "1500ms") as s:
+        c = s.connect()
+        c.ok("PING")
+        done = threading.Event()
+
+        def dribble():
+            for b in b"SELECT count() FROM t WHERE action = 'a long time coming'":
+                if done.is_set():
+                    return
+                try:
+                    c.sock.send(bytes([b]))
+                except OSError:
+                    return
+                time.sleep(1.0)
+
+        th = threading.Thread(target=dribble)
+        t0 = time.monotonic()
+        th.start()
+        closed = c.at_eof(10)
+        waited = time.monotonic() - t0
+        done.set()
+        th.join()
+        assert closed and 1.9 < waited < 2 + 1.5 * SLOW, waited
+        wait_for(lambda: "(request timeout)" in s.log(), what="a request timeout in the log")
+        assert s.connect().ok("PING")
+        assert s.stop() == 0
+
+
+def test_unauthenticated_connection_is_closed_at_the_auth_deadline():
+    """With users, a connection must authenticate within --auth-timeout,
+    however active it is; an authenticated one is not affected until a
+    failed AUTH loses its authentication."""
+    d = scratch("authdeadline-")
+    with Skyd("--users", users_file(d), "--auth-timeout", "1s", workdir=d) as s:
+        idle = s.connect()
+        pinger = s.connect()
+        authed = s.connect()
+        authed.ok("AUTH u right")
+        t0 = time.monotonic()
+        pings = 0
+        try:
+            while time.monotonic() - t0 < 3 * SLOW:
+                pinger.ok("PING")
+                pings += 1
+                time.sleep(0.1)
+        except (EOFError, OSError):
+            pass
+        assert 1.0 <= time.monotonic() - t0 < 1.5 * SLOW + 0.5 and pings >= 5, (time.monotonic() - t0, pings)
+        assert idle.at_eof(1 * SLOW)
+        assert authed.ok("SHOW TABLES")
+        authed.err("AUTH u wrong", "auth_failed")
+        t0 = time.monotonic()
+        assert authed.at_eof(3)
+        assert 1.0 <= time.monotonic() - t0 < 1.5 * SLOW + 0.5
+        wait_for(lambda: s.log().count("(auth timeout)") == 3, what="three auth timeouts in the log")
         assert s.stop() == 0
 
 

@@ -1,7 +1,7 @@
 /* test_server_unit.c — unit tests of skyd's and sky-shell's parts that need
  * no server: request framing, request recognition, protocol replies,
  * settings (config file, command line, addresses), the users file, the
- * worker pool, the client's JSON reply parser and the shell's statement
+ * worker pool, the pace of password checks, the client's JSON reply parser and the shell's statement
  * splitter. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -25,6 +25,7 @@
 #include "server/net_frame.h"
 #include "server/net_reply.h"
 #include "server/net_request.h"
+#include "server/server_auth.h"
 #include "server/server_config.h"
 #include "server/server_users.h"
 #include "server/server_workers.h"
@@ -669,6 +670,105 @@ static void test_workers(void **state) {
   skyd_workers_free(w);
 }
 
+/* ---- AUTH backoff (issue 13 item 6) ----------------------------------------------- */
+
+static skyd_addr_key key4(const char *ip) {
+  struct sockaddr_in in4 = {.sin_family = AF_INET};
+  inet_pton(AF_INET, ip, &in4.sin_addr);
+  skyd_addr_key k;
+  skyd_addr_key_of((struct sockaddr *)&in4, &k);
+  return k;
+}
+
+static skyd_addr_key key6(const char *ip) {
+  struct sockaddr_in6 in6 = {.sin6_family = AF_INET6};
+  inet_pton(AF_INET6, ip, &in6.sin6_addr);
+  skyd_addr_key k;
+  skyd_addr_key_of((struct sockaddr *)&in6, &k);
+  return k;
+}
+
+static void test_auth_keys(void **state) {
+  (void)state;
+  skyd_addr_key a = key4("10.0.0.1"), b = key6("::ffff:10.0.0.1"), c = key4("10.0.0.2");
+  assert_memory_equal(&a, &b, sizeof a); /* a mapped IPv4 is its IPv4 */
+  assert_memory_not_equal(&a, &c, sizeof a);
+  skyd_addr_key d = key6("2001:db8:1:2::1"), e = key6("2001:db8:1:2:ffff::9"), f = key6("2001:db8:1:3::1");
+  assert_memory_equal(&d, &e, sizeof d); /* one /64 */
+  assert_memory_not_equal(&d, &f, sizeof d);
+}
+
+static void test_auth_backoff(void **state) {
+  (void)state;
+  skyd_auth_limiter *l = skyd_auth_limiter_create(250, 8000);
+  assert_non_null(l);
+  skyd_addr_key a = key4("10.0.0.1"), b = key4("10.0.0.2");
+  double next, now = 1000;
+  /* Three failures are free. */
+  for (unsigned i = 1; i <= 2; i++) {
+    assert_true(skyd_auth_admit(l, &a, now) == now);
+    assert_int_equal(skyd_auth_result(l, &a, false, now, &next), i);
+    assert_true(next == now);
+  }
+  assert_true(skyd_auth_admit(l, &a, now) == now);
+  assert_int_equal(skyd_auth_result(l, &a, false, now, &next), 3);
+  assert_true(next == now + 250);
+  /* Then each check waits, the wait doubling with each failure, up to 8 s. */
+  double expect = 250;
+  for (unsigned i = 4; i <= 12; i++) {
+    double at = skyd_auth_admit(l, &a, now);
+    assert_true(at == now + expect);
+    now = at;
+    assert_int_equal(skyd_auth_result(l, &a, false, now, &next), i);
+    expect = expect * 2 > 8000 ? 8000 : expect * 2;
+    assert_true(next == now + expect);
+  }
+  /* Other addresses are not affected. */
+  assert_true(skyd_auth_admit(l, &b, now) == now);
+  /* Checks from one address in backoff start one at a time, at its pace:
+   * three connections asking at once get three slots. */
+  double t1 = skyd_auth_admit(l, &a, now), t2 = skyd_auth_admit(l, &a, now), t3 = skyd_auth_admit(l, &a, now);
+  assert_true(t1 == now + 8000 && t2 == t1 + 8000 && t3 == t2 + 8000);
+  /* A success forgets the failures. */
+  skyd_auth_result(l, &a, true, t1, &next);
+  assert_true(skyd_auth_admit(l, &a, t1) == t1);
+  assert_int_equal(skyd_auth_result(l, &a, false, t1, &next), 1);
+  /* Time forgives one failure a minute. */
+  skyd_auth_result(l, &b, false, 0, &next);
+  skyd_auth_result(l, &b, false, 0, &next);
+  assert_int_equal(skyd_auth_result(l, &b, false, 0, &next), 3);
+  assert_true(skyd_auth_admit(l, &b, 100) == 250); /* 250 ms after the 3rd failure... */
+  assert_true(skyd_auth_admit(l, &b, SKYD_AUTH_FORGIVE_MS + 1) == SKYD_AUTH_FORGIVE_MS + 1); /* ...then 2 left */
+  assert_int_equal(skyd_auth_result(l, &b, false, SKYD_AUTH_FORGIVE_MS + 1, &next), 3);
+  skyd_auth_limiter_free(l);
+  /* Backoff off: nothing waits, failures are still counted. */
+  l = skyd_auth_limiter_create(0, 8000);
+  for (unsigned i = 1; i <= 10; i++) {
+    assert_true(skyd_auth_admit(l, &a, 5) == 5);
+    assert_int_equal(skyd_auth_result(l, &a, false, 5, &next), i);
+    assert_true(next == 5);
+  }
+  skyd_auth_limiter_free(l);
+}
+
+static void test_auth_addresses_bounded(void **state) {
+  (void)state;
+  skyd_auth_limiter *l = skyd_auth_limiter_create(250, 8000);
+  double next;
+  skyd_addr_key first = key4("10.9.9.9");
+  for (int i = 0; i < 3; i++) skyd_auth_result(l, &first, false, 0, &next);
+  assert_true(skyd_auth_admit(l, &first, 1) > 1);
+  /* More addresses than remembered: the one failed longest ago gives way. */
+  for (unsigned i = 0; i < SKYD_AUTH_ADDRS; i++) {
+    char ip[32];
+    snprintf(ip, sizeof ip, "10.%u.%u.1", (i >> 8) & 255, i & 255);
+    skyd_addr_key k = key4(ip);
+    skyd_auth_result(l, &k, false, 10 + i, &next);
+  }
+  assert_true(skyd_auth_admit(l, &first, 20000) == 20000);
+  skyd_auth_limiter_free(l);
+}
+
 /* ---- client JSON ------------------------------------------------------------------- */
 
 static void test_json_numbers(void **state) {
@@ -902,6 +1002,9 @@ int main(void) {
       cmocka_unit_test(test_addresses),
       cmocka_unit_test(test_users_file),
       cmocka_unit_test(test_workers),
+      cmocka_unit_test(test_auth_keys),
+      cmocka_unit_test(test_auth_backoff),
+      cmocka_unit_test(test_auth_addresses_bounded),
       cmocka_unit_test(test_json_numbers),
       cmocka_unit_test(test_json_strings_and_nesting),
       cmocka_unit_test(test_json_malformed),
