@@ -44,6 +44,8 @@ skyd is running on 127.0.0.1:$port (data in $data); the shell starts on the demo
   SELECT state.country, sessions() GROUP BY state.country WITHIN SESSION 30m ORDER BY 2 DESC LIMIT 5;
   SELECT month(timestamp), sum(price) WHERE action = 'purchase' GROUP BY month(timestamp);
   SELECT state.plan, median(price), quantile(price, 0.9) WHERE action = 'purchase' GROUP BY state.plan;
+  FUNNEL action = 'view' THEN action = 'add_to_cart' THEN action = 'purchase' WITHIN 7d;
+  SELECT month(first(timestamp) OVER OBJECT) AS cohort, objects() WHERE action = 'purchase' GROUP BY cohort;
 
 \\help lists the shell's commands; Ctrl-C cancels a running statement; \\q quits (and stops skyd).
 MSG
