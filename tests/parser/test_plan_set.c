@@ -128,7 +128,7 @@ static sky_op filter_op(const char *q) {
   sky_arena arena;
   sky_arena_init(&arena);
   sky_stmt *stmt;
-  sky_plan *plan;
+  sky_plan *plan = NULL;
   sky_error err;
   sky_error_clear(&err);
   if (sky_parse(q, strlen(q), &arena, &stmt, &err) != 0 || sky_bind_select(stmt, &fs.schema, &arena, &plan, &err) != 0)
