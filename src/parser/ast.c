@@ -325,16 +325,15 @@ static bool set_table(sky_parse_ctx *ctx, sky_stmt *s, const ast_ident *table) {
   return s->table != NULL;
 }
 
-/* select: SELECT items opt_from opt_where group_session opt_having opt_order opt_limit */
-sky_stmt *ast_select(sky_parse_ctx *ctx, ast_list *items, const ast_ident *from, ast_expr *where, ast_gs gs,
-                     ast_expr *having, ast_list *order, ast_expr *limit) {
-  if (!items || ctx->failed) return NULL;
-  sky_stmt *s = new_stmt(ctx, SKY_STMT_SELECT);
+/* The clauses SELECT and FUNNEL share: FROM, WHERE, GROUP BY, WITHIN
+ * SESSION, HAVING, ORDER BY, LIMIT. */
+static sky_stmt *new_query(sky_parse_ctx *ctx, sky_stmt_kind kind, const ast_ident *from, ast_expr *where, ast_gs gs,
+                           ast_expr *having, ast_list *order, ast_expr *limit) {
+  if (ctx->failed) return NULL;
+  sky_stmt *s = new_stmt(ctx, kind);
   sky_select *sel = alloc0(ctx, sizeof *sel);
   if (!s || !sel || !set_table(ctx, s, from)) return NULL;
   sel->text = ctx->text;
-  sel->n_items = items->n;
-  sel->items = (ast_item **)items->v;
   sel->where = where;
   if (gs.group) sel->n_group = gs.group->n, sel->group = (ast_expr **)gs.group->v;
   sel->session = gs.session;
@@ -342,6 +341,17 @@ sky_stmt *ast_select(sky_parse_ctx *ctx, ast_list *items, const ast_ident *from,
   if (order) sel->n_order = order->n, sel->order = (ast_order **)order->v;
   sel->limit = limit;
   s->select = sel;
+  return s;
+}
+
+/* select: SELECT items opt_from opt_where group_session opt_having opt_order opt_limit */
+sky_stmt *ast_select(sky_parse_ctx *ctx, ast_list *items, const ast_ident *from, ast_expr *where, ast_gs gs,
+                     ast_expr *having, ast_list *order, ast_expr *limit) {
+  if (!items) return NULL;
+  sky_stmt *s = new_query(ctx, SKY_STMT_SELECT, from, where, gs, having, order, limit);
+  if (!s) return NULL;
+  s->select->n_items = items->n;
+  s->select->items = (ast_item **)items->v;
   return s;
 }
 
@@ -394,20 +404,11 @@ ast_funnel *ast_funnel_head(sky_parse_ctx *ctx, ast_list *steps, ast_expr *windo
 /* funnel: head [FROM t] [WHERE c] group_session [RETURN ...] [HAVING] [ORDER BY] [LIMIT] */
 sky_stmt *ast_funnel_stmt(sky_parse_ctx *ctx, ast_funnel *head, const ast_ident *from, ast_expr *where, ast_gs gs,
                           ast_return ret, ast_expr *having, ast_list *order, ast_expr *limit) {
-  if (!head || ctx->failed) return NULL;
-  sky_stmt *s = new_stmt(ctx, SKY_STMT_FUNNEL);
-  sky_select *sel = alloc0(ctx, sizeof *sel);
-  if (!s || !sel || !set_table(ctx, s, from)) return NULL;
+  if (!head) return NULL;
+  sky_stmt *s = new_query(ctx, SKY_STMT_FUNNEL, from, where, gs, having, order, limit);
+  if (!s) return NULL;
   head->ret = ret;
-  sel->text = ctx->text;
-  sel->funnel = head;
-  sel->where = where;
-  if (gs.group) sel->n_group = gs.group->n, sel->group = (ast_expr **)gs.group->v;
-  sel->session = gs.session;
-  sel->having = having;
-  if (order) sel->n_order = order->n, sel->order = (ast_order **)order->v;
-  sel->limit = limit;
-  s->select = sel;
+  s->select->funnel = head;
   return s;
 }
 

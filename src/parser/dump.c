@@ -180,6 +180,28 @@ static void put_explain(sky_buf *b, const sky_stmt *s) {
 
 /* ---- one dump per statement row (stmt.h) ----------------------------------------- */
 
+/* FROM, WHERE, GROUP BY, WITHIN SESSION: shared by SELECT and FUNNEL. */
+static void put_sources(sky_buf *b, const sky_stmt *s) {
+  const sky_select *q = s->select;
+  put_table(b, "\n  from ", s);
+  if (q->where) sky_buf_puts(b, "\n  where "), put_expr(b, q->where);
+  for (uint32_t i = 0; i < q->n_group; i++) sky_buf_puts(b, "\n  group "), put_expr(b, q->group[i]);
+  if (q->session) sky_buf_puts(b, "\n  within session "), put_expr(b, q->session);
+}
+
+/* HAVING, ORDER BY, LIMIT and the normalized text: shared by SELECT and FUNNEL. */
+static void put_result_clauses(sky_buf *b, const sky_stmt *s) {
+  const sky_select *q = s->select;
+  if (q->having) sky_buf_puts(b, "\n  having "), put_expr(b, q->having);
+  for (uint32_t i = 0; i < q->n_order; i++) {
+    sky_buf_puts(b, "\n  order ");
+    put_expr(b, q->order[i]->expr);
+    sky_buf_puts(b, q->order[i]->desc ? " DESC" : " ASC");
+  }
+  if (q->limit) sky_buf_puts(b, "\n  limit "), put_expr(b, q->limit);
+  sky_buf_printf(b, "\n  normalized %s", s->normalized ? s->normalized : "");
+}
+
 static void dump_select(sky_buf *b, const sky_stmt *s) {
   const sky_select *q = s->select;
   put_explain(b, s);
@@ -195,18 +217,8 @@ static void dump_select(sky_buf *b, const sky_stmt *s) {
       put_name(b, it->alias.s, it->alias.len);
     }
   }
-  put_table(b, "\n  from ", s);
-  if (q->where) sky_buf_puts(b, "\n  where "), put_expr(b, q->where);
-  for (uint32_t i = 0; i < q->n_group; i++) sky_buf_puts(b, "\n  group "), put_expr(b, q->group[i]);
-  if (q->session) sky_buf_puts(b, "\n  within session "), put_expr(b, q->session);
-  if (q->having) sky_buf_puts(b, "\n  having "), put_expr(b, q->having);
-  for (uint32_t i = 0; i < q->n_order; i++) {
-    sky_buf_puts(b, "\n  order ");
-    put_expr(b, q->order[i]->expr);
-    sky_buf_puts(b, q->order[i]->desc ? " DESC" : " ASC");
-  }
-  if (q->limit) sky_buf_puts(b, "\n  limit "), put_expr(b, q->limit);
-  sky_buf_printf(b, "\n  normalized %s", s->normalized ? s->normalized : "");
+  put_sources(b, s);
+  put_result_clauses(b, s);
 }
 
 static void put_stepno(sky_buf *b, const char *what, ast_stepno n) {
@@ -236,24 +248,14 @@ static void dump_funnel(sky_buf *b, const sky_stmt *s) {
     put_stepno(b, "and", f->excludes[i]->to);
   }
   for (uint32_t i = 0; i < f->n_holding; i++) sky_buf_puts(b, "\n  holding "), put_expr(b, f->holding[i]);
-  put_table(b, "\n  from ", s);
-  if (q->where) sky_buf_puts(b, "\n  where "), put_expr(b, q->where);
-  for (uint32_t i = 0; i < q->n_group; i++) sky_buf_puts(b, "\n  group "), put_expr(b, q->group[i]);
-  if (q->session) sky_buf_puts(b, "\n  within session "), put_expr(b, q->session);
+  put_sources(b, s);
   const ast_return *r = &f->ret;
   sky_buf_printf(b, "\n  return %s%s", returns[r->kind], objects[r->objects]);
   if (r->at.given) sky_buf_printf(b, " %llu", (unsigned long long)r->at.n);
   put_stepno(b, "from step", r->from);
   put_stepno(b, "to step", r->to);
   if (r->bucket) sky_buf_puts(b, " bucket "), put_expr(b, r->bucket);
-  if (q->having) sky_buf_puts(b, "\n  having "), put_expr(b, q->having);
-  for (uint32_t i = 0; i < q->n_order; i++) {
-    sky_buf_puts(b, "\n  order ");
-    put_expr(b, q->order[i]->expr);
-    sky_buf_puts(b, q->order[i]->desc ? " DESC" : " ASC");
-  }
-  if (q->limit) sky_buf_puts(b, "\n  limit "), put_expr(b, q->limit);
-  sky_buf_printf(b, "\n  normalized %s", s->normalized ? s->normalized : "");
+  put_result_clauses(b, s);
 }
 
 static void dump_create_table(sky_buf *b, const sky_stmt *s) {
