@@ -3,11 +3,14 @@
  * (../shared/bench/README.md: the file `gen_events N 42` writes).
  *
  *   bench_paths --csv FILE --dir DIR [--threads T] [--runs R] [--engine jit|interp] [--keep]
+ *               [--only TEXT]
  *
  * LOADs FILE into DIR/db (unless --keep finds it loaded), then runs each
- * funnel query warm (best and median of R runs, events/s over the table's
- * events), prints its first rows so the answer can be checked against the
- * peers', and the compile time of fresh 3-, 32- and 64-step funnels.
+ * path query (FUNNEL, RETENTION, LIFECYCLE, STICKINESS; --only: those whose
+ * text contains TEXT) warm (best and median of R runs, events/s over the
+ * table's events), prints its first rows so the answer can be checked
+ * against the peers', and the compile time of fresh 3-, 32- and 64-step
+ * funnels.
  * bench/paths.sh builds the file and calls this.
  */
 #include <stdio.h>
@@ -52,6 +55,7 @@ int main(int argc, char **argv) {
   unsigned threads = 0;
   int runs = 5;
   bool keep = false, interp = false;
+  const char *only = NULL;
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--csv") && i + 1 < argc) csv = argv[++i];
     else if (!strcmp(argv[i], "--dir") && i + 1 < argc) dir = argv[++i];
@@ -59,8 +63,10 @@ int main(int argc, char **argv) {
     else if (!strcmp(argv[i], "--runs") && i + 1 < argc) runs = atoi(argv[++i]);
     else if (!strcmp(argv[i], "--engine") && i + 1 < argc) interp = !strcmp(argv[++i], "interp");
     else if (!strcmp(argv[i], "--keep")) keep = true;
+    else if (!strcmp(argv[i], "--only") && i + 1 < argc) only = argv[++i];
     else {
-      fprintf(stderr, "usage: bench_paths --csv FILE --dir DIR [--threads T] [--runs R] [--engine jit|interp] [--keep]\n");
+      fprintf(stderr, "usage: bench_paths --csv FILE --dir DIR [--threads T] [--runs R] [--engine jit|interp] [--keep]"
+                      " [--only TEXT]\n");
       return 2;
     }
   }
@@ -106,9 +112,14 @@ int main(int argc, char **argv) {
       "FUNNEL action = 'view' THEN action = 'add_to_cart' THEN action = 'purchase' WITHIN 7d GROUP BY state.country",
       q32,
       q64,
+      "RETENTION FROM TRUE TO TRUE EVERY WEEK FOR 5",
+      "RETENTION FROM action = 'view' TO action = 'purchase' EVERY WEEK FOR 5 GROUP BY state.country",
+      "LIFECYCLE EVERY DAY",
+      "STICKINESS EVERY DAY",
   };
   double *ms = malloc(sizeof *ms * (size_t)runs);
   for (size_t q = 0; q < sizeof queries / sizeof *queries; q++) {
+    if (only && !strstr(queries[q], only)) continue;
     r = exec_or_die(c, queries[q]); /* warm: compiled, cached */
     for (int i = 0; i < runs; i++) {
       double t0 = sky_clock_s();
@@ -132,7 +143,7 @@ int main(int argc, char **argv) {
     sky_result_free(r);
   }
   printf("\ncompile (fresh text each time, so no cache hit), explain ir:\n");
-  for (int k = 3; k <= 64; k = k == 3 ? 32 : k * 2) {
+  for (int k = 3; !only && k <= 64; k = k == 3 ? 32 : k * 2) {
     char salt[64];
     snprintf(salt, sizeof salt, " WHERE timestamp > %d", rand());
     char *q = long_funnel(k, salt);

@@ -21,12 +21,32 @@
  * first and last row that no object touched are seeded into the merged
  * table as zero rows. STICKINESS adds one row: the number of periods.
  *
- * Memory: the object's kept events (charged to the query budget).
+ * The compiled scan concludes objects into a per-chunk tally instead of
+ * adding n rows per entry: (GROUP BY values, label) -> counts, each count a
+ * sum the entry rows carry (`size`, `retained` ...), emitted as rows once
+ * at the chunk's end (`finish`). It concludes a RETENTION without
+ * RECURRING in its own loop (jit_cohort.c) and hands each object's one
+ * entry to sky_cohort_jit_entry; the other forms come through `push` and
+ * are concluded here by the same definitions the interpreter runs.
+ *
+ * Memory: the object's kept events and the tally (charged to the query
+ * budget).
  */
 #include <string.h>
 
 #include "codegen/interp.h"
 #include "common/alloc.h"
+#include "common/hash.h"
+
+/* The tally: open addressing over slots of [tag, key words, counts]. A key
+ * is the nv values (word, NULL flag) and a label; counts are per kind:
+ * RETENTION size then retained at 0 .. n-1, LIFECYCLE new, returning,
+ * resurrecting, dormant, STICKINESS objects. */
+typedef struct tally {
+  uint64_t *slots;
+  size_t cap, count;
+  uint32_t key_words, counts, words; /* words = 1 + key_words + counts */
+} tally;
 
 typedef struct cevent {
   int64_t ts;
@@ -43,6 +63,9 @@ typedef struct cohort_state {
   size_t charged;   /* bytes taken from the budget */
   sky_ival *entry;  /* [SKY_ENTRY_KEY0 + nv] the entry row */
   uint8_t *kept;    /* [n_periods] RETENTION: retained at k, for one entry */
+  bool tallying;    /* conclusions go to `tally` (compiled scans), not rows */
+  tally tally;
+  uint64_t *key;    /* [tally.key_words] scratch */
 } cohort_state;
 
 static const sky_ival NULL_VAL = {0, true};
@@ -57,6 +80,8 @@ static void cohort_free(sky_walk *w) {
   sky_free(cs->vals);
   sky_free(cs->entry);
   sky_free(cs->kept);
+  sky_free(cs->tally.slots);
+  sky_free(cs->key);
   sky_free(cs);
   w->state = NULL;
 }
@@ -70,7 +95,13 @@ static int cohort_init(sky_walk *w) {
   cs->nv = c->n_group;
   cs->entry = sky_calloc(SKY_ENTRY_KEY0 + cs->nv, sizeof *cs->entry);
   cs->kept = sky_calloc(c->n_periods + 1, 1);
-  if (!cs->entry || !cs->kept) return -1;
+  cs->tally.key_words = 2 * cs->nv + 1;
+  cs->tally.counts = w->plan->kind == SKY_PLAN_RETENTION ? c->n_periods + 1
+                     : w->plan->kind == SKY_PLAN_LIFECYCLE ? 4
+                                                           : 1;
+  cs->tally.words = 1 + cs->tally.key_words + cs->tally.counts;
+  cs->key = sky_calloc(cs->tally.key_words, sizeof *cs->key);
+  if (!cs->entry || !cs->kept || !cs->key) return -1;
   w->env.entry = cs->entry;
   return 0;
 }
@@ -105,6 +136,57 @@ static int cohort_push(sky_walk *w, const sky_path_event *e, const sky_ival *val
   return SKY_SCAN_OK;
 }
 
+/* ---- the tally ----------------------------------------------------------------- */
+
+static bool charge(sky_walk *w, size_t bytes) {
+  cohort_state *cs = w->state;
+  if (!sky_budget_take(w->g->budget, bytes)) return false;
+  cs->charged += bytes;
+  return true;
+}
+
+static uint64_t *tally_probe(tally *t, const uint64_t *key, uint64_t tag) {
+  size_t mask = t->cap - 1;
+  for (size_t i = tag & mask;; i = (i + 1) & mask) {
+    uint64_t *slot = t->slots + i * t->words;
+    if (!slot[0] || (slot[0] == tag && !memcmp(slot + 1, key, t->key_words * sizeof *key))) return slot;
+  }
+}
+
+/* The counts of `key` (zeros when new); NULL when out of memory. */
+static uint64_t *tally_counts(sky_walk *w, const uint64_t *key) {
+  cohort_state *cs = w->state;
+  tally *t = &cs->tally;
+  if (2 * (t->count + 1) > t->cap) {
+    size_t cap = t->cap ? 2 * t->cap : 64;
+    if (!charge(w, (cap - t->cap) * t->words * sizeof(uint64_t))) return NULL;
+    uint64_t *old = t->slots;
+    size_t old_cap = t->cap;
+    if (!(t->slots = sky_calloc(cap * t->words, sizeof *t->slots))) return t->slots = old, NULL;
+    t->cap = cap;
+    for (size_t i = 0; i < old_cap; i++) {
+      const uint64_t *from = old + i * t->words;
+      if (from[0]) memcpy(tally_probe(t, from + 1, from[0]), from, t->words * sizeof *from);
+    }
+    sky_free(old);
+  }
+  uint64_t tag = sky_hash_bytes(key, t->key_words * sizeof *key) | (UINT64_C(1) << 63);
+  uint64_t *slot = tally_probe(t, key, tag);
+  if (!slot[0]) {
+    slot[0] = tag;
+    memcpy(slot + 1, key, t->key_words * sizeof *key);
+    t->count++;
+  }
+  return slot + 1 + t->key_words;
+}
+
+/* The tally key of values `vals` (nv of them) and a label. */
+static const uint64_t *key_of(cohort_state *cs, const sky_ival *vals, int64_t label) {
+  for (uint32_t i = 0; i < cs->nv; i++) cs->key[2 * i] = vals[i].w, cs->key[2 * i + 1] = vals[i].null;
+  cs->key[2 * cs->nv] = (uint64_t)label;
+  return cs->key;
+}
+
 /* A fresh entry row: every field NULL but the keys of event `p` (if any). */
 static sky_ival *entry_row(cohort_state *cs, size_t p) {
   sky_ival *en = cs->entry;
@@ -128,8 +210,16 @@ static int retention_entry(sky_walk *w, size_t s) {
     if (idx > top) top = idx;
     if (idx < c->n_periods) cs->kept[idx] = 1;
   }
+  int64_t label = sky_period_label(c->unit, ev[s].period);
+  if (cs->tallying) {
+    uint64_t *n = tally_counts(w, key_of(cs, cs->vals + s * cs->nv, label));
+    if (!n) return SKY_SCAN_NO_MEMORY;
+    n[0]++;
+    for (uint32_t k = 0; k < c->n_periods; k++) n[1 + k] += c->on_or_after ? top >= (int64_t)k : cs->kept[k];
+    return SKY_SCAN_OK;
+  }
   sky_ival *en = entry_row(cs, s);
-  set_int(&en[SKY_ENTRY_COHORT], sky_period_label(c->unit, ev[s].period));
+  set_int(&en[SKY_ENTRY_COHORT], label);
   set_int(&en[SKY_ENTRY_SIZE], 1);
   for (uint32_t k = 0; k < c->n_periods; k++) {
     set_int(&en[SKY_ENTRY_PERIOD], k);
@@ -164,8 +254,15 @@ static int retention_flush(sky_walk *w) {
 /* A row for period `period` with `field` (NEW .. DORMANT) 1, the others 0. */
 static int lifecycle_row(sky_walk *w, int64_t period, uint32_t field) {
   cohort_state *cs = w->state;
+  int64_t label = sky_period_label(cs->c->unit, period);
+  if (cs->tallying) {
+    uint64_t *n = tally_counts(w, key_of(cs, NULL, label));
+    if (!n) return SKY_SCAN_NO_MEMORY;
+    n[field - SKY_ENTRY_NEW]++;
+    return SKY_SCAN_OK;
+  }
   sky_ival *en = entry_row(cs, 0);
-  set_int(&en[SKY_ENTRY_COHORT], sky_period_label(cs->c->unit, period));
+  set_int(&en[SKY_ENTRY_COHORT], label);
   for (uint32_t f = SKY_ENTRY_NEW; f <= SKY_ENTRY_DORMANT; f++) set_int(&en[f], f == field);
   return sky_walk_add_row(w);
 }
@@ -208,16 +305,86 @@ static int lifecycle_seed(const sky_plan *p, sky_groups *merged) {
 static int stickiness_flush(sky_walk *w) {
   cohort_state *cs = w->state;
   if (!cs->n) return SKY_SCAN_OK;
+  if (cs->tallying) {
+    uint64_t *n = tally_counts(w, key_of(cs, NULL, (int64_t)cs->n));
+    if (!n) return SKY_SCAN_NO_MEMORY;
+    n[0]++;
+    return SKY_SCAN_OK;
+  }
   sky_ival *en = entry_row(cs, 0);
   set_int(&en[SKY_ENTRY_PERIODS], (int64_t)cs->n);
   set_int(&en[SKY_ENTRY_SIZE], 1);
   return sky_walk_add_row(w);
 }
 
+/* ---- the compiled scan's side ------------------------------------------------ */
+
+/* The compiled scan's flush: the same definitions, into the tally. */
+static int cohort_conclude(sky_walk *w) {
+  cohort_state *cs = w->state;
+  cs->tallying = true;
+  return w->kind->flush(w);
+}
+
+/* The tally's rows, at the chunk's end (they carry their counts as sums). */
+static int cohort_finish(sky_walk *w) {
+  cohort_state *cs = w->state;
+  const tally *t = &cs->tally;
+  const sky_cohort *c = cs->c;
+  for (size_t i = 0; i < t->cap; i++) {
+    const uint64_t *slot = t->slots + i * t->words, *key = slot + 1, *n = key + t->key_words;
+    if (!slot[0]) continue;
+    sky_ival *en = cs->entry;
+    for (uint32_t f = 0; f < SKY_ENTRY_KEY0; f++) en[f] = NULL_VAL;
+    for (uint32_t v = 0; v < cs->nv; v++) en[SKY_ENTRY_KEY0 + v] = (sky_ival){key[2 * v], key[2 * v + 1] != 0};
+    int64_t label = (int64_t)key[2 * cs->nv];
+    int rc = SKY_SCAN_OK;
+    switch (w->plan->kind) {
+    case SKY_PLAN_RETENTION:
+      set_int(&en[SKY_ENTRY_COHORT], label);
+      set_int(&en[SKY_ENTRY_SIZE], (int64_t)n[0]);
+      for (uint32_t k = 0; k < c->n_periods && rc == SKY_SCAN_OK; k++) {
+        set_int(&en[SKY_ENTRY_PERIOD], k);
+        set_int(&en[SKY_ENTRY_RETAINED], (int64_t)n[1 + k]);
+        rc = sky_walk_add_row(w);
+      }
+      break;
+    case SKY_PLAN_LIFECYCLE:
+      set_int(&en[SKY_ENTRY_COHORT], label);
+      for (uint32_t f = SKY_ENTRY_NEW; f <= SKY_ENTRY_DORMANT; f++) set_int(&en[f], (int64_t)n[f - SKY_ENTRY_NEW]);
+      rc = sky_walk_add_row(w);
+      break;
+    default:
+      set_int(&en[SKY_ENTRY_PERIODS], label);
+      set_int(&en[SKY_ENTRY_SIZE], (int64_t)n[0]);
+      rc = sky_walk_add_row(w);
+      break;
+    }
+    if (rc != SKY_SCAN_OK) return rc;
+  }
+  return SKY_SCAN_OK;
+}
+
+int32_t sky_cohort_jit_entry(void *wp, int64_t period, const uint64_t *retained, int64_t top, const sky_ival *vals) {
+  sky_walk *w = wp;
+  cohort_state *cs = w->state;
+  const sky_cohort *c = cs->c;
+  sky_ival canon[SKY_PLAN_MAX_KEYS];
+  if (cs->nv) memcpy(canon, vals, cs->nv * sizeof *canon);
+  sky_path_canon(c->group, cs->nv, canon);
+  uint64_t *n = tally_counts(w, key_of(cs, canon, sky_period_label(c->unit, period)));
+  if (!n) return SKY_SCAN_NO_MEMORY;
+  n[0]++;
+  for (uint32_t k = 0; k < c->n_periods; k++)
+    n[1 + k] += c->on_or_after ? top >= (int64_t)k : (retained[k / 64] >> (k % 64)) & 1;
+  return SKY_SCAN_OK;
+}
+
 #define COHORT_KIND(flush_fn, seed_fn)                                                                             \
   {                                                                                                                \
     .init = cohort_init, .free = cohort_free, .begin = cohort_begin, .event = sky_path_walk_event,               \
-    .flush = flush_fn, .push = cohort_push, .seed = seed_fn,                                                      \
+    .flush = flush_fn, .push = cohort_push, .conclude = cohort_conclude, .finish = cohort_finish,                \
+    .seed = seed_fn,                                                                                               \
   }
 
 const sky_walk_kind sky_walk_kind_RETENTION = COHORT_KIND(retention_flush, NULL);

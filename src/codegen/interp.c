@@ -272,6 +272,7 @@ int sky_interp_scan(const sky_runtime *rt, const sky_chunk *chunk, sky_groups *g
   uint32_t until_check = 0; /* check once before the first event */
   int rc = SKY_SCAN_OK;
   for (uint64_t k = 0; k < chunk->n_objects && rc == SKY_SCAN_OK; k++) rc = scan_object(&s, k, &until_check);
+  if (rc == SKY_SCAN_OK && s.kind->finish) rc = s.kind->finish(&s);
   if (rc == SKY_SCAN_OVERFLOW && err_expr) *err_expr = s.env.err_expr;
   scan_free(&s);
   return rc;

@@ -162,6 +162,9 @@ struct sky_walk_kind {
   int (*flush)(sky_walk *w);
   int (*push)(sky_walk *w, const sky_path_event *e, const sky_ival *vals);
   int (*conclude)(sky_walk *w);
+  /* after the chunk's last object, on either engine: rows the kind held
+   * back (the compiled scan's tallies) */
+  int (*finish)(sky_walk *w);
   /* groups the result has whatever the data: added to the merged table
    * before finalizing, on either engine (0, or -1 out of memory) */
   int (*seed)(const sky_plan *p, sky_groups *merged);
@@ -185,6 +188,8 @@ int sky_path_walk_event(sky_walk *w);
  * to the plan kind's push, values made canonical (a NULL's word 0, FLOATs
  * canonical, BOOLs 0/1), when the event is kept. */
 int sky_path_push(sky_walk *w, sky_path_event e, sky_ival *vals);
+/* Makes `n` values of the expressions `exprs` canonical, as sky_path_push. */
+void sky_path_canon(sky_expr *const *exprs, uint32_t n, sky_ival *vals);
 
 /* A path statement in a compiled scan (jit_path.c): the scan evaluates
  * WHERE and each matching event's sky_path_parts and hands them over; the
@@ -195,6 +200,14 @@ void sky_path_jit_close(void *w);
 void sky_path_jit_begin(void *w, uint64_t obj);
 int32_t sky_path_jit_push(void *w, int64_t ts, int64_t session, uint64_t bits, uint64_t excl, sky_ival *vals);
 int32_t sky_path_jit_flush(void *w);
+/* After the chunk's last object: the kind's `finish`. */
+int32_t sky_path_jit_finish(void *w);
+
+/* RETENTION without RECURRING concluded in the compiled loop (cohort.c):
+ * the object's entry, at period `period` with the GROUP BY values of its
+ * start event; retained[k / 64] bit k % 64 set when a return had index k,
+ * `top` the largest index (-1: none). */
+int32_t sky_cohort_jit_entry(void *w, int64_t period, const uint64_t *retained, int64_t top, const sky_ival *vals);
 
 /* agg(x) OVER OBJECT (interp.c), one definition for both engines: one
  * event's argument into object aggregate `a`'s state, and the object's

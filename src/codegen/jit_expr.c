@@ -401,7 +401,7 @@ static jit_val op_str_cmp(jit_cg *cg, const sky_expr *e, const jit_val *a, LLVMV
 
 /* ---- time buckets (UTC, timeutil.h) ---------------------------------------- */
 
-static LLVMValueRef floor_div(jit_cg *cg, LLVMValueRef x, int64_t d) {
+LLVMValueRef jit_floor_div(jit_cg *cg, LLVMValueRef x, int64_t d) {
   LLVMBuilderRef b = cg->b;
   LLVMValueRef dv = jit_const_i64(cg, (uint64_t)d);
   LLVMValueRef q = LLVMBuildSDiv(b, x, dv, "");
@@ -412,7 +412,7 @@ static LLVMValueRef floor_div(jit_cg *cg, LLVMValueRef x, int64_t d) {
 
 static LLVMValueRef weekday_of_day(jit_cg *cg, LLVMValueRef day) {
   LLVMValueRef d3 = LLVMBuildAdd(cg->b, day, jit_const_i64(cg, 3), "");
-  return LLVMBuildSub(cg->b, d3, LLVMBuildMul(cg->b, floor_div(cg, d3, 7), jit_const_i64(cg, 7), ""), "weekday");
+  return LLVMBuildSub(cg->b, d3, LLVMBuildMul(cg->b, jit_floor_div(cg, d3, 7), jit_const_i64(cg, 7), ""), "weekday");
 }
 
 /* i1: v outside [lo, hi] (one unsigned compare). Day, week and month
@@ -450,9 +450,9 @@ static LLVMValueRef bucket_miss(jit_cg *cg, sky_op op, uint32_t id, LLVMValueRef
   LLVMBuilderRef b = cg->b;
   LLVMValueRef one = jit_const_i64(cg, 1);
   if (op == SKY_OP_HOUR) {
-    LLVMValueRef h = floor_div(cg, ts, SKY_US_PER_HOUR);
+    LLVMValueRef h = jit_floor_div(cg, ts, SKY_US_PER_HOUR);
     bucket_range(cg, id, h, one, SKY_US_PER_HOUR);
-    return LLVMBuildSub(b, h, LLVMBuildMul(b, floor_div(cg, h, 24), jit_const_i64(cg, 24), ""), "hour");
+    return LLVMBuildSub(b, h, LLVMBuildMul(b, jit_floor_div(cg, h, 24), jit_const_i64(cg, 24), ""), "hour");
   }
   if (op == SKY_OP_MONTH) {
     LLVMValueRef args[2] = {ts, cg->month_tmp};
@@ -462,7 +462,7 @@ static LLVMValueRef bucket_miss(jit_cg *cg, sky_op op, uint32_t id, LLVMValueRef
                    cg->bucket_hi[id]);
     return m;
   }
-  LLVMValueRef day = floor_div(cg, ts, SKY_US_PER_DAY);
+  LLVMValueRef day = jit_floor_div(cg, ts, SKY_US_PER_DAY);
   if (op == SKY_OP_WEEK) {
     LLVMValueRef monday = LLVMBuildSub(b, day, weekday_of_day(cg, day), "week");
     bucket_range(cg, id, monday, jit_const_i64(cg, 7), SKY_US_PER_DAY);

@@ -50,6 +50,8 @@
   X(PATH_BEGIN, sky_path_jit_begin, "vpl")  \
   X(PATH_PUSH, sky_path_jit_push, "ipllllp") \
   X(PATH_FLUSH, sky_path_jit_flush, "ip")   \
+  X(PATH_FINISH, sky_path_jit_finish, "ip") \
+  X(COHORT_ENTRY, sky_cohort_jit_entry, "iplplp") \
   X(OBJ_AGG_UPDATE, sky_obj_agg_call_update, "ipiplipll") \
   X(OBJ_AGGS_CONCLUDE, sky_obj_aggs_conclude, "ippppp")
 
@@ -215,6 +217,15 @@ typedef struct jit_cg {
   /* path statements (jit_path.c) */
   LLVMValueRef path_w;    /* alloca ptr: the walk state (interp.h) */
   LLVMValueRef path_vals; /* alloca [2 nv + 2 x i64]: the event's values as sky_ival */
+  /* RETENTION, LIFECYCLE, STICKINESS (jit_cohort.c): allocas */
+  LLVMValueRef co_started;   /* i64 0/1: the object's entry has started */
+  LLVMValueRef co_start_ts;  /* its start event's timestamp */
+  LLVMValueRef co_start_period;
+  LLVMValueRef co_top;       /* the largest return index, -1 none */
+  LLVMValueRef co_retained;  /* [words x i64]: bit k set when a return had index k */
+  LLVMValueRef co_vals;      /* [2 nv + 2 x i64]: the start event's GROUP BY values */
+  LLVMValueRef co_last;      /* LIFECYCLE, STICKINESS: the last period handed over */
+  LLVMValueRef co_month;     /* [3 x i64]: a month period's [lo, hi) and number */
 
   /* exits */
   LLVMBasicBlockRef ovf_bb, nomem_bb, stop_bb;
@@ -255,11 +266,36 @@ void jit_path_close(jit_cg *cg);
 void jit_path_begin(jit_cg *cg);
 void jit_path_event(jit_cg *cg, LLVMBasicBlockRef next);
 void jit_path_flush(jit_cg *cg);
+/* After the last object (the success exit): the kind's finish. */
+void jit_path_finish(jit_cg *cg);
+/* A helper's SKY_SCAN_* code: on to `ok`, or to the matching exit. */
+void jit_path_check_rc(jit_cg *cg, LLVMValueRef rc, LLVMBasicBlockRef ok);
+/* The event's values (path_vals) of each group whose `when` the bits meet. */
+struct sky_path_parts;
+void jit_path_values(jit_cg *cg, const struct sky_path_parts *pp, LLVMValueRef bits);
+/* The bits of `n` conditions (all evaluated, in order). */
+LLVMValueRef jit_path_mask(jit_cg *cg, uint32_t n, sky_expr *const *conds, size_t stride);
+
+/* jit_cohort.c: RETENTION, LIFECYCLE, STICKINESS inside the loop. */
+/* True when the loop concludes the plan's objects itself (RETENTION
+ * without RECURRING); the rest goes through jit_path.c's push. */
+bool jit_cohort_inline(const jit_cg *cg);
+void jit_cohort_prepare(jit_cg *cg);
+void jit_cohort_begin(jit_cg *cg);
+void jit_cohort_event(jit_cg *cg, LLVMBasicBlockRef next);
+void jit_cohort_flush(jit_cg *cg);
+/* LIFECYCLE, STICKINESS: on to `next` when the event's period is the one
+ * already handed over for this object (only distinct periods matter). */
+void jit_cohort_skip_same_period(jit_cg *cg, LLVMBasicBlockRef next);
+/* i64 period number of timestamp `ts` (timeutil.h sky_period_of). */
+LLVMValueRef jit_cohort_period(jit_cg *cg, LLVMValueRef ts);
 
 /* jit_expr.c */
 /* Emits `e` for the current event. Overflow raises only where `guard`
  * (i1) holds: an operand SQL logic would not evaluate never errors. */
 jit_val jit_expr(jit_cg *cg, const sky_expr *e, LLVMValueRef guard);
+/* floor(x / d), d > 0 a constant. */
+LLVMValueRef jit_floor_div(jit_cg *cg, LLVMValueRef x, int64_t d);
 /* i1: the value is TRUE (not NULL). */
 LLVMValueRef jit_truth(jit_cg *cg, jit_val v);
 /* The i64 word of a value of type t (BOOL 0/1, FLOAT canonical bits when

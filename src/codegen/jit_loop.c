@@ -769,8 +769,12 @@ int jit_codegen_scan(jit_cg *cg, const char *name) {
   else
     flat_scan(cg, done);
   LLVMPositionBuilderAtEnd(cg->b, done);
-  if (jit_path_plan(cg)) jit_path_close(cg);
-  else jit_groups_finish(cg);
+  if (jit_path_plan(cg)) {
+    jit_path_finish(cg);
+    jit_path_close(cg);
+  } else {
+    jit_groups_finish(cg);
+  }
   LLVMBuildRet(cg->b, LLVMConstInt(cg->t_i32, SKY_SCAN_OK, 0));
   if (LLVMCountIncoming(cg->ovf_phi) == 0) LLVMDeleteBasicBlock(cg->ovf_bb);
   LLVMDisposeBuilder(cg->b);

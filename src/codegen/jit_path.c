@@ -30,6 +30,15 @@ void jit_path_prepare(jit_cg *cg) {
   LLVMBasicBlockRef ok = jit_block(cg, "path.open");
   jit_br_unlikely(cg, LLVMBuildIsNull(b, w, ""), cg->nomem_bb, ok);
   LLVMPositionBuilderAtEnd(b, ok);
+  jit_cohort_prepare(cg);
+}
+
+void jit_path_finish(jit_cg *cg) {
+  LLVMValueRef w = LLVMBuildLoad2(cg->b, cg->t_ptr, cg->path_w, "");
+  LLVMValueRef rc = jit_call(cg, JIT_H_PATH_FINISH, &w, 1, "path.finish");
+  LLVMBasicBlockRef ok = jit_block(cg, "path.finished");
+  jit_path_check_rc(cg, rc, ok);
+  LLVMPositionBuilderAtEnd(cg->b, ok);
 }
 
 /* At each exit: give the walk back (NULL-safe). */
@@ -39,12 +48,16 @@ void jit_path_close(jit_cg *cg) {
 }
 
 void jit_path_begin(jit_cg *cg) {
+  if (jit_cohort_inline(cg)) {
+    jit_cohort_begin(cg);
+    return;
+  }
   LLVMValueRef args[2] = {LLVMBuildLoad2(cg->b, cg->t_ptr, cg->path_w, ""), cg->obj};
   jit_call(cg, JIT_H_PATH_BEGIN, args, 2, "");
+  if (cg->co_last) LLVMBuildStore(cg->b, jit_const_i64(cg, (uint64_t)INT64_MIN), cg->co_last);
 }
 
-/* A helper's SKY_SCAN_* code: on to `ok`, or to the matching exit. */
-static void check_rc(jit_cg *cg, LLVMValueRef rc, LLVMBasicBlockRef ok) {
+void jit_path_check_rc(jit_cg *cg, LLVMValueRef rc, LLVMBasicBlockRef ok) {
   LLVMBuilderRef b = cg->b;
   LLVMBasicBlockRef fail = jit_block(cg, "path.fail");
   jit_br_unlikely(cg, LLVMBuildICmp(b, LLVMIntNE, rc, LLVMConstInt(cg->t_i32, SKY_SCAN_OK, 0), ""), fail, ok);
@@ -54,15 +67,18 @@ static void check_rc(jit_cg *cg, LLVMValueRef rc, LLVMBasicBlockRef ok) {
 }
 
 void jit_path_flush(jit_cg *cg) {
+  if (jit_cohort_inline(cg)) {
+    jit_cohort_flush(cg);
+    return;
+  }
   LLVMValueRef w = LLVMBuildLoad2(cg->b, cg->t_ptr, cg->path_w, "");
   LLVMValueRef rc = jit_call(cg, JIT_H_PATH_FLUSH, &w, 1, "path.flush");
   LLVMBasicBlockRef ok = jit_block(cg, "path.flushed");
-  check_rc(cg, rc, ok);
+  jit_path_check_rc(cg, rc, ok);
   LLVMPositionBuilderAtEnd(cg->b, ok);
 }
 
-/* The bits of `n` conditions, bit i for condition i (all evaluated). */
-static LLVMValueRef mask_of(jit_cg *cg, uint32_t n, sky_expr *const *conds, size_t stride) {
+LLVMValueRef jit_path_mask(jit_cg *cg, uint32_t n, sky_expr *const *conds, size_t stride) {
   LLVMBuilderRef b = cg->b;
   LLVMValueRef m = jit_const_i64(cg, 0);
   for (uint32_t i = 0; i < n; i++) {
@@ -98,11 +114,30 @@ static void store_values(jit_cg *cg, LLVMValueRef when, uint32_t from, const sky
 }
 
 /* One matching event (after WHERE); ends with a branch to `next`. */
+void jit_path_values(jit_cg *cg, const sky_path_parts *pp, LLVMValueRef bits) {
+  LLVMBuilderRef b = cg->b;
+  LLVMValueRef zero = jit_const_i64(cg, 0);
+  for (uint32_t i = 0; i < pp->n_vals; i++) { /* every value NULL (word 0, flag 1) unless evaluated below */
+    LLVMBuildStore(b, zero, val_word(cg, 2 * (uint64_t)i));
+    LLVMBuildStore(b, jit_const_i64(cg, 1), val_word(cg, 2 * (uint64_t)i + 1));
+  }
+  uint32_t from = 0;
+  for (uint32_t g = 0; g < 2; g++) {
+    LLVMValueRef met = LLVMBuildAnd(b, bits, jit_const_i64(cg, pp->vals[g].when), "");
+    store_values(cg, LLVMBuildICmp(b, LLVMIntNE, met, zero, ""), from, &pp->vals[g]);
+    from += pp->vals[g].n;
+  }
+}
+
 void jit_path_event(jit_cg *cg, LLVMBasicBlockRef next) {
+  if (jit_cohort_inline(cg)) {
+    jit_cohort_event(cg, next);
+    return;
+  }
   sky_path_parts pp = sky_path_parts_of(cg->plan);
   LLVMBuilderRef b = cg->b;
-  LLVMValueRef bits = mask_of(cg, pp.n_conds, pp.conds, sizeof *pp.conds);
-  LLVMValueRef excl = mask_of(cg, pp.n_excl, pp.n_excl ? &pp.excl[0].cond : NULL, sizeof *pp.excl);
+  LLVMValueRef bits = jit_path_mask(cg, pp.n_conds, pp.conds, sizeof *pp.conds);
+  LLVMValueRef excl = jit_path_mask(cg, pp.n_excl, pp.n_excl ? &pp.excl[0].cond : NULL, sizeof *pp.excl);
   LLVMValueRef zero = jit_const_i64(cg, 0);
   LLVMBasicBlockRef keep = jit_block(cg, "path.keep");
   if (pp.keep_all) {
@@ -112,19 +147,11 @@ void jit_path_event(jit_cg *cg, LLVMBasicBlockRef next) {
     LLVMBuildCondBr(b, any, keep, next);
   }
   LLVMPositionBuilderAtEnd(b, keep);
-  for (uint32_t i = 0; i < pp.n_vals; i++) { /* every value NULL (word 0, flag 1) unless evaluated below */
-    LLVMBuildStore(b, zero, val_word(cg, 2 * (uint64_t)i));
-    LLVMBuildStore(b, jit_const_i64(cg, 1), val_word(cg, 2 * (uint64_t)i + 1));
-  }
-  uint32_t from = 0;
-  for (uint32_t g = 0; g < 2; g++) {
-    LLVMValueRef met = LLVMBuildAnd(b, bits, jit_const_i64(cg, pp.vals[g].when), "");
-    store_values(cg, LLVMBuildICmp(b, LLVMIntNE, met, zero, ""), from, &pp.vals[g]);
-    from += pp.vals[g].n;
-  }
+  if (cg->co_last) jit_cohort_skip_same_period(cg, next);
+  jit_path_values(cg, &pp, bits);
   LLVMValueRef ts = LLVMBuildLoad2(b, cg->t_i64, LLVMBuildGEP2(b, cg->t_i64, cg->ts, &cg->ev, 1, ""), "ts");
   LLVMValueRef session = cg->session ? LLVMBuildLoad2(b, cg->t_i64, cg->session, "session") : zero;
   LLVMValueRef args[6] = {LLVMBuildLoad2(b, cg->t_ptr, cg->path_w, ""), ts, session, bits, excl, cg->path_vals};
   LLVMValueRef rc = jit_call(cg, JIT_H_PATH_PUSH, args, 6, "path.push");
-  check_rc(cg, rc, next);
+  jit_path_check_rc(cg, rc, next);
 }

@@ -71,20 +71,21 @@ int sky_path_walk_event(sky_walk *w) {
   return sky_path_push(w, e, vals);
 }
 
+void sky_path_canon(sky_expr *const *exprs, uint32_t n, sky_ival *vals) {
+  for (uint32_t i = 0; i < n; i++) {
+    sky_ival *v = &vals[i];
+    sky_vtype t = exprs[i]->type;
+    if (v->null) v->w = 0;
+    else if (t == SKY_VT_FLOAT) v->w = sky_canon_float(as_double(v->w));
+    else if (t == SKY_VT_BOOL) v->w = v->w != 0;
+  }
+}
+
 int sky_path_push(sky_walk *w, sky_path_event e, sky_ival *vals) {
   const sky_path_parts *pp = &w->parts;
   if (!e.bits && !e.excl && !pp->keep_all) return SKY_SCAN_OK;
-  uint32_t at = 0;
-  for (uint32_t g = 0; g < 2; g++) {
-    const sky_path_values *pv = &pp->vals[g];
-    for (uint32_t i = 0; i < pv->n; i++, at++) {
-      sky_ival *v = &vals[at];
-      sky_vtype t = pv->exprs[i]->type;
-      if (v->null) v->w = 0;
-      else if (t == SKY_VT_FLOAT) v->w = sky_canon_float(as_double(v->w));
-      else if (t == SKY_VT_BOOL) v->w = v->w != 0;
-    }
-  }
+  sky_path_canon(pp->vals[0].exprs, pp->vals[0].n, vals);
+  sky_path_canon(pp->vals[1].exprs, pp->vals[1].n, vals + pp->vals[0].n);
   return w->kind->push(w, &e, vals);
 }
 
@@ -109,4 +110,9 @@ int32_t sky_path_jit_push(void *w, int64_t ts, int64_t session, uint64_t bits, u
 int32_t sky_path_jit_flush(void *wp) {
   sky_walk *w = wp;
   return w->kind->conclude ? w->kind->conclude(w) : w->kind->flush(w);
+}
+
+int32_t sky_path_jit_finish(void *wp) {
+  sky_walk *w = wp;
+  return w->kind->finish ? w->kind->finish(w) : SKY_SCAN_OK;
 }

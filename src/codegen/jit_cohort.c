@@ -1,0 +1,177 @@
+/* jit_cohort.c — RETENTION, LIFECYCLE and STICKINESS inside the compiled
+ * loop (PATHS.md §2, §3).
+ *
+ * RETENTION without RECURRING has one entry per object, so the loop keeps
+ * it in registers instead of handing events to C: per matching event it
+ * evaluates FROM, TO and (at a start event) the GROUP BY values, as the
+ * interpreter does (path_walk.c); the first start event sets the entry's
+ * start time and period and keeps its values; every return event at or
+ * after it (the start event itself included) computes its index — the
+ * calendar distance of the periods, or with ROLLING floor((ts - start) /
+ * P) — and sets its bit and the largest index. At the object's end one call
+ * (sky_cohort_jit_entry) adds the entry to cohort.c's tally.
+ *
+ * LIFECYCLE and STICKINESS only need each object's distinct periods, which
+ * ascend along the path: the loop hands an event over only when its period
+ * differs from the last one handed over (jit_cohort_skip_same_period).
+ * RECURRING goes through push (jit_path.c) unchanged.
+ *
+ * Periods: hours, days and weeks by division; months through the month
+ * helper, cached with the µs range the month holds on.
+ */
+#include "codegen/interp.h"
+#include "codegen/jit_internal.h"
+
+bool jit_cohort_inline(const jit_cg *cg) {
+  const sky_plan *p = cg->plan;
+  return p->kind == SKY_PLAN_RETENTION && !p->cohort->recurring;
+}
+
+static uint32_t retained_words(const sky_cohort *c) { return (c->n_periods + 63) / 64; }
+
+static LLVMValueRef load(jit_cg *cg, LLVMValueRef at, const char *name) {
+  return LLVMBuildLoad2(cg->b, cg->t_i64, at, name);
+}
+
+static LLVMValueRef word_at(jit_cg *cg, LLVMValueRef array, LLVMValueRef i) {
+  LLVMValueRef idx[2] = {jit_const_i64(cg, 0), i};
+  return LLVMBuildGEP2(cg->b, LLVMGetAllocatedType(array), array, idx, 2, "");
+}
+
+void jit_cohort_prepare(jit_cg *cg) {
+  const sky_plan *p = cg->plan;
+  if (!p->cohort) return;
+  LLVMBuilderRef b = cg->b;
+  if (p->cohort->unit == SKY_PERIOD_MONTH) {
+    cg->co_month = jit_entry_alloca(cg, LLVMArrayType(cg->t_i64, 3), "cohort.month");
+    LLVMBuildStore(b, jit_const_i64(cg, 1), word_at(cg, cg->co_month, jit_const_i64(cg, 0))); /* [1, 0): empty */
+    LLVMBuildStore(b, jit_const_i64(cg, 0), word_at(cg, cg->co_month, jit_const_i64(cg, 1)));
+  }
+  if (p->kind == SKY_PLAN_LIFECYCLE || p->kind == SKY_PLAN_STICKINESS) {
+    cg->co_last = jit_entry_alloca(cg, cg->t_i64, "cohort.last");
+    return;
+  }
+  if (!jit_cohort_inline(cg)) return;
+  uint32_t nv = p->cohort->n_group;
+  cg->co_started = jit_entry_alloca(cg, cg->t_i64, "cohort.started");
+  cg->co_start_ts = jit_entry_alloca(cg, cg->t_i64, "cohort.start.ts");
+  cg->co_start_period = jit_entry_alloca(cg, cg->t_i64, "cohort.start.period");
+  cg->co_top = jit_entry_alloca(cg, cg->t_i64, "cohort.top");
+  cg->co_retained = jit_entry_alloca(cg, LLVMArrayType(cg->t_i64, retained_words(p->cohort)), "cohort.retained");
+  cg->co_vals = jit_entry_alloca(cg, LLVMArrayType(cg->t_i64, 2 * nv + 2), "cohort.vals");
+}
+
+LLVMValueRef jit_cohort_period(jit_cg *cg, LLVMValueRef ts) {
+  LLVMBuilderRef b = cg->b;
+  switch (cg->plan->cohort->unit) {
+  case SKY_PERIOD_HOUR: return jit_floor_div(cg, ts, SKY_US_PER_HOUR);
+  case SKY_PERIOD_DAY: return jit_floor_div(cg, ts, SKY_US_PER_DAY);
+  case SKY_PERIOD_WEEK: /* day -3 was a Monday */
+    return jit_floor_div(cg, LLVMBuildAdd(b, jit_floor_div(cg, ts, SKY_US_PER_DAY), jit_const_i64(cg, 3), ""), 7);
+  case SKY_PERIOD_MONTH: break;
+  }
+  LLVMValueRef lo_at = word_at(cg, cg->co_month, jit_const_i64(cg, 0));
+  LLVMValueRef hi_at = word_at(cg, cg->co_month, jit_const_i64(cg, 1));
+  LLVMValueRef val_at = word_at(cg, cg->co_month, jit_const_i64(cg, 2));
+  LLVMValueRef in = LLVMBuildAnd(b, LLVMBuildICmp(b, LLVMIntSGE, ts, load(cg, lo_at, ""), ""),
+                                 LLVMBuildICmp(b, LLVMIntSLT, ts, load(cg, hi_at, ""), ""), "");
+  LLVMBasicBlockRef miss = jit_block(cg, "month.miss"), join = jit_block(cg, "month.done");
+  jit_br_unlikely(cg, LLVMBuildNot(b, in, ""), miss, join);
+  LLVMPositionBuilderAtEnd(b, miss);
+  LLVMValueRef args[2] = {ts, cg->co_month}; /* writes [lo, hi) into words 0 and 1 */
+  LLVMBuildStore(b, jit_call(cg, JIT_H_MONTH, args, 2, "month"), val_at);
+  LLVMBuildBr(b, join);
+  LLVMPositionBuilderAtEnd(b, join);
+  return load(cg, val_at, "month");
+}
+
+static LLVMValueRef event_ts(jit_cg *cg) {
+  return LLVMBuildLoad2(cg->b, cg->t_i64, LLVMBuildGEP2(cg->b, cg->t_i64, cg->ts, &cg->ev, 1, ""), "ts");
+}
+
+void jit_cohort_skip_same_period(jit_cg *cg, LLVMBasicBlockRef next) {
+  LLVMBuilderRef b = cg->b;
+  LLVMValueRef period = jit_cohort_period(cg, event_ts(cg));
+  LLVMBasicBlockRef fresh = jit_block(cg, "cohort.period.new");
+  LLVMBuildCondBr(b, LLVMBuildICmp(b, LLVMIntEQ, period, load(cg, cg->co_last, ""), ""), next, fresh);
+  LLVMPositionBuilderAtEnd(b, fresh);
+  LLVMBuildStore(b, period, cg->co_last);
+}
+
+void jit_cohort_begin(jit_cg *cg) {
+  LLVMBuilderRef b = cg->b;
+  LLVMBuildStore(b, jit_const_i64(cg, 0), cg->co_started);
+  LLVMBuildStore(b, jit_const_i64(cg, (uint64_t)-1), cg->co_top);
+  for (uint32_t i = 0; i < retained_words(cg->plan->cohort); i++)
+    LLVMBuildStore(b, jit_const_i64(cg, 0), word_at(cg, cg->co_retained, jit_const_i64(cg, i)));
+}
+
+/* The first start event: the entry's time, period and GROUP BY values. */
+static void start_entry(jit_cg *cg, LLVMValueRef ts, uint32_t nv) {
+  LLVMBuilderRef b = cg->b;
+  LLVMBuildStore(b, jit_const_i64(cg, 1), cg->co_started);
+  LLVMBuildStore(b, ts, cg->co_start_ts);
+  LLVMBuildStore(b, jit_cohort_period(cg, ts), cg->co_start_period);
+  for (uint32_t i = 0; i < 2 * nv; i++) {
+    LLVMValueRef k = jit_const_i64(cg, i);
+    LLVMBuildStore(b, load(cg, word_at(cg, cg->path_vals, k), ""), word_at(cg, cg->co_vals, k));
+  }
+}
+
+/* A return event of a started entry: its index into `top` and the bits. */
+static void record_return(jit_cg *cg, LLVMValueRef ts, LLVMBasicBlockRef next) {
+  const sky_cohort *c = cg->plan->cohort;
+  LLVMBuilderRef b = cg->b;
+  LLVMValueRef idx = c->rolling ? LLVMBuildSDiv(b, LLVMBuildSub(b, ts, load(cg, cg->co_start_ts, ""), ""),
+                                                jit_const_i64(cg, (uint64_t)sky_period_us(c->unit)), "")
+                                : LLVMBuildSub(b, jit_cohort_period(cg, ts), load(cg, cg->co_start_period, ""), "");
+  LLVMValueRef top = load(cg, cg->co_top, "top");
+  LLVMBuildStore(b, LLVMBuildSelect(b, LLVMBuildICmp(b, LLVMIntSGT, idx, top, ""), idx, top, ""), cg->co_top);
+  LLVMBasicBlockRef set = jit_block(cg, "cohort.retained");
+  LLVMBuildCondBr(b, LLVMBuildICmp(b, LLVMIntULT, idx, jit_const_i64(cg, c->n_periods), ""), set, next);
+  LLVMPositionBuilderAtEnd(b, set);
+  LLVMValueRef at = word_at(cg, cg->co_retained, LLVMBuildLShr(b, idx, jit_const_i64(cg, 6), ""));
+  LLVMValueRef bit = LLVMBuildShl(b, jit_const_i64(cg, 1), LLVMBuildAnd(b, idx, jit_const_i64(cg, 63), ""), "");
+  LLVMBuildStore(b, LLVMBuildOr(b, load(cg, at, ""), bit, ""), at);
+  LLVMBuildBr(b, next);
+}
+
+void jit_cohort_event(jit_cg *cg, LLVMBasicBlockRef next) {
+  const sky_cohort *c = cg->plan->cohort;
+  sky_path_parts pp = sky_path_parts_of(cg->plan);
+  LLVMBuilderRef b = cg->b;
+  LLVMValueRef bits = jit_path_mask(cg, pp.n_conds, pp.conds, sizeof *pp.conds);
+  LLVMValueRef zero = jit_const_i64(cg, 0);
+  LLVMBasicBlockRef any = jit_block(cg, "cohort.event");
+  LLVMBuildCondBr(b, LLVMBuildICmp(b, LLVMIntNE, bits, zero, ""), any, next);
+  LLVMPositionBuilderAtEnd(b, any);
+  jit_path_values(cg, &pp, bits); /* at every start event, as the interpreter */
+  LLVMValueRef ts = event_ts(cg);
+  LLVMValueRef is_start = LLVMBuildICmp(
+      b, LLVMIntNE, LLVMBuildAnd(b, bits, jit_const_i64(cg, UINT64_C(1) << SKY_COHORT_START), ""), zero, "");
+  LLVMValueRef is_ret = LLVMBuildICmp(
+      b, LLVMIntNE, LLVMBuildAnd(b, bits, jit_const_i64(cg, UINT64_C(1) << SKY_COHORT_RETURN), ""), zero, "");
+  LLVMValueRef fresh = LLVMBuildICmp(b, LLVMIntEQ, load(cg, cg->co_started, ""), zero, "");
+  LLVMBasicBlockRef start = jit_block(cg, "cohort.start"), check = jit_block(cg, "cohort.return.check");
+  LLVMBuildCondBr(b, LLVMBuildAnd(b, is_start, fresh, ""), start, check);
+  LLVMPositionBuilderAtEnd(b, start);
+  start_entry(cg, ts, c->n_group);
+  LLVMBuildBr(b, check);
+  LLVMPositionBuilderAtEnd(b, check);
+  LLVMValueRef started = LLVMBuildICmp(b, LLVMIntNE, load(cg, cg->co_started, ""), zero, "");
+  LLVMBasicBlockRef ret = jit_block(cg, "cohort.return");
+  LLVMBuildCondBr(b, LLVMBuildAnd(b, is_ret, started, ""), ret, next);
+  LLVMPositionBuilderAtEnd(b, ret);
+  record_return(cg, ts, next);
+}
+
+void jit_cohort_flush(jit_cg *cg) {
+  LLVMBuilderRef b = cg->b;
+  LLVMBasicBlockRef add = jit_block(cg, "cohort.entry"), done = jit_block(cg, "cohort.entry.done");
+  LLVMBuildCondBr(b, LLVMBuildICmp(b, LLVMIntNE, load(cg, cg->co_started, ""), jit_const_i64(cg, 0), ""), add, done);
+  LLVMPositionBuilderAtEnd(b, add);
+  LLVMValueRef args[5] = {LLVMBuildLoad2(b, cg->t_ptr, cg->path_w, ""), load(cg, cg->co_start_period, ""),
+                          cg->co_retained, load(cg, cg->co_top, ""), cg->co_vals};
+  jit_path_check_rc(cg, jit_call(cg, JIT_H_COHORT_ENTRY, args, 5, "cohort.entry.rc"), done);
+  LLVMPositionBuilderAtEnd(b, done);
+}
