@@ -16,8 +16,9 @@
  * differs from the last one handed over (jit_cohort_skip_same_period).
  * RECURRING goes through push (jit_path.c) unchanged.
  *
- * Periods: hours, days and weeks by division; months through the month
- * helper, cached with the µs range the month holds on.
+ * Periods are cached with the µs range they hold on, so an event in the
+ * same period as the last costs two compares; on a change hours, days and
+ * weeks come by division, months through the month helper.
  */
 #include "codegen/interp.h"
 #include "codegen/jit_internal.h"
@@ -42,11 +43,9 @@ void jit_cohort_prepare(jit_cg *cg) {
   const sky_plan *p = cg->plan;
   if (!p->cohort) return;
   LLVMBuilderRef b = cg->b;
-  if (p->cohort->unit == SKY_PERIOD_MONTH) {
-    cg->co_month = jit_entry_alloca(cg, LLVMArrayType(cg->t_i64, 3), "cohort.month");
-    LLVMBuildStore(b, jit_const_i64(cg, 1), word_at(cg, cg->co_month, jit_const_i64(cg, 0))); /* [1, 0): empty */
-    LLVMBuildStore(b, jit_const_i64(cg, 0), word_at(cg, cg->co_month, jit_const_i64(cg, 1)));
-  }
+  cg->co_range = jit_entry_alloca(cg, LLVMArrayType(cg->t_i64, 3), "cohort.period");
+  LLVMBuildStore(b, jit_const_i64(cg, 1), word_at(cg, cg->co_range, jit_const_i64(cg, 0))); /* [1, 0): empty */
+  LLVMBuildStore(b, jit_const_i64(cg, 0), word_at(cg, cg->co_range, jit_const_i64(cg, 1)));
   if (p->kind == SKY_PLAN_LIFECYCLE || p->kind == SKY_PLAN_STICKINESS) {
     cg->co_last = jit_entry_alloca(cg, cg->t_i64, "cohort.last");
     return;
@@ -61,28 +60,47 @@ void jit_cohort_prepare(jit_cg *cg) {
   cg->co_vals = jit_entry_alloca(cg, LLVMArrayType(cg->t_i64, 2 * nv + 2), "cohort.vals");
 }
 
+/* The period of `ts` and the µs range [lo, hi) it holds on, into
+ * co_range's words 0 and 1 (stored timestamps lie in years 0000-9999, so
+ * nothing overflows). */
+static LLVMValueRef period_miss(jit_cg *cg, LLVMValueRef ts) {
+  LLVMBuilderRef b = cg->b;
+  sky_period unit = cg->plan->cohort->unit;
+  if (unit == SKY_PERIOD_MONTH) {
+    LLVMValueRef args[2] = {ts, cg->co_range};
+    return jit_call(cg, JIT_H_MONTH, args, 2, "month");
+  }
+  int64_t len = unit == SKY_PERIOD_HOUR ? SKY_US_PER_HOUR : unit == SKY_PERIOD_DAY ? SKY_US_PER_DAY : 7 * SKY_US_PER_DAY;
+  LLVMValueRef period, lo;
+  if (unit == SKY_PERIOD_WEEK) { /* day -3 was a Monday */
+    LLVMValueRef day3 = LLVMBuildAdd(b, jit_floor_div(cg, ts, SKY_US_PER_DAY), jit_const_i64(cg, 3), "");
+    period = jit_floor_div(cg, day3, 7);
+    LLVMValueRef monday = LLVMBuildSub(b, LLVMBuildMul(b, period, jit_const_i64(cg, 7), ""), jit_const_i64(cg, 3), "");
+    lo = LLVMBuildMul(b, monday, jit_const_i64(cg, SKY_US_PER_DAY), "");
+  } else {
+    period = jit_floor_div(cg, ts, len);
+    lo = LLVMBuildMul(b, period, jit_const_i64(cg, (uint64_t)len), "");
+  }
+  LLVMBuildStore(b, lo, word_at(cg, cg->co_range, jit_const_i64(cg, 0)));
+  LLVMBuildStore(b, LLVMBuildAdd(b, lo, jit_const_i64(cg, (uint64_t)len), ""),
+                 word_at(cg, cg->co_range, jit_const_i64(cg, 1)));
+  return period;
+}
+
 LLVMValueRef jit_cohort_period(jit_cg *cg, LLVMValueRef ts) {
   LLVMBuilderRef b = cg->b;
-  switch (cg->plan->cohort->unit) {
-  case SKY_PERIOD_HOUR: return jit_floor_div(cg, ts, SKY_US_PER_HOUR);
-  case SKY_PERIOD_DAY: return jit_floor_div(cg, ts, SKY_US_PER_DAY);
-  case SKY_PERIOD_WEEK: /* day -3 was a Monday */
-    return jit_floor_div(cg, LLVMBuildAdd(b, jit_floor_div(cg, ts, SKY_US_PER_DAY), jit_const_i64(cg, 3), ""), 7);
-  case SKY_PERIOD_MONTH: break;
-  }
-  LLVMValueRef lo_at = word_at(cg, cg->co_month, jit_const_i64(cg, 0));
-  LLVMValueRef hi_at = word_at(cg, cg->co_month, jit_const_i64(cg, 1));
-  LLVMValueRef val_at = word_at(cg, cg->co_month, jit_const_i64(cg, 2));
+  LLVMValueRef lo_at = word_at(cg, cg->co_range, jit_const_i64(cg, 0));
+  LLVMValueRef hi_at = word_at(cg, cg->co_range, jit_const_i64(cg, 1));
+  LLVMValueRef val_at = word_at(cg, cg->co_range, jit_const_i64(cg, 2));
   LLVMValueRef in = LLVMBuildAnd(b, LLVMBuildICmp(b, LLVMIntSGE, ts, load(cg, lo_at, ""), ""),
                                  LLVMBuildICmp(b, LLVMIntSLT, ts, load(cg, hi_at, ""), ""), "");
-  LLVMBasicBlockRef miss = jit_block(cg, "month.miss"), join = jit_block(cg, "month.done");
+  LLVMBasicBlockRef miss = jit_block(cg, "period.miss"), join = jit_block(cg, "period.done");
   jit_br_unlikely(cg, LLVMBuildNot(b, in, ""), miss, join);
   LLVMPositionBuilderAtEnd(b, miss);
-  LLVMValueRef args[2] = {ts, cg->co_month}; /* writes [lo, hi) into words 0 and 1 */
-  LLVMBuildStore(b, jit_call(cg, JIT_H_MONTH, args, 2, "month"), val_at);
+  LLVMBuildStore(b, period_miss(cg, ts), val_at);
   LLVMBuildBr(b, join);
   LLVMPositionBuilderAtEnd(b, join);
-  return load(cg, val_at, "month");
+  return load(cg, val_at, "period");
 }
 
 static LLVMValueRef event_ts(jit_cg *cg) {

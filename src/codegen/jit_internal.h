@@ -225,7 +225,7 @@ typedef struct jit_cg {
   LLVMValueRef co_retained;  /* [words x i64]: bit k set when a return had index k */
   LLVMValueRef co_vals;      /* [2 nv + 2 x i64]: the start event's GROUP BY values */
   LLVMValueRef co_last;      /* LIFECYCLE, STICKINESS: the last period handed over */
-  LLVMValueRef co_month;     /* [3 x i64]: a month period's [lo, hi) and number */
+  LLVMValueRef co_range;     /* [3 x i64]: the last period's µs [lo, hi) and number */
 
   /* exits */
   LLVMBasicBlockRef ovf_bb, nomem_bb, stop_bb;
