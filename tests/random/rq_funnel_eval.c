@@ -461,56 +461,6 @@ static void times_result(const rqf_funnel *f, const rqf_entry *es, size_t n, row
   free(b);
 }
 
-/* ---- HAVING, ORDER BY, LIMIT --------------------------------------------------------- */
-
-static bool having_keeps(const rqf_having *h, const rq_val *v) {
-  if (h->op == -1) return v->t == RQ_NULL;
-  if (h->op == -2) return v->t != RQ_NULL;
-  if (v->t == RQ_NULL) return false;
-  int c = rq_val_cmp(v, &h->lit);
-  switch (h->op) {
-  case RQ_EQ: return c == 0;
-  case RQ_NE: case RQ_NE2: return c != 0;
-  case RQ_LT: return c < 0;
-  case RQ_LE: return c <= 0;
-  case RQ_GT: return c > 0;
-  default: return c >= 0;
-  }
-}
-
-typedef struct ordered_row {
-  const rq_val *cells;
-  size_t index; /* position in the default order */
-} ordered_row;
-
-static int by_sort(const void *a, const void *b) {
-  const ordered_row *x = a, *y = b;
-  const rqf_funnel *f = sort_funnel;
-  for (int i = 0; i < f->n_sort; i++) {
-    int c = rq_val_cmp(&x->cells[f->sort[i].col], &y->cells[f->sort[i].col]);
-    if (c) return f->sort[i].desc ? -c : c;
-  }
-  return (x->index > y->index) - (x->index < y->index);
-}
-
-static void finish(const rqf_funnel *f, rqf_answer *a) {
-  size_t nc = (size_t)a->n_cols, kept = 0;
-  ordered_row *o = xcalloc(a->n_rows, sizeof *o);
-  for (size_t r = 0; r < a->n_rows; r++)
-    if (!f->having.on || having_keeps(&f->having, &a->cells[r * nc + (size_t)f->having.col]))
-      o[kept].cells = &a->cells[r * nc], o[kept].index = kept, kept++;
-  sort_funnel = f;
-  if (kept) qsort(o, kept, sizeof *o, by_sort);
-  sort_funnel = NULL;
-  if (f->limit >= 0 && (size_t)f->limit < kept) kept = (size_t)f->limit;
-  rq_val *cells = xcalloc(kept * nc, sizeof *cells);
-  for (size_t r = 0; r < kept; r++) memcpy(&cells[r * nc], o[r].cells, nc * sizeof *cells);
-  free(o);
-  free(a->cells);
-  a->cells = cells;
-  a->n_rows = kept;
-}
-
 void rqf_evaluate(const rq_dataset *ds, const rqf_funnel *f, rqf_answer *out) {
   rqf_columns(f, out);
   size_t n;
@@ -522,7 +472,7 @@ void rqf_evaluate(const rq_dataset *ds, const rqf_funnel *f, rqf_answer *out) {
   case RQF_TIMES: times_result(f, es, n, &r); break;
   }
   free(es);
-  finish(f, out);
+  rq_tail_apply(&f->tail, out->n_cols, &out->cells, &out->n_rows);
 }
 
 void rqf_answer_free(rqf_answer *a) {
@@ -535,20 +485,11 @@ void rqf_answer_free(rqf_answer *a) {
   a->n_names = 0;
 }
 
-static void print_text(rq_buf *b, const char *s) {
-  rq_buf_puts(b, "\"");
-  for (; *s; s++) {
-    if (*s == '"' || *s == '\\') rq_buf_puts(b, "\\");
-    rq_buf_add(b, s, 1);
-  }
-  rq_buf_puts(b, "\"");
-}
-
 void rqf_answer_print(rq_buf *b, const rqf_answer *a) {
   rq_buf_puts(b, "{\"columns\":[");
   for (int i = 0; i < a->n_cols; i++) {
     if (i) rq_buf_puts(b, ",");
-    print_text(b, a->names[i]);
+    rq_buf_json_text(b, a->names[i], strlen(a->names[i]));
   }
   rq_buf_puts(b, "],\"rows\":[");
   for (size_t r = 0; r < a->n_rows; r++) {
@@ -557,7 +498,7 @@ void rqf_answer_print(rq_buf *b, const rqf_answer *a) {
       if (i) rq_buf_puts(b, ",");
       const rq_val *v = &a->cells[r * (size_t)a->n_cols + (size_t)i];
       if (i == a->name_col)
-        print_text(b, a->step_names[v->i - 1]);
+        rq_buf_json_text(b, a->step_names[v->i - 1], strlen(a->step_names[v->i - 1]));
       else
         rq_val_print(b, v);
     }
