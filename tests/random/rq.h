@@ -92,6 +92,9 @@ int rq_val_cmp(const rq_val *a, const rq_val *b);
 bool rq_val_same(const rq_val *a, const rq_val *b);
 /* JSON-ish rendering for reports (floats with %.17g). */
 void rq_val_print(rq_buf *b, const rq_val *v);
+/* Appends a row of n_cols NULLs to the row-major table *cells of *n_rows
+ * rows (room for *cap, grown as needed) and returns it. */
+rq_val *rq_rows_add(rq_val **cells, size_t *n_rows, size_t *cap, int n_cols);
 
 /* ---- UTC calendar (civil from days after H. Hinnant), µs ----------------- */
 
@@ -163,6 +166,13 @@ typedef struct rq_dataset {
 
 void rq_dataset_generate(rq_dataset *ds, uint64_t seed);
 void rq_dataset_free(rq_dataset *ds);
+/* The events of `ds` in path order: by object, then (timestamp, arrival).
+ * The caller frees the array. */
+const rq_event **rq_path_order(const rq_dataset *ds);
+/* Hand-made paths (unit tests): appends an event in batch 0, arriving after
+ * all others, with `action` (NULL: none) and no properties; returns it for
+ * setting e->v[...]. Start from a zeroed dataset; free with rq_dataset_free. */
+rq_event *rq_dataset_append(rq_dataset *ds, uint64_t obj, int64_t ts, const char *action);
 /* A copy keeping only events with keep[i] (arrival order preserved). */
 void rq_dataset_subset(rq_dataset *dst, const rq_dataset *src, const bool *keep);
 /* "CREATE TABLE t (...)". */
@@ -308,6 +318,11 @@ rq_node *rqb_action_is(rq_query *q, const char *action);
 rq_node *rqb_bucket(rq_query *q, int fn);
 /* Text printed as is (deliberately invalid statements only). */
 rq_node *rqb_raw(rq_query *q, const char *text);
+/* dst := src with the pointers between nodes re-based into dst's pool
+ * (statement structs copy their own node pointers with rqb_rebase). */
+void rqb_pool_copy(rq_query *dst, const rq_query *src);
+/* `n` (a node of src's pool, or NULL) as the same node of dst's pool. */
+rq_node *rqb_rebase(const rq_query *src, rq_query *dst, const rq_node *n);
 /* Do `a` and `b` print the same? */
 bool rqb_same_text(const rq_query *q, const rq_node *a, const rq_node *b);
 
@@ -338,6 +353,9 @@ rq_node *rqb_key_expr(rq_picker *p, bool time_ok, bool plain_ok, bool sessions);
 
 #define RQ_TAIL_MAX_SORT 2
 #define RQ_TAIL_MAX_COLS 16
+
+/* A result column's name (path statements: keys are at most RQ_TEXT_MAX). */
+typedef char rq_name[RQ_TEXT_MAX + 8];
 
 /* HAVING: one comparison of a result column with a literal, or IS [NOT] NULL. */
 typedef struct rq_having {
@@ -376,8 +394,9 @@ typedef struct rq_tail_cols {
 void rq_tail_generate(rq_tail *t, rq_rng *r, const rq_tail_cols *c, bool having_ok, bool order_ok, bool limit_ok);
 /* A result column as HAVING and ORDER BY name it. */
 void rq_column_ref(rq_buf *b, const char *name);
-/* " HAVING ... ORDER BY ... LIMIT n", each clause after `sep`. */
-void rq_tail_render(rq_buf *b, const rq_tail *t, const char *const *names, bool lower, const char *sep);
+/* " HAVING ... ORDER BY ... LIMIT n", each clause after `sep`; `names`
+ * are the statement's result columns. */
+void rq_tail_render(rq_buf *b, const rq_tail *t, const rq_name *names, bool lower, const char *sep);
 bool rq_having_keeps(const rq_having *h, const rq_val *v);
 /* Applies `t` to the n_rows x n_cols cells (row-major, in the statement's
  * default order), replacing them. */

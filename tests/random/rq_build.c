@@ -119,6 +119,16 @@ bool rqb_same_text(const rq_query *q, const rq_node *a, const rq_node *b) {
   return same;
 }
 
+rq_node *rqb_rebase(const rq_query *src, rq_query *dst, const rq_node *n) {
+  return n ? dst->nodes + (n - src->nodes) : NULL;
+}
+
+void rqb_pool_copy(rq_query *dst, const rq_query *src) {
+  memcpy(dst, src, sizeof *dst);
+  for (int i = 0; i < dst->n_nodes; i++)
+    for (int a = 0; a < dst->nodes[i].n_args; a++) dst->nodes[i].args[a] = rqb_rebase(src, dst, src->nodes[i].args[a]);
+}
+
 /* ---- random pieces ------------------------------------------------------------------- */
 
 const rq_event *rqb_some_event(rq_picker *p) {

@@ -6,6 +6,10 @@
  * here knows a statement kind; what differs between the drivers (how a
  * statement is generated, answered, simplified) stays in each driver.
  */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
 #include <errno.h>
 #include <ftw.h>
 #include <stdlib.h>
@@ -29,7 +33,7 @@ static long knob(const char *prefix, const char *name, long dflt) {
   return rqd_env_long(full, dflt);
 }
 
-void rqd_config_read(rqd_config *cfg, const char *prefix, const char *tag, long queries, long per_seed,
+bool rqd_config_read(rqd_config *cfg, const char *prefix, const char *tag, long queries, long per_seed,
                      long interp_extra) {
   memset(cfg, 0, sizeof *cfg);
   cfg->queries = knob(prefix, "QUERIES", queries);
@@ -53,6 +57,8 @@ void rqd_config_read(rqd_config *cfg, const char *prefix, const char *tag, long 
   snprintf(cfg->prefix, sizeof cfg->prefix, "%s", prefix);
   const char *tmp = getenv("SKY_TEST_TMP");
   snprintf(cfg->root, sizeof cfg->root, "%s/%s-%ld", tmp && *tmp ? tmp : "/tmp", tag, (long)getpid());
+  rqd_remove_tree(cfg->root);
+  return mkdir(cfg->root, 0755) == 0;
 }
 
 static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw) {
@@ -61,11 +67,6 @@ static int remove_entry(const char *path, const struct stat *sb, int flag, struc
 }
 
 void rqd_remove_tree(const char *dir) { nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS); }
-
-bool rqd_root_create(const rqd_config *cfg) {
-  rqd_remove_tree(cfg->root);
-  return mkdir(cfg->root, 0755) == 0;
-}
 
 bool rqd_write_file(const char *path, const rq_buf *b) {
   FILE *f = fopen(path, "wb");
@@ -262,6 +263,24 @@ bool rqd_same_shape(const sky_result *r, int n_cols, const char *const *names, s
   return true;
 }
 
+bool rqd_same_table(const sky_result *r, int n_cols, const rq_name *names, const rq_val *cells, size_t n_rows,
+                    rqd_cell_fn same, const void *ctx, rq_buf *why) {
+  const char *ptrs[RQ_TAIL_MAX_COLS];
+  if (n_cols > RQ_TAIL_MAX_COLS) abort(); /* path statements have few columns */
+  for (int i = 0; i < n_cols; i++) ptrs[i] = names[i];
+  if (!rqd_same_shape(r, n_cols, ptrs, n_rows, why)) return false;
+  for (size_t row = 0; row < n_rows; row++)
+    for (int i = 0; i < n_cols; i++) {
+      const sky_value *got = sky_result_cell(r, row, (size_t)i);
+      const rq_val *want = &cells[row * (size_t)n_cols + (size_t)i];
+      if (!(same ? same(got, want, i, ctx) : rqd_same_cell(got, want))) {
+        rq_buf_printf(why, "row %zu column %d (%s) differs", row + 1, i + 1, names[i]);
+        return false;
+      }
+    }
+  return true;
+}
+
 bool rqd_expected_outcome(rq_expect expect, int code, const rqd_reply *ri, rq_buf *why) {
   switch (expect) {
   case RQ_EXPECT_ROWS:
@@ -410,10 +429,17 @@ static void shrink_dataset(const shrinking *k, const rq_dataset *ds, const void 
   free(trial);
 }
 
+static void *clone_of(const rqd_ops *ops, const void *stmt) {
+  if (ops->clone) return ops->clone(stmt);
+  void *c = ops->create();
+  ops->assign(c, stmt);
+  return c;
+}
+
 /* Applies the driver's simplifications to `stmt` while the mismatch persists. */
 static void shrink_statement(const shrinking *k, const rq_dataset *ds, void *stmt) {
   const rqd_ops *ops = k->ops;
-  void *t = ops->clone(stmt);
+  void *t = clone_of(ops, stmt);
   int budget = ops->stmt_budget;
   for (bool changed = true; changed && budget > 0;) {
     changed = false;
@@ -443,7 +469,7 @@ static void report(const rqd_config *cfg, const rqd_ops *ops, const rq_dataset *
             how[0] ? ": it depends on the history above" : "");
     return;
   }
-  void *m = ops->clone(stmt);
+  void *m = clone_of(ops, stmt);
   shrink_statement(&k, ds, m);
   rq_dataset small;
   shrink_dataset(&k, ds, m, &small);
@@ -514,4 +540,40 @@ uint64_t rqd_each_seed(const rqd_config *cfg, rqd_seed_fn fn, void *ctx) {
     done += n;
   }
   return seed - 1;
+}
+
+static void plain_range(const rqd_plain *p, rqd_side *s, const rq_dataset *ds, long first, long end, bool jit) {
+  void *stmt = p->ops->create();
+  for (long i = first; i < end; i++) {
+    if (p->cfg->only_query >= 0 && i != p->cfg->only_query) continue;
+    p->ops->generate(stmt, ds, ds->seed * 100000 + (uint64_t)i, p->clauses);
+    rqd_run o;
+    rqd_check_one(p->cfg, p->ops, s, ds, stmt, i, jit, "", p->st, &o);
+    if (p->seen) p->seen(stmt, p->ctx);
+    rqd_run_free(&o);
+  }
+  p->ops->release(stmt);
+}
+
+static void plain_seed(uint64_t seed, long n, void *ctx) {
+  const rqd_plain *p = ctx;
+  rq_dataset ds;
+  p->dataset(&ds, seed);
+  rqd_side s;
+  if (rqd_open_dataset(&s, p->cfg, &ds, p->st)) {
+    plain_range(p, &s, &ds, 0, n, true);
+    plain_range(p, &s, &ds, RQD_EXTRA_FIRST, RQD_EXTRA_FIRST + p->cfg->interp_extra, false);
+  }
+  rqd_side_close(&s);
+  rq_dataset_free(&ds);
+}
+
+uint64_t rqd_plain_run(const rqd_plain *p) { return rqd_each_seed(p->cfg, plain_seed, (void *)p); }
+
+void rqd_finish(const rqd_config *cfg, const rqd_stats *st) {
+  rqd_remove_tree(cfg->root);
+  assert_int_equal(st->load_fail, 0);
+  assert_int_equal(st->naive_diff, 0);
+  assert_int_equal(st->engine_diff, 0);
+  assert_true(st->queries > 0);
 }

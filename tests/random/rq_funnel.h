@@ -115,7 +115,7 @@ void rqf_step_text(rq_buf *b, const rqf_funnel *f, int step);
 
 typedef struct rqf_answer {
   int n_cols;
-  char names[RQF_MAX_COLS][RQ_TEXT_MAX + 8];
+  rq_name names[RQF_MAX_COLS];
   bool is_float[RQF_MAX_COLS]; /* FLOAT columns (printing) */
   size_t n_rows;
   rq_val *cells; /* row-major; owned */

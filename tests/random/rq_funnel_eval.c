@@ -89,13 +89,6 @@ typedef struct fev {
   rq_val key[RQF_MAX_HOLD + RQF_MAX_KEYS]; /* HOLDING values, then GROUP BY values */
 } fev;
 
-static int path_order(const void *a, const void *b) {
-  const rq_event *x = *(const rq_event *const *)a, *y = *(const rq_event *const *)b;
-  if (x->obj != y->obj) return x->obj < y->obj ? -1 : 1;
-  if (x->ts != y->ts) return x->ts < y->ts ? -1 : 1;
-  return (x->seq > y->seq) - (x->seq < y->seq);
-}
-
 static bool holds(const rqf_funnel *f, const rq_event *e, const rq_val *carried, int64_t session, const rq_node *n) {
   bool overflow = false;
   rq_val v = rq_eval_at(f->q, e, carried, session, n, &overflow);
@@ -275,9 +268,7 @@ static int by_key_object(const void *a, const void *b) {
 }
 
 rqf_entry *rqf_entries(const rq_dataset *ds, const rqf_funnel *f, size_t *n_out) {
-  const rq_event **order = xcalloc(ds->n_ev, sizeof *order);
-  for (size_t i = 0; i < ds->n_ev; i++) order[i] = &ds->ev[i];
-  qsort(order, ds->n_ev, sizeof *order, path_order);
+  const rq_event **order = rq_path_order(ds);
   entries es = {0};
   for (size_t i = 0; i < ds->n_ev;) {
     size_t j = i;
@@ -343,17 +334,7 @@ typedef struct rows {
   size_t cap;
 } rows;
 
-static rq_val *new_row(rows *r) {
-  rqf_answer *a = r->a;
-  if (a->n_rows == r->cap) {
-    r->cap = r->cap ? r->cap * 2 : 16;
-    a->cells = realloc(a->cells, r->cap * (size_t)a->n_cols * sizeof *a->cells);
-    if (!a->cells) abort();
-  }
-  rq_val *row = &a->cells[a->n_rows++ * (size_t)a->n_cols];
-  for (int i = 0; i < a->n_cols; i++) row[i] = rq_null();
-  return row;
-}
+static rq_val *new_row(rows *r) { return rq_rows_add(&r->a->cells, &r->a->n_rows, &r->cap, r->a->n_cols); }
 
 static int by_int(const void *a, const void *b) {
   int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;

@@ -50,22 +50,16 @@ void rqf_reset(rqf_funnel *f) {
   f->expect = RQ_EXPECT_ROWS;
 }
 
-static rq_node *rebase(const rqf_funnel *src, rqf_funnel *dst, const rq_node *n) {
-  return n ? dst->q->nodes + (n - src->q->nodes) : NULL;
-}
-
 void rqf_copy(rqf_funnel *dst, const rqf_funnel *src) {
   rq_query *q = dst->q;
-  memcpy(q, src->q, sizeof *q);
+  rqb_pool_copy(q, src->q);
   *dst = *src;
   dst->q = q;
-  for (int i = 0; i < q->n_nodes; i++)
-    for (int a = 0; a < q->nodes[i].n_args; a++) q->nodes[i].args[a] = rebase(src, dst, src->q->nodes[i].args[a]);
-  for (int s = 0; s < RQF_MAX_STEPS; s++) dst->step[s] = rebase(src, dst, src->step[s]);
-  for (int c = 0; c < RQF_MAX_EXCL; c++) dst->excl[c].cond = rebase(src, dst, src->excl[c].cond);
-  for (int h = 0; h < RQF_MAX_HOLD; h++) dst->hold[h] = rebase(src, dst, src->hold[h]);
-  for (int k = 0; k < RQF_MAX_KEYS; k++) dst->keys[k] = rebase(src, dst, src->keys[k]);
-  dst->where = rebase(src, dst, src->where);
+  for (int s = 0; s < RQF_MAX_STEPS; s++) dst->step[s] = rqb_rebase(src->q, q, src->step[s]);
+  for (int c = 0; c < RQF_MAX_EXCL; c++) dst->excl[c].cond = rqb_rebase(src->q, q, src->excl[c].cond);
+  for (int h = 0; h < RQF_MAX_HOLD; h++) dst->hold[h] = rqb_rebase(src->q, q, src->hold[h]);
+  for (int k = 0; k < RQF_MAX_KEYS; k++) dst->keys[k] = rqb_rebase(src->q, q, src->keys[k]);
+  dst->where = rqb_rebase(src->q, q, src->where);
 }
 
 /* ---- random pieces --------------------------------------------------------------------- */

@@ -80,9 +80,7 @@ static void render_return(rq_buf *b, const rqf_funnel *f) {
 static void render_tail(rq_buf *b, const rqf_funnel *f) {
   rqf_answer cols;
   rqf_columns(f, &cols);
-  const char *names[RQF_MAX_COLS];
-  for (int i = 0; i < cols.n_cols; i++) names[i] = cols.names[i];
-  rq_tail_render(b, &f->tail, names, f->q->lower_keywords, sep(f));
+  rq_tail_render(b, &f->tail, cols.names, f->q->lower_keywords, sep(f));
   rqf_answer_free(&cols);
 }
 

@@ -83,7 +83,7 @@ void rq_column_ref(rq_buf *b, const char *name) {
     rq_buf_puts(b, name);
 }
 
-void rq_tail_render(rq_buf *b, const rq_tail *t, const char *const *names, bool lower, const char *sep) {
+void rq_tail_render(rq_buf *b, const rq_tail *t, const rq_name *names, bool lower, const char *sep) {
   if (t->having.on) {
     rq_buf_printf(b, "%s%s ", sep, lower ? "having" : "HAVING");
     rq_column_ref(b, names[t->having.col]);

@@ -212,6 +212,17 @@ void rq_val_print(rq_buf *b, const rq_val *v) {
   }
 }
 
+rq_val *rq_rows_add(rq_val **cells, size_t *n_rows, size_t *cap, int n_cols) {
+  if (*n_rows == *cap) {
+    *cap = *cap ? *cap * 2 : 16;
+    *cells = realloc(*cells, *cap * (size_t)n_cols * sizeof **cells);
+    if (!*cells) abort();
+  }
+  rq_val *row = &(*cells)[(*n_rows)++ * (size_t)n_cols];
+  for (int i = 0; i < n_cols; i++) row[i] = rq_null();
+  return row;
+}
+
 /* ---- UTC calendar ------------------------------------------------------- */
 
 int64_t rq_floor_div(int64_t a, int64_t b) {

@@ -20,7 +20,6 @@
 
 typedef struct path {
   rq_dataset ds;
-  size_t cap;
 } path;
 
 static void path_init(path *p) {
@@ -30,18 +29,7 @@ static void path_init(path *p) {
 
 /* Appends an event (arrival order = call order); returns it for properties. */
 static rq_event *ev(path *p, uint64_t obj, int64_t ts, const char *action) {
-  if (p->ds.n_ev == p->cap) {
-    p->cap = p->cap ? p->cap * 2 : 16;
-    p->ds.ev = realloc(p->ds.ev, p->cap * sizeof *p->ds.ev);
-    assert_non_null(p->ds.ev);
-  }
-  rq_event *e = &p->ds.ev[p->ds.n_ev];
-  memset(e, 0, sizeof *e);
-  e->obj = obj;
-  e->ts = ts;
-  e->action = action ? rq_str(action, strlen(action)) : rq_null();
-  e->seq = (uint32_t)p->ds.n_ev++;
-  return e;
+  return rq_dataset_append(&p->ds, obj, ts, action);
 }
 
 static void set_str(rq_event *e, int prop, const char *s) { e->v[prop] = rq_str(s, strlen(s)); }

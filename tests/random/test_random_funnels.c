@@ -44,33 +44,15 @@
 #include "random/rq_driver.h"
 #include "random/rq_funnel.h"
 
-typedef struct config {
-  rqd_config c; /* the shared knobs (SKY_FUNNEL_QUERIES, ...) */
-  unsigned clauses;
-} config;
-
 /* ---- one funnel -------------------------------------------------------------------- */
 
-static bool same_text_cell(const sky_value *v, const char *s) {
+/* The `name` column holds step numbers standing for the step texts. */
+static bool same_funnel_cell(const sky_value *got, const rq_val *want, int col, const void *ctx) {
+  const rqf_answer *a = ctx;
+  if (col != a->name_col) return rqd_same_cell(got, want);
+  const char *s = a->step_names[want->i - 1];
   size_t n = strlen(s);
-  return v->type == SKY_TYPE_STRING && v->as.s.len == n && memcmp(v->as.s.ptr, s, n) == 0;
-}
-
-static bool same_rows(const rqf_answer *a, const sky_result *r, rq_buf *why) {
-  const char *names[RQF_MAX_COLS];
-  for (int i = 0; i < a->n_cols; i++) names[i] = a->names[i];
-  if (!rqd_same_shape(r, a->n_cols, names, a->n_rows, why)) return false;
-  for (size_t row = 0; row < a->n_rows; row++)
-    for (int i = 0; i < a->n_cols; i++) {
-      const sky_value *got = sky_result_cell(r, row, (size_t)i);
-      const rq_val *want = &a->cells[row * (size_t)a->n_cols + (size_t)i];
-      bool ok = i == a->name_col ? same_text_cell(got, a->step_names[want->i - 1]) : rqd_same_cell(got, want);
-      if (!ok) {
-        rq_buf_printf(why, "row %zu column %d (%s) differs", row + 1, i + 1, a->names[i]);
-        return false;
-      }
-    }
-  return true;
+  return got->type == SKY_TYPE_STRING && got->as.s.len == n && memcmp(got->as.s.ptr, s, n) == 0;
 }
 
 /* The brute-force answer against the interpreter, the JIT against the
@@ -92,7 +74,8 @@ static void check_funnel(rqd_side *s, const rq_dataset *ds, const void *stmt, bo
   o->secs[0] = sky_clock_s() - t0;
   rqd_run_engines(s, o, jit);
   bool agrees = rqd_expected_outcome(f->expect, f->expect_code, &o->ri, &o->why) &&
-                (f->expect != RQ_EXPECT_ROWS || same_rows(&a, o->ri.r, &o->why));
+                (f->expect != RQ_EXPECT_ROWS ||
+                 rqd_same_table(o->ri.r, a.n_cols, a.names, a.cells, a.n_rows, same_funnel_cell, &a, &o->why));
   rqd_run_judge(o, agrees);
   rqf_answer_free(&a);
 }
@@ -163,10 +146,10 @@ static bool simplify(const void *stmt, void *out, int step) {
   }
 }
 
-static void *clone_funnel(const void *stmt) {
-  rqf_funnel *f = rqf_create();
-  rqf_copy(f, stmt);
-  return f;
+static void *create_funnel(void) { return rqf_create(); }
+
+static void generate_funnel(void *stmt, const rq_dataset *ds, uint64_t seed, unsigned clauses) {
+  rqf_generate(stmt, ds, seed, clauses);
 }
 
 static void assign_funnel(void *dst, const void *src) { rqf_copy(dst, src); }
@@ -174,69 +157,30 @@ static void free_funnel(void *stmt) { rqf_free(stmt); }
 
 static const rqd_ops funnel_ops = {
     .what = "funnel", .naive = "brute force", .tag = "funnel", .check = check_funnel,
-    .clone = clone_funnel, .assign = assign_funnel, .release = free_funnel, .simplify = simplify,
-    .n_steps = 13 + RQF_MAX_STEPS, .stmt_budget = 80, .data_budget = 300,
+    .create = create_funnel, .generate = generate_funnel, .assign = assign_funnel,
+    .release = free_funnel, .simplify = simplify, .n_steps = 13 + RQF_MAX_STEPS, .stmt_budget = 80,
+    .data_budget = 300,
 };
 
 /* ---- the run --------------------------------------------------------------------------- */
 
-typedef struct seed_ctx {
-  const config *cfg;
-  rqd_stats *st;
-} seed_ctx;
-
-static void run_funnels(const config *cfg, rqd_side *s, const rq_dataset *ds, long first, long end, bool jit,
-                        rqd_stats *st) {
-  rqf_funnel *f = rqf_create();
-  for (long i = first; i < end; i++) {
-    if (cfg->c.only_query >= 0 && i != cfg->c.only_query) continue;
-    rqf_generate(f, ds, ds->seed * 100000 + (uint64_t)i, cfg->clauses);
-    rqd_run o;
-    rqd_check_one(&cfg->c, &funnel_ops, s, ds, f, i, jit, "", st, &o);
-    rqd_run_free(&o);
-  }
-  rqf_free(f);
-}
-
-static void run_seed(uint64_t seed, long n_funnels, void *ctx) {
-  const seed_ctx *sc = ctx;
-  rq_dataset ds;
-  rq_dataset_generate(&ds, seed);
-  rqd_side s;
-  if (rqd_open_dataset(&s, &sc->cfg->c, &ds, sc->st)) {
-    run_funnels(sc->cfg, &s, &ds, 0, n_funnels, true, sc->st);
-    run_funnels(sc->cfg, &s, &ds, RQD_EXTRA_FIRST, RQD_EXTRA_FIRST + sc->cfg->c.interp_extra, false, sc->st);
-  }
-  rqd_side_close(&s);
-  rq_dataset_free(&ds);
-}
-
 static void test_random_funnels(void **state) {
   (void)state;
-  config cfg;
-#ifdef SKY_SANITIZED
-  rqd_config_read(&cfg.c, "SKY_FUNNEL", "funnels", 80, 20, 100);
-#else
-  rqd_config_read(&cfg.c, "SKY_FUNNEL", "funnels", 400, 20, 100);
-#endif
-  cfg.clauses = (unsigned)rqd_env_long("SKY_FUNNEL_CLAUSES", RQF_C_ALL);
-  assert_true(rqd_root_create(&cfg.c));
+  rqd_config cfg;
+  assert_true(rqd_config_read(&cfg, "SKY_FUNNEL", "funnels", RQD_SANITIZED ? 80 : 400, 20, 100));
   rqd_stats st;
   memset(&st, 0, sizeof st);
   double t0 = sky_clock_s();
-  seed_ctx sc = {.cfg = &cfg, .st = &st};
-  uint64_t last = rqd_each_seed(&cfg.c, run_seed, &sc);
+  rqd_plain run = {.cfg = &cfg, .ops = &funnel_ops, .dataset = rq_dataset_generate, .st = &st,
+                   .clauses = (unsigned)rqd_env_long("SKY_FUNNEL_CLAUSES", RQF_C_ALL)};
+  uint64_t last = rqd_plain_run(&run);
   printf("random funnels: %ld (%ld on the interpreter only; dataset seeds %llu..%llu; clauses 0x%x): %ld answers "
          "compared (%ld non-empty), %ld expected errors; mismatches: %ld brute force, %ld jit; %ld load failures; "
          "%.1f s (brute force %.1f, interpreter %.1f, jit %.1f)\n",
-         st.queries, st.interp_only, (unsigned long long)cfg.c.seed0, (unsigned long long)last, cfg.clauses,
+         st.queries, st.interp_only, (unsigned long long)cfg.seed0, (unsigned long long)last, run.clauses,
          st.rows_checked, st.nonempty, st.errors_checked, st.naive_diff, st.engine_diff, st.load_fail,
          sky_clock_s() - t0, st.secs[0], st.secs[1], st.secs[2]);
-  rqd_remove_tree(cfg.c.root);
-  assert_int_equal(st.load_fail, 0);
-  assert_int_equal(st.naive_diff, 0);
-  assert_int_equal(st.engine_diff, 0);
-  assert_true(st.queries > 0);
+  rqd_finish(&cfg, &st);
 }
 
 int main(void) {
