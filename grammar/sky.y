@@ -13,8 +13,8 @@
  * NOT LIKE and NOT IN into single tokens, as PostgreSQL does, so they sit
  * at the precedence of LIKE and IN without conflicts.
  *
- * The path statements (PATHS.md) are alternatives of `query`: FUNNEL now,
- * RETENTION and the others next; next()/prev()/dwell() are plain calls
+ * The path statements (PATHS.md) are alternatives of `query`: FUNNEL,
+ * RETENTION, LIFECYCLE, STICKINESS; next()/prev()/dwell() are plain calls
  * already; AS OF on SELECT will be a merged AS_OF token from
  * the lexer (one token of lookahead, like NOT LIKE) after the items.
  */
@@ -88,6 +88,8 @@ static void yyerror(sky_loc *loc, sky_parse_ctx *ctx, const char *msg) {
   ast_exclude *excl;
   ast_return ret;
   ast_stepno stepno;
+  ast_cohort *cohort;
+  bool flag;
 }
 
 %token YYEOF 0 "end of input"
@@ -115,8 +117,15 @@ static void yyerror(sky_loc *loc, sky_parse_ctx *ctx, const char *msg) {
 %token KW_TIMES "TIMES" KW_TO "TO"
 /* agg(x) OVER OBJECT (PATHS.md §5) */
 %token KW_OVER "OVER"
+/* RETENTION, LIFECYCLE, STICKINESS (PATHS.md §2, §3): non-reserved, so that
+ * day(), first() and names keep working */
+%token KW_RETENTION "RETENTION" KW_LIFECYCLE "LIFECYCLE" KW_STICKINESS "STICKINESS" KW_FIRST "FIRST"
+%token KW_RECURRING "RECURRING" KW_EVERY "EVERY" KW_ROLLING "ROLLING" KW_FOR "FOR" KW_ON "ON"
+%token KW_HOUR "HOUR" KW_DAY "DAY" KW_WEEK "WEEK" KW_MONTH "MONTH"
 
-%type <stmt> stmt query select funnel
+%type <stmt> stmt query select funnel retention lifecycle stickiness
+%type <cohort> retention_head
+%type <flag> retention_mode opt_rolling opt_on_or_after
 %type <funnel> funnel_head
 %type <list> steps excludes opt_holding
 %type <item> step
@@ -133,7 +142,7 @@ static void yyerror(sky_loc *loc, sky_parse_ctx *ctx, const char *msg) {
 %type <lopt> load_opts load_max
 %type <lit> value opt_as_of as_of_value
 %type <def> propdef
-%type <ival> opt_dir format opt_format kind type funnel_order
+%type <ival> opt_dir format opt_format kind type funnel_order period
 
 %left KW_OR
 %left KW_AND
@@ -186,6 +195,8 @@ nonreserved:
   | KW_STDIN | KW_STRING | KW_TABLES
   | KW_AFTER | KW_ANY | KW_BETWEEN | KW_BUCKET | KW_DROPPED | KW_OBJECTS | KW_REACHED | KW_STEP | KW_STEPS
   | KW_STRICT | KW_TIMES | KW_TO
+  | KW_RETENTION | KW_LIFECYCLE | KW_STICKINESS | KW_FIRST | KW_RECURRING | KW_EVERY | KW_ROLLING | KW_FOR | KW_ON
+  | KW_HOUR | KW_DAY | KW_WEEK | KW_MONTH
   ;
 
 /* ---- CREATE TABLE / ALTER TABLE ---- */
@@ -306,6 +317,9 @@ as_of_value:
 query:
     select                              { $$ = $1; }
   | funnel                              { $$ = $1; }
+  | retention                           { $$ = $1; }
+  | lifecycle                           { $$ = $1; }
+  | stickiness                          { $$ = $1; }
   ;
 
 select:
@@ -446,6 +460,51 @@ opt_return:
   | KW_RETURN KW_TIMES KW_BUCKET span   { $$ = ast_return_make(AST_RETURN_TIMES, AST_OBJECTS_ALL, ast_stepno_none(), ast_stepno_none(), ast_stepno_none(), $4, &@1); }
   | KW_RETURN KW_TIMES KW_FROM KW_STEP stepno KW_TO KW_STEP stepno KW_BUCKET span
                                         { $$ = ast_return_make(AST_RETURN_TIMES, AST_OBJECTS_ALL, ast_stepno_none(), $5, $8, $10, &@1); }
+  ;
+
+/* ---- RETENTION, LIFECYCLE, STICKINESS (PATHS.md §2, §3) ---- */
+
+retention:
+    retention_head opt_from opt_where group_session opt_having opt_order opt_limit
+                                        { A($$ = ast_cohort_stmt(ctx, SKY_STMT_RETENTION, $1, &$2, $3, $4, $5, $6, $7)); }
+  ;
+
+retention_head:
+    KW_RETENTION retention_mode KW_FROM expr KW_TO expr KW_EVERY period opt_rolling KW_FOR T_INTEGER opt_on_or_after
+                                        { A($$ = ast_retention_head(ctx, $2, $4, $6, $8, $9, ast_int(ctx, &$11, &@11), $12, &@1)); }
+  ;
+
+retention_mode:
+    %empty                              { $$ = false; }
+  | KW_FIRST                            { $$ = false; }
+  | KW_RECURRING                        { $$ = true; }
+  ;
+
+period:
+    KW_HOUR                             { $$ = SKY_PERIOD_HOUR; }
+  | KW_DAY                              { $$ = SKY_PERIOD_DAY; }
+  | KW_WEEK                             { $$ = SKY_PERIOD_WEEK; }
+  | KW_MONTH                            { $$ = SKY_PERIOD_MONTH; }
+  ;
+
+opt_rolling:
+    %empty                              { $$ = false; }
+  | KW_ROLLING                          { $$ = true; }
+  ;
+
+opt_on_or_after:
+    %empty                              { $$ = false; }
+  | KW_ON KW_OR KW_AFTER                { $$ = true; }
+  ;
+
+lifecycle:
+    KW_LIFECYCLE KW_EVERY period opt_from opt_where group_session opt_having opt_order opt_limit
+                                        { A($$ = ast_cohort_stmt(ctx, SKY_STMT_LIFECYCLE, ast_period_head(ctx, $3, &@1), &$4, $5, $6, $7, $8, $9)); }
+  ;
+
+stickiness:
+    KW_STICKINESS KW_EVERY period opt_from opt_where group_session opt_having opt_order opt_limit
+                                        { A($$ = ast_cohort_stmt(ctx, SKY_STMT_STICKINESS, ast_period_head(ctx, $3, &@1), &$4, $5, $6, $7, $8, $9)); }
   ;
 
 /* ---- expressions ---- */

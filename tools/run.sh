@@ -46,6 +46,8 @@ skyd is running on 127.0.0.1:$port (data in $data); the shell starts on the demo
   SELECT state.plan, median(price), quantile(price, 0.9) WHERE action = 'purchase' GROUP BY state.plan;
   FUNNEL action = 'view' THEN action = 'add_to_cart' THEN action = 'purchase' WITHIN 7d;
   SELECT month(first(timestamp) OVER OBJECT) AS cohort, objects() WHERE action = 'purchase' GROUP BY cohort;
+  RETENTION FROM TRUE TO TRUE EVERY WEEK FOR 4;        (\\pivot on prints it as a triangle)
+  LIFECYCLE EVERY MONTH;
 
 \\help lists the shell's commands; Ctrl-C cancels a running statement; \\q quits (and stops skyd).
 MSG

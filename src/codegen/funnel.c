@@ -1,11 +1,12 @@
 /* funnel.c — FUNNEL (PATHS.md §1) on the reference interpreter's walk: the
  * plan kind's begin / event / flush (interp.h, sky_walk_kind).
  *
- * event: a matching event (WHERE) is evaluated once — its step conditions
- * and EXCLUDE conditions as bit masks, in that order, then its HOLDING
- * values and (at a step-1 event, or any step event under ANY ORDER) its
- * GROUP BY values — and kept in the object's buffer if any of that can
- * matter (every matching event under STRICT, where adjacency counts).
+ * push: a matching event, read as every path statement's is (path_walk.c:
+ * its step conditions and EXCLUDE conditions as bit masks, then its
+ * HOLDING values at a step event and its GROUP BY values at a step-1
+ * event, or any step event under ANY ORDER), is kept in the object's
+ * buffer if any of that can matter (every matching event under STRICT,
+ * where adjacency counts).
  *
  * flush: the definitions, computed as directly as a one-pass reading of
  * them allows, since this is the oracle the JIT's register machine will be
@@ -50,7 +51,6 @@ static void funnel_free(sky_walk *w) {
   sky_free(fs->first_end);
   sky_free(fs->reach);
   sky_free(fs->entry);
-  sky_free(fs->scratch);
   sky_funnel_machine_free(&fs->machine);
   sky_free(fs);
   w->state = NULL;
@@ -80,8 +80,7 @@ static int funnel_init(sky_walk *w) {
   fs->first_end = sky_calloc(k + 1, sizeof *fs->first_end);
   fs->reach = sky_calloc(k + 1, sizeof *fs->reach);
   fs->entry = sky_calloc(SKY_ENTRY_KEY0 + fs->nv, sizeof *fs->entry);
-  fs->scratch = sky_calloc(fs->nv + 1, sizeof *fs->scratch);
-  if (!fs->excl_at || !fs->first_end || !fs->reach || !fs->entry || !fs->scratch) return -1;
+  if (!fs->excl_at || !fs->first_end || !fs->reach || !fs->entry) return -1;
   for (uint32_t x = 0; x < f->n_excludes; x++)
     for (uint32_t j = f->excludes[x].from; j < f->excludes[x].to; j++) fs->excl_at[j - 1] |= UINT64_C(1) << x;
   w->env.entry = fs->entry;
@@ -114,66 +113,19 @@ static bool grow(sky_walk *w, funnel_state *fs) {
   return true;
 }
 
-/* ---- event ------------------------------------------------------------------------- */
-
-static int eval_bool(sky_walk *w, const sky_expr *e, bool *out) {
-  sky_ival v;
-  int rc = sky_walk_eval(w, e, &v);
-  *out = rc == SKY_SCAN_OK && !v.null && v.w;
-  return rc;
-}
+/* ---- push ---------------------------------------------------------------------- */
 
 /* The events that start an entry: step 1, or any step under ANY ORDER. */
 static uint64_t start_mask(const sky_funnel *f) { return f->order == SKY_FUNNEL_ANY_ORDER ? ~UINT64_C(0) : 1; }
 
-/* Keeps a matching event that may matter: its bits and its HOLDING /
- * GROUP BY values (NULL where not evaluated; FLOATs canonical). */
-static int push(sky_walk *w, fevent e, const sky_ival *vals) {
+/* Keeps a matching event that may matter (path_walk.c decides which): its
+ * bits and its HOLDING / GROUP BY values. */
+static int funnel_push(sky_walk *w, const sky_path_event *e, const sky_ival *vals) {
   funnel_state *fs = w->state;
-  const sky_funnel *f = fs->f;
-  if (!e.steps && !e.excl && f->order != SKY_FUNNEL_STRICT) return SKY_SCAN_OK;
   if (!grow(w, fs)) return SKY_SCAN_NO_MEMORY;
-  sky_ival *dst = fs->vals + fs->n * fs->nv;
-  for (uint32_t i = 0; i < fs->nv; i++) {
-    const sky_expr *x = i < f->n_hold ? f->hold[i] : f->group[i - f->n_hold];
-    dst[i] = vals[i];
-    if (dst[i].null) dst[i].w = 0;
-    else if (x->type == SKY_VT_FLOAT) dst[i].w = sky_canon_float(as_double(dst[i].w));
-    else if (x->type == SKY_VT_BOOL) dst[i].w = dst[i].w != 0;
-  }
-  fs->ev[fs->n++] = e;
+  if (fs->nv) memcpy(fs->vals + fs->n * fs->nv, vals, fs->nv * sizeof *vals);
+  fs->ev[fs->n++] = (fevent){.ts = e->ts, .session = e->session, .steps = e->bits, .excl = e->excl};
   return SKY_SCAN_OK;
-}
-
-/* The interpreter's event: WHERE, then the steps and exclusions in order,
- * HOLDING at step events, GROUP BY at start events (the order the JIT's
- * compiled form keeps, jit_funnel.c). */
-static int funnel_event(sky_walk *w) {
-  funnel_state *fs = w->state;
-  const sky_funnel *f = fs->f;
-  const sky_plan *p = w->plan;
-  bool yes;
-  int rc;
-  if (p->filter) {
-    if ((rc = eval_bool(w, p->filter, &yes)) != SKY_SCAN_OK) return rc;
-    if (!yes) return SKY_SCAN_OK;
-  }
-  fevent e = {.ts = w->env.chunk->ts[w->env.event], .session = w->env.session};
-  for (uint32_t i = 0; i < f->n_steps; i++) {
-    if ((rc = eval_bool(w, f->steps[i], &yes)) != SKY_SCAN_OK) return rc;
-    if (yes) e.steps |= UINT64_C(1) << i;
-  }
-  for (uint32_t x = 0; x < f->n_excludes; x++) {
-    if ((rc = eval_bool(w, f->excludes[x].cond, &yes)) != SKY_SCAN_OK) return rc;
-    if (yes) e.excl |= UINT64_C(1) << x;
-  }
-  sky_ival *vals = fs->scratch;
-  for (uint32_t i = 0; i < fs->nv; i++) vals[i] = NULL_VAL;
-  for (uint32_t i = 0; e.steps && i < f->n_hold; i++)
-    if ((rc = sky_walk_eval(w, f->hold[i], &vals[i])) != SKY_SCAN_OK) return rc;
-  for (uint32_t i = 0; (e.steps & start_mask(f)) && i < f->n_group; i++)
-    if ((rc = sky_walk_eval(w, f->group[i], &vals[f->n_hold + i])) != SKY_SCAN_OK) return rc;
-  return push(w, e, vals);
 }
 
 /* ---- flush: the object's entries ---------------------------------------------------- */
@@ -343,28 +295,9 @@ static int funnel_flush(sky_walk *w) {
   return SKY_SCAN_OK;
 }
 
-/* ---- the compiled scan's entry points (jit_funnel.c) ---------------------------- */
-
-void *sky_funnel_jit_open(const sky_runtime *rt, const sky_chunk *chunk, sky_groups *g) {
-  return sky_walk_open(rt, chunk, g);
-}
-
-void sky_funnel_jit_close(void *w) { sky_walk_close(w); }
-
-void sky_funnel_jit_begin(void *wp, uint64_t obj) {
-  sky_walk *w = wp;
-  w->env.obj = obj;
-  funnel_begin(w);
-}
-
-int32_t sky_funnel_jit_push(void *w, int64_t ts, int64_t session, uint64_t steps, uint64_t excl, const sky_ival *vals) {
-  return push(w, (fevent){.ts = ts, .session = session, .steps = steps, .excl = excl}, vals);
-}
-
 /* The compiled scan concludes with the register machine where it applies
  * (funnel_machine.c), else with the definitions as the interpreter does. */
-int32_t sky_funnel_jit_flush(void *wp) {
-  sky_walk *w = wp;
+static int funnel_conclude(sky_walk *w) {
   return sky_funnel_machine_applies(((funnel_state *)w->state)->f) ? sky_funnel_machine_flush(w) : funnel_flush(w);
 }
 
@@ -372,7 +305,9 @@ const sky_walk_kind sky_walk_kind_FUNNEL = {
     .init = funnel_init,
     .free = funnel_free,
     .begin = funnel_begin,
-    .event = funnel_event,
+    .event = sky_path_walk_event,
     .flush = funnel_flush,
+    .push = funnel_push,
+    .conclude = funnel_conclude,
     .seed = funnel_seed,
 };

@@ -36,7 +36,6 @@ typedef struct funnel_state {
   int64_t *first_end;    /* [k + 1]: first event ending a chain of length j (-1 none) */
   int64_t *reach;        /* [k + 1]: the entry's reach(j) */
   sky_ival *entry;       /* [SKY_ENTRY_KEY0 + nv] the entry row */
-  sky_ival *scratch;     /* [nv] the current event's values */
   funnel_machine machine;
 } funnel_state;
 

@@ -93,6 +93,8 @@ static void note_register_types(sky_walk *s, const sky_expr *e) {
   for (uint32_t k = 0; k < e->n_args; k++) note_register_types(s, e->args[k]);
 }
 
+static void note_path_registers(sky_expr *e, void *s) { note_register_types(s, e); }
+
 static void scan_free(sky_walk *s) {
   if (s->kind->free) s->kind->free(s);
   sky_free(s->regs);
@@ -102,6 +104,7 @@ static void scan_free(sky_walk *s) {
   sky_free(s->args);
   sky_free(s->obj_state);
   sky_free(s->obj_vals);
+  sky_free(s->path_vals);
 }
 
 static int scan_init(sky_walk *s, const sky_runtime *rt, const sky_chunk *chunk, sky_groups *g) {
@@ -118,7 +121,10 @@ static int scan_init(sky_walk *s, const sky_runtime *rt, const sky_chunk *chunk,
   s->args = sky_calloc(p->n_aggs + 1, sizeof *s->args);
   s->obj_state = sky_calloc(p->obj_words + 1, sizeof *s->obj_state);
   s->obj_vals = sky_calloc(p->n_obj_aggs + 1, sizeof *s->obj_vals);
-  if (!s->regs || !s->reg_type || !s->reg_of || !s->keys || !s->args || !s->obj_state || !s->obj_vals) {
+  s->parts = sky_path_parts_of(p);
+  s->path_vals = sky_calloc(s->parts.n_vals + 1, sizeof *s->path_vals);
+  if (!s->regs || !s->reg_type || !s->reg_of || !s->keys || !s->args || !s->obj_state || !s->obj_vals ||
+      !s->path_vals) {
     scan_free(s);
     return -1;
   }
@@ -128,11 +134,7 @@ static int scan_init(sky_walk *s, const sky_runtime *rt, const sky_chunk *chunk,
   for (uint32_t j = 0; j < p->n_keys; j++) note_register_types(s, p->keys[j]);
   for (uint32_t a = 0; a < p->n_aggs; a++) note_register_types(s, p->aggs[a].arg);
   for (uint32_t a = 0; a < p->n_obj_aggs; a++) note_register_types(s, p->obj_aggs[a].arg);
-  const sky_funnel *f = p->funnel;
-  for (uint32_t i = 0; f && i < f->n_steps; i++) note_register_types(s, f->steps[i]);
-  for (uint32_t i = 0; f && i < f->n_excludes; i++) note_register_types(s, f->excludes[i].cond);
-  for (uint32_t i = 0; f && i < f->n_hold; i++) note_register_types(s, f->hold[i]);
-  for (uint32_t i = 0; f && i < f->n_group; i++) note_register_types(s, f->group[i]);
+  sky_plan_each_path_expr(p, note_path_registers, s);
   s->env.rt = rt;
   s->env.chunk = chunk;
   s->env.regs = s->regs;

@@ -88,6 +88,41 @@ const sky_expr *sky_interp_find_expr(const sky_plan *plan, uint32_t id);
 
 /* ---- the object walk (interp.c) ------------------------------------------- */
 
+/* ---- a path statement's events (interp.c) --------------------------------
+ *
+ * Every path statement reads a matching event the same way, in both
+ * engines: its conditions into the bits of a mask (FUNNEL's steps;
+ * RETENTION's FROM and TO), FUNNEL's EXCLUDE conditions into a second
+ * mask, all of them in order, then each group of values (HOLDING, GROUP BY)
+ * when the bits meet that group's `when`. An event with no bit is handed
+ * over only when the statement keeps every matching event. The interpreter
+ * evaluates this in sky_path_walk_event, the compiled scan in jit_path.c;
+ * both hand the event to the plan kind's `push` through sky_path_push. */
+typedef struct sky_path_values {
+  sky_expr *const *exprs;
+  uint32_t n;
+  uint64_t when; /* evaluated when (bits & when) != 0 */
+} sky_path_values;
+
+typedef struct sky_path_parts {
+  uint32_t n_conds;
+  sky_expr *const *conds;          /* bit i of an event's bits */
+  uint32_t n_excl;
+  const sky_funnel_exclude *excl;  /* bit x of its excl */
+  bool keep_all;                   /* every matching event, not only those with a bit */
+  sky_path_values vals[2];         /* values [0, vals[0].n), then vals[1]'s */
+  uint32_t n_vals;
+} sky_path_parts;
+
+sky_path_parts sky_path_parts_of(const sky_plan *p);
+
+/* A matching event as a plan kind's `push` receives it. */
+typedef struct sky_path_event {
+  int64_t ts;
+  int64_t session;
+  uint64_t bits, excl;
+} sky_path_event;
+
 typedef struct sky_walk_kind sky_walk_kind;
 
 /* One interpreter scan of a chunk: the plan, its group table, the
@@ -106,20 +141,27 @@ typedef struct sky_walk {
   sky_ival *args;      /* [n_aggs] aggregate arguments of the current row */
   uint64_t *obj_state; /* [plan->obj_words] OVER OBJECT states of the object */
   sky_ival *obj_vals;  /* [plan->n_obj_aggs] their results */
+  sky_path_parts parts; /* a path statement's per-event part */
+  sky_ival *path_vals;  /* [parts.n_vals] the event's values */
   void *state;         /* the plan kind's */
 } sky_walk;
 
 /* What a plan kind does on the walk (SKY_PLAN_KINDS; one definition each,
  * sky_walk_kind_<NAME>): init/free its state for a scan, begin at each
  * object, event at each of its events in path order (env.event, the
- * registers and env.session set), flush after its last event. Only
- * `event` is required. Each returns a SKY_SCAN_* code. */
+ * registers and env.session set), flush after its last event. A path
+ * statement's `event` is sky_path_walk_event, which hands each kept event
+ * to its `push` (so does the compiled scan); `conclude` is the compiled
+ * scan's flush when it differs from the interpreter's. Only `event` is
+ * required. Each returns a SKY_SCAN_* code. */
 struct sky_walk_kind {
   int (*init)(sky_walk *w);
   void (*free)(sky_walk *w);
   void (*begin)(sky_walk *w);
   int (*event)(sky_walk *w);
   int (*flush)(sky_walk *w);
+  int (*push)(sky_walk *w, const sky_path_event *e, const sky_ival *vals);
+  int (*conclude)(sky_walk *w);
   /* groups the result has whatever the data: added to the merged table
    * before finalizing, on either engine (0, or -1 out of memory) */
   int (*seed)(const sky_plan *p, sky_groups *merged);
@@ -133,21 +175,26 @@ SKY_PLAN_KINDS(SKY_X_WALK_DECL)
 #undef SKY_X_WALK_DECL
 
 /* A walk of `chunk` on the heap, for compiled scans that hand a plan
- * kind's per-object work to C (jit_funnel.c): NULL when out of memory. */
+ * kind's per-object work to C (jit_path.c): NULL when out of memory. */
 sky_walk *sky_walk_open(const sky_runtime *rt, const sky_chunk *chunk, sky_groups *g);
 void sky_walk_close(sky_walk *w);
 
-/* FUNNEL in a compiled scan (funnel.c): the scan evaluates WHERE and each
- * matching event's step bits, EXCLUDE bits and HOLDING / GROUP BY values
- * (nv = n_hold + n_group of them, NULL where not evaluated) and hands them
- * over; the object's entries are concluded by the interpreter's flush, so
- * both engines share one definition of chains and attempts. The int32
- * results are SKY_SCAN_* codes. */
-void *sky_funnel_jit_open(const sky_runtime *rt, const sky_chunk *chunk, sky_groups *g);
-void sky_funnel_jit_close(void *w);
-void sky_funnel_jit_begin(void *w, uint64_t obj);
-int32_t sky_funnel_jit_push(void *w, int64_t ts, int64_t session, uint64_t steps, uint64_t excl, const sky_ival *vals);
-int32_t sky_funnel_jit_flush(void *w);
+/* The interpreter's event of a path statement (sky_path_parts). */
+int sky_path_walk_event(sky_walk *w);
+/* Hands a matching event and its n_vals values (NULL where not evaluated)
+ * to the plan kind's push, values made canonical (a NULL's word 0, FLOATs
+ * canonical, BOOLs 0/1), when the event is kept. */
+int sky_path_push(sky_walk *w, sky_path_event e, sky_ival *vals);
+
+/* A path statement in a compiled scan (jit_path.c): the scan evaluates
+ * WHERE and each matching event's sky_path_parts and hands them over; the
+ * object is concluded at its end by the plan kind's C code, so both
+ * engines share one definition. The int32 results are SKY_SCAN_* codes. */
+void *sky_path_jit_open(const sky_runtime *rt, const sky_chunk *chunk, sky_groups *g);
+void sky_path_jit_close(void *w);
+void sky_path_jit_begin(void *w, uint64_t obj);
+int32_t sky_path_jit_push(void *w, int64_t ts, int64_t session, uint64_t bits, uint64_t excl, sky_ival *vals);
+int32_t sky_path_jit_flush(void *w);
 
 /* agg(x) OVER OBJECT (interp.c), one definition for both engines: one
  * event's argument into object aggregate `a`'s state, and the object's

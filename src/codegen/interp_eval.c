@@ -286,7 +286,7 @@ static int values_order(const sky_runtime *rt, sky_vtype type, uint32_t dom_a, u
     return order3(x < y, x > y);
   }
   case SKY_VT_STRING:
-    if ((dom_a == SKY_DOM_DAY || dom_a == SKY_DOM_MONTH) && dom_a == dom_b)
+    if (sky_dom_is_bucket(dom_a) && dom_a == dom_b)
       return order3((int64_t)a < (int64_t)b, (int64_t)a > (int64_t)b);
     if (dom_a == dom_b && a == b) return ORD_EQ;
     return (int)sky_rt_str_cmp(rt, dom_a, a, dom_b, b);
@@ -439,6 +439,16 @@ static const sky_expr *find_in(const sky_expr *e, uint32_t id) {
   return NULL;
 }
 
+typedef struct find_ctx {
+  uint32_t id;
+  const sky_expr *hit;
+} find_ctx;
+
+static void find_path_expr(sky_expr *e, void *ctx) {
+  find_ctx *fc = ctx;
+  if (!fc->hit) fc->hit = find_in(e, fc->id);
+}
+
 const sky_expr *sky_interp_find_expr(const sky_plan *plan, uint32_t id) {
   const sky_expr *hit = find_in(plan->filter, id);
   for (uint32_t i = 0; !hit && i < plan->n_keys; i++) hit = find_in(plan->keys[i], id);
@@ -447,10 +457,10 @@ const sky_expr *sky_interp_find_expr(const sky_plan *plan, uint32_t id) {
   if (!hit) hit = find_in(plan->having, id);
   for (uint32_t i = 0; !hit && i < plan->n_order; i++) hit = find_in(plan->order[i].expr, id);
   for (uint32_t i = 0; !hit && i < plan->n_obj_aggs; i++) hit = find_in(plan->obj_aggs[i].arg, id);
-  const sky_funnel *f = plan->funnel;
-  for (uint32_t i = 0; f && !hit && i < f->n_steps; i++) hit = find_in(f->steps[i], id);
-  for (uint32_t i = 0; f && !hit && i < f->n_excludes; i++) hit = find_in(f->excludes[i].cond, id);
-  for (uint32_t i = 0; f && !hit && i < f->n_hold; i++) hit = find_in(f->hold[i], id);
-  for (uint32_t i = 0; f && !hit && i < f->n_group; i++) hit = find_in(f->group[i], id);
+  if (!hit) {
+    find_ctx fc = {.id = id};
+    sky_plan_each_path_expr(plan, find_path_expr, &fc);
+    hit = fc.hit;
+  }
   return hit;
 }

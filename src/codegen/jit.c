@@ -284,15 +284,15 @@ static uint64_t expr_cost(const sky_expr *e) {
   return c;
 }
 
+/* A path statement's per-event expression: its cost, plus a key's when it
+ * is stored for the object's conclusion. */
+static void add_path_cost(sky_expr *e, void *c) { *(uint64_t *)c += COST_KEY + expr_cost(e); }
+
 uint64_t sky_jit_plan_cost(const sky_plan *plan) {
   uint64_t c = expr_cost(plan->filter);
   for (uint32_t a = 0; a < plan->n_obj_aggs; a++) c += COST_AGG + expr_cost(plan->obj_aggs[a].arg);
-  const sky_funnel *f = plan->funnel;
-  if (f) { /* its keys and aggregates read entry rows, in C */
-    for (uint32_t i = 0; i < f->n_steps; i++) c += expr_cost(f->steps[i]);
-    for (uint32_t i = 0; i < f->n_excludes; i++) c += expr_cost(f->excludes[i].cond);
-    for (uint32_t i = 0; i < f->n_hold; i++) c += COST_KEY + expr_cost(f->hold[i]);
-    for (uint32_t i = 0; i < f->n_group; i++) c += COST_KEY + expr_cost(f->group[i]);
+  if (plan->kind != SKY_PLAN_SELECT) { /* its keys and aggregates read entry rows, in C */
+    sky_plan_each_path_expr(plan, add_path_cost, &c);
     return c;
   }
   for (uint32_t k = 0; k < plan->n_keys; k++) c += COST_KEY + expr_cost(plan->keys[k]);

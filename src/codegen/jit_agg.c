@@ -142,7 +142,7 @@ static LLVMValueRef better(jit_cg *cg, const sky_agg *a, jit_val x, LLVMValueRef
     LLVMValueRef rc = LLVMBuildLoad2(b, cg->t_i32, LLVMBuildGEP2(b, cg->t_i32, table, &cur, 1, ""), "");
     return LLVMBuildICmp(b, min ? LLVMIntULT : LLVMIntUGT, rx, rc, "");
   }
-  if (t == SKY_VT_STRING && a->dom != SKY_DOM_DAY && a->dom != SKY_DOM_MONTH) {
+  if (t == SKY_VT_STRING && !sky_dom_is_bucket(a->dom)) {
     /* Other strings compare by bytes through the helper, only when needed. */
     LLVMBasicBlockRef from = LLVMGetInsertBlock(b);
     LLVMBasicBlockRef call = jit_block(cg, "minmax.cmp"), join = jit_block(cg, "minmax.cmp.done");

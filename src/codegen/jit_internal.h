@@ -45,11 +45,11 @@
   X(MEMMOVE, memmove, "pppl")               \
   X(MEMSET, memset, "ppil")                 \
   X(FMOD, fmod, "ddd")                      \
-  X(FUNNEL_OPEN, sky_funnel_jit_open, "pppp") \
-  X(FUNNEL_CLOSE, sky_funnel_jit_close, "vp") \
-  X(FUNNEL_BEGIN, sky_funnel_jit_begin, "vpl") \
-  X(FUNNEL_PUSH, sky_funnel_jit_push, "ipllllp") \
-  X(FUNNEL_FLUSH, sky_funnel_jit_flush, "ip") \
+  X(PATH_OPEN, sky_path_jit_open, "pppp")   \
+  X(PATH_CLOSE, sky_path_jit_close, "vp")   \
+  X(PATH_BEGIN, sky_path_jit_begin, "vpl")  \
+  X(PATH_PUSH, sky_path_jit_push, "ipllllp") \
+  X(PATH_FLUSH, sky_path_jit_flush, "ip")   \
   X(OBJ_AGG_UPDATE, sky_obj_agg_call_update, "ipiplipll") \
   X(OBJ_AGGS_CONCLUDE, sky_obj_aggs_conclude, "ippppp")
 
@@ -212,9 +212,9 @@ typedef struct jit_cg {
   LLVMValueRef obj_state; /* alloca [obj_words + 1 x i64]: the object's aggregate states */
   LLVMValueRef obj_vals;  /* alloca [2 n + 2 x i64]: their values as sky_ival */
 
-  /* FUNNEL (jit_funnel.c) */
-  LLVMValueRef funnel_w;    /* alloca ptr: the walk state (funnel.c) */
-  LLVMValueRef funnel_vals; /* alloca [2 nv + 2 x i64]: the event's values as sky_ival */
+  /* path statements (jit_path.c) */
+  LLVMValueRef path_w;    /* alloca ptr: the walk state (interp.h) */
+  LLVMValueRef path_vals; /* alloca [2 nv + 2 x i64]: the event's values as sky_ival */
 
   /* exits */
   LLVMBasicBlockRef ovf_bb, nomem_bb, stop_bb;
@@ -248,13 +248,13 @@ jit_val jit_object_value(jit_cg *cg, const sky_expr *e);
 void jit_object_prepass(jit_cg *cg, LLVMValueRef start, LLVMValueRef end, LLVMValueRef prev_ts,
                         void (*per_event)(jit_cg *cg, LLVMValueRef prev_ts), void (*reset)(jit_cg *cg));
 
-/* jit_funnel.c: a FUNNEL plan's per-event part and its hand-over to C. */
-bool jit_funnel_plan(const jit_cg *cg);
-void jit_funnel_prepare(jit_cg *cg);
-void jit_funnel_close(jit_cg *cg);
-void jit_funnel_begin(jit_cg *cg);
-void jit_funnel_event(jit_cg *cg, LLVMBasicBlockRef next);
-void jit_funnel_flush(jit_cg *cg);
+/* jit_path.c: a path statement's per-event part and its hand-over to C. */
+bool jit_path_plan(const jit_cg *cg);
+void jit_path_prepare(jit_cg *cg);
+void jit_path_close(jit_cg *cg);
+void jit_path_begin(jit_cg *cg);
+void jit_path_event(jit_cg *cg, LLVMBasicBlockRef next);
+void jit_path_flush(jit_cg *cg);
 
 /* jit_expr.c */
 /* Emits `e` for the current event. Overflow raises only where `guard`

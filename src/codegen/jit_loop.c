@@ -133,19 +133,27 @@ static void walk(jit_cg *cg, const sky_expr *e, expr_visit_fn fn, void *arg) {
   for (uint32_t k = 0; k < e->n_args; k++) walk(cg, e->args[k], fn, arg);
 }
 
+typedef struct path_walk {
+  jit_cg *cg;
+  expr_visit_fn fn;
+  void *arg;
+} path_walk;
+
+static void walk_path_expr(sky_expr *e, void *ctx) {
+  path_walk *pw = ctx;
+  walk(pw->cg, e, pw->fn, pw->arg);
+}
+
 /* Visits every per-event expression: filter, keys, aggregate arguments; of
- * a FUNNEL, the filter and its steps, exclusions, HOLDING and GROUP BY (its
+ * a path statement, the filter and its per-object part's expressions (its
  * keys and aggregates read entry rows, in C). */
 static void walk_plan(jit_cg *cg, expr_visit_fn fn, void *arg) {
   const sky_plan *p = cg->plan;
   walk(cg, p->filter, fn, arg);
   for (uint32_t a = 0; a < p->n_obj_aggs; a++) walk(cg, p->obj_aggs[a].arg, fn, arg);
-  if (p->funnel) {
-    const sky_funnel *f = p->funnel;
-    for (uint32_t i = 0; i < f->n_steps; i++) walk(cg, f->steps[i], fn, arg);
-    for (uint32_t i = 0; i < f->n_excludes; i++) walk(cg, f->excludes[i].cond, fn, arg);
-    for (uint32_t i = 0; i < f->n_hold; i++) walk(cg, f->hold[i], fn, arg);
-    for (uint32_t i = 0; i < f->n_group; i++) walk(cg, f->group[i], fn, arg);
+  if (p->kind != SKY_PLAN_SELECT) {
+    path_walk pw = {cg, fn, arg};
+    sky_plan_each_path_expr(p, walk_path_expr, &pw);
     return;
   }
   for (uint32_t j = 0; j < p->n_keys; j++) walk(cg, p->keys[j], fn, arg);
@@ -197,7 +205,7 @@ static shape plan_shape(jit_cg *cg) {
     if (flags & SKY_AGGF_SESSION) s.per_object = s.session = true;
   }
   if (p->n_obj_aggs) s.per_object = true; /* the OVER OBJECT pre-pass */
-  if (p->funnel) { /* objects in path order, sessions when asked */
+  if (p->kind != SKY_PLAN_SELECT) { /* objects in path order, sessions when asked */
     s.per_object = true;
     s.session = p->session_gap_us >= 0;
   }
@@ -207,7 +215,7 @@ static shape plan_shape(jit_cg *cg) {
    * REG_MODE_MAX_WORDS the register allocator's time grows steeply (no
    * keys and 64 INT sums, 192 words: 0.4 s to compile; 128 sums 2.4 s;
    * 256 sums 33 s, against 0.2, 0.5 and 1.0 s in table mode). */
-  cg->reg_mode = p->n_keys == 0 && p->slot_words <= REG_MODE_MAX_WORDS && !p->funnel;
+  cg->reg_mode = p->n_keys == 0 && p->slot_words <= REG_MODE_MAX_WORDS && p->kind == SKY_PLAN_SELECT;
   for (uint32_t a = 0; a < p->n_aggs; a++) /* state that owns memory stays in the table */
     if (sky_agg_impl_of(p->aggs[a].kind)->release) cg->reg_mode = false;
   return s;
@@ -376,8 +384,8 @@ static void emit_event(jit_cg *cg, LLVMValueRef prev_ts, LLVMBasicBlockRef next)
     LLVMBuildCondBr(cg->b, jit_truth(cg, f), match, next);
     LLVMPositionBuilderAtEnd(cg->b, match);
   }
-  if (jit_funnel_plan(cg)) {
-    jit_funnel_event(cg, next);
+  if (jit_path_plan(cg)) {
+    jit_path_event(cg, next);
     return;
   }
   jit_groups_event(cg);
@@ -632,7 +640,7 @@ static void object_loop(jit_cg *cg, LLVMBasicBlockRef done) {
   cg->obj = load_elem(cg, cg->t_i64, cg->obj_ids, k, "obj");
   if (cg->plan->n_obj_aggs) jit_object_prepass(cg, start, L.end, cg->session ? L.prev_ts : NULL, pre_event, reset_registers);
   reset_registers(cg);
-  if (jit_funnel_plan(cg)) jit_funnel_begin(cg);
+  if (jit_path_plan(cg)) jit_path_begin(cg);
   if (cg->session) LLVMBuildStore(b, jit_const_i64(cg, 0), cg->session);
   LLVMBuildStore(b, start, L.i_a);
   LLVMBuildCondBr(b, LLVMBuildICmp(b, LLVMIntULT, start, L.end, ""), first, obj_next);
@@ -642,7 +650,7 @@ static void object_loop(jit_cg *cg, LLVMBasicBlockRef done) {
   object_events(cg, &L, obj_next);
 
   LLVMPositionBuilderAtEnd(b, obj_next);
-  if (jit_funnel_plan(cg)) jit_funnel_flush(cg);
+  if (jit_path_plan(cg)) jit_path_flush(cg);
   LLVMBuildStore(b, k1, L.k_a);
   LLVMBuildCondBr(b, LLVMBuildICmp(b, LLVMIntULT, k1, n_obj, ""), head, done);
 }
@@ -655,25 +663,25 @@ static void build_exits(jit_cg *cg) {
   cg->ovf_bb = jit_block(cg, "overflow.exit");
   cg->nomem_bb = jit_block(cg, "nomem.exit");
   cg->stop_bb = jit_block(cg, "stop.exit");
-  bool funnel = jit_funnel_plan(cg);
-  if (funnel) {
-    cg->funnel_w = jit_entry_alloca(cg, cg->t_ptr, "funnel.w");
-    LLVMBuildStore(b, LLVMConstNull(cg->t_ptr), cg->funnel_w);
+  bool path = jit_path_plan(cg);
+  if (path) {
+    cg->path_w = jit_entry_alloca(cg, cg->t_ptr, "path.w");
+    LLVMBuildStore(b, LLVMConstNull(cg->t_ptr), cg->path_w);
   }
   LLVMPositionBuilderAtEnd(b, cg->ovf_bb);
   cg->ovf_phi = LLVMBuildPhi(b, cg->t_i32, "overflow.expr");
   LLVMBuildStore(b, cg->ovf_phi, cg->a_err);
-  if (funnel) jit_funnel_close(cg);
+  if (path) jit_path_close(cg);
   LLVMBuildRet(b, LLVMConstInt(cg->t_i32, SKY_SCAN_OVERFLOW, 0));
   cg->ovf_stored_bb = jit_block(cg, "overflow.stored.exit");
   LLVMPositionBuilderAtEnd(b, cg->ovf_stored_bb);
-  if (funnel) jit_funnel_close(cg);
+  if (path) jit_path_close(cg);
   LLVMBuildRet(b, LLVMConstInt(cg->t_i32, SKY_SCAN_OVERFLOW, 0));
   LLVMPositionBuilderAtEnd(b, cg->nomem_bb);
-  if (funnel) jit_funnel_close(cg);
+  if (path) jit_path_close(cg);
   LLVMBuildRet(b, LLVMConstInt(cg->t_i32, SKY_SCAN_NO_MEMORY, 0));
   LLVMPositionBuilderAtEnd(b, cg->stop_bb);
-  if (funnel) jit_funnel_close(cg);
+  if (path) jit_path_close(cg);
   LLVMBuildRet(b, LLVMConstInt(cg->t_i32, SKY_SCAN_STOPPED, 0));
   LLVMPositionBuilderAtEnd(b, at);
 }
@@ -753,7 +761,7 @@ int jit_codegen_scan(jit_cg *cg, const char *name) {
   plan_prefetch(cg);
   jit_expr_prepare(cg);
   if (cg->plan->n_obj_aggs) jit_object_prepare(cg);
-  if (jit_funnel_plan(cg)) jit_funnel_prepare(cg);
+  if (jit_path_plan(cg)) jit_path_prepare(cg);
   else jit_groups_prepare(cg);
   LLVMBasicBlockRef done = jit_block(cg, "done");
   if (s.per_object)
@@ -761,7 +769,7 @@ int jit_codegen_scan(jit_cg *cg, const char *name) {
   else
     flat_scan(cg, done);
   LLVMPositionBuilderAtEnd(cg->b, done);
-  if (jit_funnel_plan(cg)) jit_funnel_close(cg);
+  if (jit_path_plan(cg)) jit_path_close(cg);
   else jit_groups_finish(cg);
   LLVMBuildRet(cg->b, LLVMConstInt(cg->t_i32, SKY_SCAN_OK, 0));
   if (LLVMCountIncoming(cg->ovf_phi) == 0) LLVMDeleteBasicBlock(cg->ovf_bb);

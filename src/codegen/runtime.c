@@ -175,11 +175,8 @@ int sky_rt_should_stop(const sky_runtime *rt) {
 }
 
 void sky_rt_string(const sky_runtime *rt, uint32_t dom, uint64_t word, char *tmp, const char **s, size_t *len) {
-  if (dom == SKY_DOM_DAY) {
-    *len = sky_format_day((int64_t)word, tmp);
-    *s = tmp;
-  } else if (dom == SKY_DOM_MONTH) {
-    *len = sky_format_month((int64_t)word, tmp);
+  if (sky_dom_is_bucket(dom)) {
+    *len = sky_bucket_format(dom, word, tmp);
     *s = tmp;
   } else if (dom == SKY_DOM_LITERAL) {
     *s = rt->plan->literals[word].str;

@@ -6,5 +6,5 @@ target_sources(sky PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/jit_loop.c
   ${CMAKE_CURRENT_LIST_DIR}/jit_expr.c
   ${CMAKE_CURRENT_LIST_DIR}/jit_agg.c
-  ${CMAKE_CURRENT_LIST_DIR}/jit_funnel.c
+  ${CMAKE_CURRENT_LIST_DIR}/jit_path.c
   ${CMAKE_CURRENT_LIST_DIR}/jit_object.c)

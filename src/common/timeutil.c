@@ -46,6 +46,33 @@ size_t sky_format_month(int64_t month, char *out) {
   return (size_t)snprintf(out, 32, "%04lld-%02lld", (long long)y, (long long)m);
 }
 
+size_t sky_format_hour(int64_t hour, char *out) {
+  int64_t day = sky_floor_div(hour, 24);
+  size_t n = sky_format_day(day, out);
+  return n + (size_t)snprintf(out + n, 32 - n, "T%02lld", (long long)(hour - day * 24));
+}
+
+int64_t sky_period_of(sky_period unit, int64_t ts_us) {
+  switch (unit) {
+  case SKY_PERIOD_HOUR: return sky_floor_div(ts_us, SKY_US_PER_HOUR);
+  case SKY_PERIOD_DAY: return sky_bucket_day(ts_us);
+  case SKY_PERIOD_WEEK: return sky_floor_div(sky_bucket_day(ts_us) + 3, 7); /* day -3 was a Monday */
+  case SKY_PERIOD_MONTH: return sky_bucket_month(ts_us);
+  }
+  return 0;
+}
+
+int64_t sky_period_label(sky_period unit, int64_t period) { return unit == SKY_PERIOD_WEEK ? period * 7 - 3 : period; }
+
+int64_t sky_period_of_label(sky_period unit, int64_t label) {
+  return unit == SKY_PERIOD_WEEK ? sky_floor_div(label + 3, 7) : label;
+}
+
+int64_t sky_period_us(sky_period unit) {
+  static const int64_t us[] = {SKY_US_PER_HOUR, SKY_US_PER_DAY, 7 * SKY_US_PER_DAY, 30 * SKY_US_PER_DAY};
+  return us[unit];
+}
+
 size_t sky_format_timestamp(int64_t ts, char *out) {
   int64_t day = sky_bucket_day(ts);
   int64_t rem = ts - day * SKY_US_PER_DAY;
@@ -133,6 +160,15 @@ int sky_parse_day(const char *s, size_t len, int64_t *day) {
       !expect(s, len, &i, '-') || !digits(s, len, &i, 2, &d) || !valid_date(y, m, d))
     return -1;
   *day = sky_days_from_civil(y, (unsigned)m, (unsigned)d);
+  return 0;
+}
+
+int sky_parse_hour(const char *s, size_t len, int64_t *hour) {
+  size_t i = 10;
+  int64_t day, h;
+  if (len != 13 || sky_parse_day(s, 10, &day) != 0 || !expect(s, len, &i, 'T') || !digits(s, len, &i, 2, &h) || h > 23)
+    return -1;
+  *hour = day * 24 + h;
   return 0;
 }
 

@@ -36,10 +36,30 @@ static inline int64_t sky_bucket_weekday(int64_t ts_us) { /* 0 = Monday; 1970-01
 static inline int64_t sky_bucket_week(int64_t ts_us) { return sky_bucket_day(ts_us) - sky_bucket_weekday(ts_us); }
 int64_t sky_bucket_month(int64_t ts_us);
 
-/* Text forms: 'YYYY-MM-DD' for a day number, 'YYYY-MM' for a month number.
- * `out` must hold 32 bytes. Return the length written. */
+/* Text forms: 'YYYY-MM-DD' for a day number, 'YYYY-MM' for a month number,
+ * 'YYYY-MM-DDTHH' for an hour number (hours since the epoch). `out` must
+ * hold 32 bytes. Return the length written. */
 size_t sky_format_day(int64_t day, char *out);
 size_t sky_format_month(int64_t month, char *out);
+size_t sky_format_hour(int64_t hour, char *out);
+
+/* Calendar periods of the path statements (PATHS.md §0: EVERY HOUR | DAY |
+ * WEEK | MONTH, UTC, weeks from Monday). A period number counts periods
+ * since the epoch's, so the difference of two is the calendar distance
+ * between them; a period's label word is what names it as a string bucket
+ * (an hour number, a day number — a week's Monday — or a month number). */
+typedef enum sky_period {
+  SKY_PERIOD_HOUR,
+  SKY_PERIOD_DAY,
+  SKY_PERIOD_WEEK,
+  SKY_PERIOD_MONTH,
+} sky_period;
+
+int64_t sky_period_of(sky_period unit, int64_t ts_us);
+int64_t sky_period_label(sky_period unit, int64_t period);
+int64_t sky_period_of_label(sky_period unit, int64_t label);
+/* ROLLING length of a period: 1 h, 1 d, 7 d, 30 d. */
+int64_t sky_period_us(sky_period unit);
 /* ISO-8601 UTC form of a timestamp, e.g. 2026-03-01T10:00:00.123456Z
  * (fraction only when non-zero). `out` must hold 48 bytes. */
 size_t sky_format_timestamp(int64_t ts_us, char *out);
@@ -71,5 +91,7 @@ int sky_parse_iso8601(const char *s, size_t len, int64_t *ts_us);
  * anything else returns -1. Used to compare buckets with literals. */
 int sky_parse_day(const char *s, size_t len, int64_t *day);
 int sky_parse_month(const char *s, size_t len, int64_t *month);
+/* 'YYYY-MM-DDTHH' to an hour number. */
+int sky_parse_hour(const char *s, size_t len, int64_t *hour);
 
 #endif

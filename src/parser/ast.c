@@ -412,6 +412,40 @@ sky_stmt *ast_funnel_stmt(sky_parse_ctx *ctx, ast_funnel *head, const ast_ident 
   return s;
 }
 
+/* ---- RETENTION, LIFECYCLE, STICKINESS ------------------------------------------ */
+
+ast_cohort *ast_period_head(sky_parse_ctx *ctx, int unit, const sky_loc *loc) {
+  if (ctx->failed) return NULL;
+  ast_cohort *c = alloc0(ctx, sizeof *c);
+  if (!c) return NULL;
+  c->loc = *loc;
+  c->unit = unit;
+  return c;
+}
+
+ast_cohort *ast_retention_head(sky_parse_ctx *ctx, bool recurring, ast_expr *start, ast_expr *ret, int unit,
+                               bool rolling, ast_expr *n, bool on_or_after, const sky_loc *loc) {
+  if (!start || !ret || !n) return NULL;
+  ast_cohort *c = ast_period_head(ctx, unit, loc);
+  if (!c) return NULL;
+  c->recurring = recurring;
+  c->start = start;
+  c->ret = ret;
+  c->rolling = rolling;
+  c->n = n;
+  c->on_or_after = on_or_after;
+  return c;
+}
+
+/* retention | lifecycle | stickiness: head [FROM t] [WHERE c] group_session [HAVING] [ORDER BY] [LIMIT] */
+sky_stmt *ast_cohort_stmt(sky_parse_ctx *ctx, sky_stmt_kind kind, ast_cohort *head, const ast_ident *from,
+                          ast_expr *where, ast_gs gs, ast_expr *having, ast_list *order, ast_expr *limit) {
+  if (!head) return NULL;
+  sky_stmt *s = new_query(ctx, kind, from, where, gs, having, order, limit);
+  if (s) s->select->cohort = head;
+  return s;
+}
+
 /* ---- other statements ------------------------------------------------------ */
 
 /* propdef: ident kind type */

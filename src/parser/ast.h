@@ -174,10 +174,23 @@ typedef struct ast_funnel {
   ast_return ret;
 } ast_funnel;
 
-/* SELECT, and the clauses FUNNEL shares with it (funnel != NULL). */
+/* RETENTION, LIFECYCLE, STICKINESS (PATHS.md §2, §3): the parts beyond
+ * what they share with SELECT. */
+typedef struct ast_cohort {
+  sky_loc loc;             /* of the statement's keyword */
+  int unit;                /* sky_period of EVERY */
+  bool recurring;          /* RETENTION RECURRING (FIRST is the default) */
+  bool rolling;            /* EVERY ... ROLLING */
+  bool on_or_after;        /* FOR n ON OR AFTER */
+  ast_expr *start, *ret;   /* RETENTION FROM start TO ret */
+  ast_expr *n;             /* FOR n: an INT literal */
+} ast_cohort;
+
+/* SELECT, and the clauses the path statements share with it. */
 struct sky_select {
   const char *text; /* the statement text (item source text, positions) */
   ast_funnel *funnel; /* FUNNEL: its own clauses; the items are unused */
+  ast_cohort *cohort; /* RETENTION, LIFECYCLE, STICKINESS: theirs; no items */
   uint32_t n_items;
   ast_item **items;
   ast_expr *where;
@@ -301,6 +314,16 @@ ast_funnel *ast_funnel_head(sky_parse_ctx *ctx, ast_list *steps, ast_expr *windo
                             ast_list *excludes, ast_list *holding, const sky_loc *loc);
 sky_stmt *ast_funnel_stmt(sky_parse_ctx *ctx, ast_funnel *head, const ast_ident *from, ast_expr *where, ast_gs gs,
                           ast_return ret, ast_expr *having, ast_list *order, ast_expr *limit);
+
+/* ---- RETENTION, LIFECYCLE, STICKINESS ------------------------------------------ */
+
+/* RETENTION [FIRST | RECURRING] FROM start TO ret EVERY unit [ROLLING] FOR n [ON OR AFTER] */
+ast_cohort *ast_retention_head(sky_parse_ctx *ctx, bool recurring, ast_expr *start, ast_expr *ret, int unit,
+                               bool rolling, ast_expr *n, bool on_or_after, const sky_loc *loc);
+/* LIFECYCLE / STICKINESS EVERY unit */
+ast_cohort *ast_period_head(sky_parse_ctx *ctx, int unit, const sky_loc *loc);
+sky_stmt *ast_cohort_stmt(sky_parse_ctx *ctx, sky_stmt_kind kind, ast_cohort *head, const ast_ident *from,
+                          ast_expr *where, ast_gs gs, ast_expr *having, ast_list *order, ast_expr *limit);
 
 /* ---- other statements ------------------------------------------------------ */
 

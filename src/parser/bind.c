@@ -134,13 +134,11 @@ static void number(sky_expr *e, uint32_t *n) {
   for (uint32_t i = 0; i < e->n_args; i++) number(e->args[i], n);
 }
 
+static void number_path_expr(sky_expr *e, void *n) { number(e, n); }
+
 void bind_number_all(sky_plan *p) {
   uint32_t n = 0;
-  const sky_funnel *f = p->funnel;
-  for (uint32_t i = 0; f && i < f->n_steps; i++) number(f->steps[i], &n);
-  for (uint32_t i = 0; f && i < f->n_excludes; i++) number(f->excludes[i].cond, &n);
-  for (uint32_t i = 0; f && i < f->n_hold; i++) number(f->hold[i], &n);
-  for (uint32_t i = 0; f && i < f->n_group; i++) number(f->group[i], &n);
+  sky_plan_each_path_expr(p, number_path_expr, &n);
   for (uint32_t i = 0; i < p->n_obj_aggs; i++) number(p->obj_aggs[i].arg, &n);
   number(p->filter, &n);
   for (uint32_t i = 0; i < p->n_keys; i++) number(p->keys[i], &n);

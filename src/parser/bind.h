@@ -2,8 +2,11 @@
  *
  *   bind.c       sky_bind_select(): clauses, keys, outputs, HAVING, ORDER BY,
  *                LIMIT, session gap, expression ids
- *   bind_funnel.c sky_bind_funnel(): steps, window, exclusions, HOLDING and
- *                the entry rows' keys, aggregates and result columns
+ *   bind_funnel.c sky_bind_funnel(): steps, window, exclusions, HOLDING
+ *   bind_cohort.c sky_bind_retention / _lifecycle / _stickiness: periods,
+ *                FROM / TO conditions
+ *   bind_entry.c the path statements' result half: entry rows' keys,
+ *                aggregates and result columns, HAVING / ORDER BY over them
  *   bind_util.c  plan building blocks: nodes, constants, literal and
  *                runtime-constant tables, structural equality, errors
  *   bind_expr.c  names, literals, logic, arithmetic, time buckets
@@ -44,6 +47,8 @@ typedef struct bind_ctx {
                                after aggregation, when not plan->keys (FUNNEL:
                                the HOLDING / GROUP BY expressions; NULL entries
                                match nothing) */
+  sky_loc entry_loc;         /* path statements: where made-up nodes point */
+  const char *statement;    /* path statements: "FUNNEL", "RETENTION", ... */
   uint32_t cap_keys, cap_aggs, cap_rcs, cap_literals, cap_sets, cap_state;
 } bind_ctx;
 
@@ -137,5 +142,36 @@ sky_expr *bind_post(bind_ctx *b, const ast_expr *a, bool *done);
 int64_t bind_agg_add(bind_ctx *b, const sky_agg *g, const ast_expr *at);
 /* Binds `a` as a per-event expression for `clause`. */
 sky_expr *bind_event_expr(bind_ctx *b, const ast_expr *a, const char *clause);
+
+/* ---- bind_entry.c: the path statements' result half ---------------------------------
+ *
+ * A path statement's plan is a SELECT-shaped plan over entry rows (plan.h,
+ * SKY_ENTRY_FIELDS): these build its keys, aggregates and result columns
+ * from ENTRY leaves, and finish it so that HAVING and ORDER BY name result
+ * columns and take no aggregates of their own. Made-up nodes point at
+ * b->entry_loc; b->statement names the statement in errors. */
+
+/* A position-only node, for errors at a keyword or a number. */
+const ast_expr *bind_at_loc(ast_expr *tmp, const sky_loc *loc);
+/* A made-up node with `n_args` argument slots. */
+sky_expr *bind_synth(bind_ctx *b, sky_op op, sky_vtype type, uint32_t dom, const char *text, uint32_t n_args);
+sky_expr *bind_entry_leaf(bind_ctx *b, uint32_t field, sky_vtype type, uint32_t dom, const char *text);
+/* Per-event HOLDING or GROUP BY expressions (not constants) into *out. */
+bool bind_event_keys(bind_ctx *b, ast_expr *const *src, uint32_t n, const char *clause, sky_expr ***out);
+/* Room for `cap` keys and result columns. */
+bool bind_entry_columns(bind_ctx *b, uint32_t cap);
+/* A group key over entry field `field`, also a result column `name`
+ * (KEY_REF), recognized after aggregation by `match` (or nothing). */
+bool bind_entry_key(bind_ctx *b, uint32_t field, sky_vtype type, uint32_t dom, const char *name, sky_expr *match);
+/* Entry key #i: the value of per-event expression `src`, named by its text. */
+bool bind_entry_key_of(bind_ctx *b, uint32_t i, sky_expr *src);
+bool bind_entry_output(bind_ctx *b, sky_expr *e, const char *name);
+/* An aggregate over entry field `field` (COUNT_ALL: none); its AGG_REF. */
+sky_expr *bind_entry_agg(bind_ctx *b, sky_agg_kind kind, uint32_t field, sky_vtype type, const char *text);
+/* FLOAT num / den. */
+sky_expr *bind_ratio(bind_ctx *b, sky_expr *num, sky_expr *den, const char *text);
+uint64_t bind_float_word(double d);
+/* HAVING, ORDER BY (no aggregates: they name result columns), LIMIT. */
+int bind_entry_finish(bind_ctx *b, sky_plan **out);
 
 #endif

@@ -342,8 +342,9 @@ sky_expr *bind_post(bind_ctx *b, const ast_expr *a, bool *done) {
   char q[80];
   *done = true;
   if (b->alias_outputs)
-    return bind_fail(b, SKY_ERR_SEMANTIC, a, "%s is not a result column (nor a HOLDING or GROUP BY expression)",
-                     bind_quote(bind_src(b, a), q));
+    return bind_fail(b, SKY_ERR_SEMANTIC, a, "%s is not a result column of this %s (nor one of its %s expressions)",
+                     bind_quote(bind_src(b, a), q), b->statement,
+                     b->plan->kind == SKY_PLAN_FUNNEL ? "HOLDING or GROUP BY" : "GROUP BY");
   if (a->kind == AST_CALL) /* agg(x) OVER OBJECT: a per-event value */
     return bind_fail(b, SKY_ERR_SEMANTIC, a, "%s must appear in GROUP BY", bind_quote(bind_src(b, a), q));
   return bind_fail(b, SKY_ERR_SEMANTIC, a, "%s must appear in GROUP BY or be inside an aggregate",

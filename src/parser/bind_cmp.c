@@ -57,7 +57,7 @@ static sky_expr *compare_bound(bind_ctx *b, sky_op op, sky_expr *l, sky_expr *r,
   }
   if (l->type != SKY_VT_STRING) return cmp_node(b, op, l, r, node);
   if (l->dom == r->dom && l->dom != SKY_DOM_LITERAL) {
-    if (l->dom == SKY_DOM_DAY || l->dom == SKY_DOM_MONTH || !is_ordering(op)) return cmp_node(b, op, l, r, node);
+    if (sky_dom_is_bucket(l->dom) || !is_ordering(op)) return cmp_node(b, op, l, r, node);
     return cmp_node(b, op, ranked(b, l), ranked(b, r), node);
   }
   sky_expr *diff = bx_binary(b, SKY_OP_STR_CMP, SKY_VT_INT, SKY_DOM_NONE, l, r, node);
@@ -78,7 +78,7 @@ static sky_expr *iso_literal(bind_ctx *b, const ast_expr *lit) {
  * text is canonical, else a plain literal (compared by bytes). */
 static sky_expr *bucket_literal(bind_ctx *b, const ast_expr *lit, uint32_t dom) {
   int64_t v;
-  int rc = dom == SKY_DOM_DAY ? sky_parse_day(lit->s, lit->len, &v) : sky_parse_month(lit->s, lit->len, &v);
+  int rc = sky_bucket_parse(dom, lit->s, lit->len, &v);
   if (rc == 0) return bx_const(b, SKY_VT_STRING, dom, false, (uint64_t)v, lit);
   return bind_generic(b, lit);
 }
@@ -99,7 +99,7 @@ static sky_expr *counterpart(bind_ctx *b, sky_op op, const ast_expr *node, const
   }
   if (other->type == SKY_VT_INT && bx_is_ts(b, other)) return iso_literal(b, lit);
   if (other->type != SKY_VT_STRING) return bind_generic(b, lit);
-  if (other->dom == SKY_DOM_DAY || other->dom == SKY_DOM_MONTH) return bucket_literal(b, lit, other->dom);
+  if (sky_dom_is_bucket(other->dom)) return bucket_literal(b, lit, other->dom);
   if (!bx_is_dict(other)) return bind_generic(b, lit);
   sky_rc rc = {.kind = is_ordering(op) ? SKY_RC_RANK : SKY_RC_CODE, .dict = other->dom, .str = lit->s, .len = lit->len};
   if (!is_ordering(op)) return rconst(b, &rc, SKY_VT_STRING, other->dom, lit);

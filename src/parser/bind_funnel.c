@@ -20,53 +20,13 @@
  *   TIMES    keys (entry keys, bucket); objects = count()
  *
  * HAVING and ORDER BY name result columns (by name, or a HOLDING / GROUP BY
- * expression by its text); they take no aggregates of their own.
+ * expression by its text); they take no aggregates of their own. The entry
+ * rows' builders are shared with the other path statements (bind_entry.c).
  */
 #include <string.h>
 
 #include "common/error.h"
 #include "parser/bind.h"
-
-const char *sky_entry_field_name(uint32_t field) {
-  static const char *const names[] = {
-#define SKY_X_ENTRY(name, text) text,
-      SKY_ENTRY_FIELDS(SKY_X_ENTRY)
-#undef SKY_X_ENTRY
-  };
-  return field < SKY_ENTRY_KEY0 ? names[field] : "key";
-}
-
-/* A position-only node, for errors at a step number or a keyword. */
-static const ast_expr *at_loc(ast_expr *tmp, const sky_loc *loc) {
-  memset(tmp, 0, sizeof *tmp);
-  tmp->loc = *loc;
-  return tmp;
-}
-
-/* A node the binder makes up (entry leaves, result columns): placed at the
- * FUNNEL keyword, with `text` as its source text. */
-static sky_expr *synth(bind_ctx *b, sky_op op, sky_vtype type, uint32_t dom, const char *text, uint32_t n_args) {
-  sky_expr *e = sky_arena_calloc(b->arena, sizeof *e);
-  sky_expr **args = n_args ? sky_arena_calloc(b->arena, sizeof *args * n_args) : NULL;
-  if (!e || (n_args && !args)) return bind_oom(b);
-  const sky_loc *loc = &b->sel->funnel->loc;
-  e->op = op;
-  e->type = type;
-  e->dom = type == SKY_VT_STRING ? dom : SKY_DOM_NONE;
-  e->id = UINT32_MAX;
-  e->line = loc->line;
-  e->column = loc->column;
-  e->text = text;
-  e->n_args = n_args;
-  e->args = args;
-  return e;
-}
-
-static sky_expr *entry_leaf(bind_ctx *b, uint32_t field, sky_vtype type, uint32_t dom, const char *text) {
-  sky_expr *e = synth(b, SKY_OP_ENTRY, type, dom, text, 0);
-  if (e) e->index = field;
-  return e;
-}
 
 /* ---- the per-object half ------------------------------------------------------------ */
 
@@ -74,7 +34,7 @@ static sky_expr *entry_leaf(bind_ctx *b, uint32_t field, sky_vtype type, uint32_
 static bool step_number(bind_ctx *b, ast_stepno n, uint32_t k, const char *what, uint32_t *out) {
   ast_expr tmp;
   if (n.n < 1 || n.n > k)
-    return bind_fail(b, SKY_ERR_SEMANTIC, at_loc(&tmp, &n.loc), "%s step %llu is not a step of this funnel (1..%u)",
+    return bind_fail(b, SKY_ERR_SEMANTIC, bind_at_loc(&tmp, &n.loc), "%s step %llu is not a step of this funnel (1..%u)",
                      what, (unsigned long long)n.n, k),
            false;
   *out = (uint32_t)n.n;
@@ -128,27 +88,11 @@ static bool bind_excludes(bind_ctx *b, sky_funnel *f) {
       return false;
     if (fx->from >= fx->to) {
       ast_expr tmp;
-      const ast_expr *at = x->from.given ? at_loc(&tmp, &x->from.loc) : x->cond;
+      const ast_expr *at = x->from.given ? bind_at_loc(&tmp, &x->from.loc) : x->cond;
       return bind_fail(b, SKY_ERR_SEMANTIC, at, "EXCLUDE needs a range of steps i < j (BETWEEN STEP %u AND %u)",
                        fx->from, fx->to),
              false;
     }
-  }
-  return true;
-}
-
-/* HOLDING or GROUP BY expressions, per event. */
-static bool bind_entry_keys(bind_ctx *b, ast_expr *const *src, uint32_t n, const char *clause, sky_expr ***out) {
-  if (!n) return true;
-  if (!(*out = sky_arena_alloc(b->arena, sizeof **out * n))) return bind_oom(b), false;
-  for (uint32_t i = 0; i < n; i++) {
-    if (bind_is_constant(src[i])) {
-      char q[80];
-      return bind_fail(b, SKY_ERR_SEMANTIC, src[i], "cannot %s a constant (%s)", clause,
-                       bind_quote(bind_src(b, src[i]), q)),
-             false;
-    }
-    if (!((*out)[i] = bind_event_expr(b, src[i], clause))) return false;
   }
   return true;
 }
@@ -162,8 +106,8 @@ static bool check_any_order(bind_ctx *b) {
   const ast_expr *at = NULL;
   if (af->n_excludes) what = "EXCLUDE", at = af->excludes[0]->cond;
   else if (af->n_holding) what = "HOLDING", at = af->holding[0];
-  else if (af->ret.kind == AST_RETURN_OBJECTS) what = "RETURN OBJECTS", at = at_loc(&tmp, &af->ret.loc);
-  else if (af->ret.kind == AST_RETURN_TIMES) what = "RETURN TIMES", at = at_loc(&tmp, &af->ret.loc);
+  else if (af->ret.kind == AST_RETURN_OBJECTS) what = "RETURN OBJECTS", at = bind_at_loc(&tmp, &af->ret.loc);
+  else if (af->ret.kind == AST_RETURN_TIMES) what = "RETURN TIMES", at = bind_at_loc(&tmp, &af->ret.loc);
   if (!what) return true;
   return bind_fail(b, SKY_ERR_SEMANTIC, at, "ANY ORDER has no chain of steps, so it cannot have %s", what), false;
 }
@@ -188,7 +132,7 @@ static bool bind_return(bind_ctx *b, sky_funnel *f) {
                           !step_number(b, r->to, f->n_steps, "TO", &f->time_to)))
       return false;
     if (f->time_from >= f->time_to)
-      return bind_fail(b, SKY_ERR_SEMANTIC, at_loc(&tmp, r->from.given ? &r->from.loc : &r->loc),
+      return bind_fail(b, SKY_ERR_SEMANTIC, bind_at_loc(&tmp, r->from.given ? &r->from.loc : &r->loc),
                        "RETURN TIMES needs steps i < j (FROM STEP %u TO STEP %u)", f->time_from, f->time_to),
              false;
     if (r->bucket->u == 0 || r->bucket->u > INT64_MAX)
@@ -200,135 +144,54 @@ static bool bind_return(bind_ctx *b, sky_funnel *f) {
 
 /* ---- the result half ------------------------------------------------------------------ */
 
-typedef struct result_builder {
-  bind_ctx *b;
-} result_builder;
-
-static uint64_t float_word(double d) {
-  uint64_t w;
-  memcpy(&w, &d, sizeof w);
-  return w;
-}
-
-/* A group key over entry field `field`; also a result column named `name`
- * (KEY_REF), matched after aggregation by `match` (or nothing). */
-static bool add_key(result_builder *rb, uint32_t field, sky_vtype type, uint32_t dom, const char *name,
-                    sky_expr *match) {
-  bind_ctx *b = rb->b;
-  sky_plan *p = b->plan;
-  sky_expr *key = entry_leaf(b, field, type, dom, name);
-  sky_expr *ref = synth(b, SKY_OP_KEY_REF, type, dom, name, 0);
-  if (!key || !ref) return false;
-  ref->index = p->n_keys;
-  b->match_keys[p->n_keys] = match;
-  p->keys[p->n_keys++] = key;
-  p->outputs[p->n_outputs] = ref;
-  p->output_names[p->n_outputs++] = name;
-  return true;
-}
-
-static bool add_output(bind_ctx *b, sky_expr *e, const char *name) {
-  if (!e) return false;
-  b->plan->outputs[b->plan->n_outputs] = e;
-  b->plan->output_names[b->plan->n_outputs++] = name;
-  return true;
-}
-
-/* An aggregate over an entry field (NULL arg: count()); its AGG_REF. */
-static sky_expr *add_agg(bind_ctx *b, sky_agg_kind kind, uint32_t field, sky_vtype type, const char *text) {
-  sky_agg g = {.kind = kind, .type = type, .dom = SKY_DOM_NONE, .rank_rc = -1, .text = text};
-  if (kind != SKY_AGG_COUNT_ALL && !(g.arg = entry_leaf(b, field, SKY_VT_INT, SKY_DOM_NONE, sky_entry_field_name(field))))
-    return NULL;
-  int64_t idx = bind_agg_add(b, &g, NULL);
-  if (idx < 0) return NULL;
-  sky_expr *ref = synth(b, SKY_OP_AGG_REF, type, SKY_DOM_NONE, text, 0);
-  if (ref) ref->index = (uint32_t)idx;
-  return ref;
-}
-
-static sky_expr *ratio(bind_ctx *b, sky_expr *num, sky_expr *den, const char *text) {
-  sky_expr *fn = synth(b, SKY_OP_TO_FLOAT, SKY_VT_FLOAT, 0, num ? num->text : "", 1);
-  sky_expr *fd = synth(b, SKY_OP_TO_FLOAT, SKY_VT_FLOAT, 0, den ? den->text : "", 1);
-  sky_expr *d = synth(b, SKY_OP_DIV, SKY_VT_FLOAT, 0, text, 2);
-  if (!num || !den || !fn || !fd || !d) return NULL;
-  fn->args[0] = num, fd->args[0] = den;
-  d->args[0] = fn, d->args[1] = fd;
-  return d;
-}
-
 /* RETURN STEPS: step, name, objects, conversion, step_conversion and the
  * three time columns. */
-static bool steps_columns(result_builder *rb) {
-  bind_ctx *b = rb->b;
-  uint32_t step_key = b->plan->n_keys;
-  if (!add_key(rb, SKY_ENTRY_STEP, SKY_VT_INT, 0, "step", NULL) ||
-      !add_key(rb, SKY_ENTRY_NAME, SKY_VT_STRING, SKY_DOM_LITERAL, "name", NULL))
+static bool steps_columns(bind_ctx *b) {
+    uint32_t step_key = b->plan->n_keys;
+  if (!bind_entry_key(b, SKY_ENTRY_STEP, SKY_VT_INT, 0, "step", NULL) ||
+      !bind_entry_key(b, SKY_ENTRY_NAME, SKY_VT_STRING, SKY_DOM_LITERAL, "name", NULL))
     return false;
-  sky_expr *entries = add_agg(b, SKY_AGG_COUNT_ALL, 0, SKY_VT_INT, "count()");
-  sky_expr *objects = add_agg(b, SKY_AGG_COUNT, SKY_ENTRY_REACHED, SKY_VT_INT, "objects");
-  sky_expr *prev = add_agg(b, SKY_AGG_COUNT, SKY_ENTRY_REACHED_PREV, SKY_VT_INT, "count(reached_prev)");
-  sky_expr *step = synth(b, SKY_OP_KEY_REF, SKY_VT_INT, 0, "step", 0);
-  sky_expr *one = synth(b, SKY_OP_CONST, SKY_VT_INT, 0, "1", 0);
-  sky_expr *is_first = synth(b, SKY_OP_EQ, SKY_VT_BOOL, 0, "step = 1", 2);
-  sky_expr *full = synth(b, SKY_OP_CONST, SKY_VT_FLOAT, 0, "1.0", 0);
-  sky_expr *step_conv = synth(b, SKY_OP_IF, SKY_VT_FLOAT, 0, "step_conversion", 3);
+  sky_expr *entries = bind_entry_agg(b, SKY_AGG_COUNT_ALL, 0, SKY_VT_INT, "count()");
+  sky_expr *objects = bind_entry_agg(b, SKY_AGG_COUNT, SKY_ENTRY_REACHED, SKY_VT_INT, "objects");
+  sky_expr *prev = bind_entry_agg(b, SKY_AGG_COUNT, SKY_ENTRY_REACHED_PREV, SKY_VT_INT, "count(reached_prev)");
+  sky_expr *step = bind_synth(b, SKY_OP_KEY_REF, SKY_VT_INT, 0, "step", 0);
+  sky_expr *one = bind_synth(b, SKY_OP_CONST, SKY_VT_INT, 0, "1", 0);
+  sky_expr *is_first = bind_synth(b, SKY_OP_EQ, SKY_VT_BOOL, 0, "step = 1", 2);
+  sky_expr *full = bind_synth(b, SKY_OP_CONST, SKY_VT_FLOAT, 0, "1.0", 0);
+  sky_expr *step_conv = bind_synth(b, SKY_OP_IF, SKY_VT_FLOAT, 0, "step_conversion", 3);
   if (!entries || !objects || !prev || !step || !one || !is_first || !full || !step_conv) return false;
   step->index = step_key;
   one->value.word = 1;
-  full->value.word = float_word(1.0);
+  full->value.word = bind_float_word(1.0);
   is_first->args[0] = step, is_first->args[1] = one;
   step_conv->args[0] = is_first;
   step_conv->args[1] = full;
-  step_conv->args[2] = ratio(b, objects, prev, "step_conversion");
-  return add_output(b, objects, "objects") && add_output(b, ratio(b, objects, entries, "conversion"), "conversion") &&
-         step_conv->args[2] && add_output(b, step_conv, "step_conversion") &&
-         add_output(b, add_agg(b, SKY_AGG_MEDIAN, SKY_ENTRY_TIME, SKY_VT_INT, "median_time"), "median_time") &&
-         add_output(b, add_agg(b, SKY_AGG_AVG, SKY_ENTRY_TIME, SKY_VT_FLOAT, "avg_time"), "avg_time") &&
-         add_output(b, add_agg(b, SKY_AGG_MEDIAN, SKY_ENTRY_STEP_TIME, SKY_VT_INT, "median_step_time"),
+  step_conv->args[2] = bind_ratio(b, objects, prev, "step_conversion");
+  return bind_entry_output(b, objects, "objects") && bind_entry_output(b, bind_ratio(b, objects, entries, "conversion"), "conversion") &&
+         step_conv->args[2] && bind_entry_output(b, step_conv, "step_conversion") &&
+         bind_entry_output(b, bind_entry_agg(b, SKY_AGG_MEDIAN, SKY_ENTRY_TIME, SKY_VT_INT, "median_time"), "median_time") &&
+         bind_entry_output(b, bind_entry_agg(b, SKY_AGG_AVG, SKY_ENTRY_TIME, SKY_VT_FLOAT, "avg_time"), "avg_time") &&
+         bind_entry_output(b, bind_entry_agg(b, SKY_AGG_MEDIAN, SKY_ENTRY_STEP_TIME, SKY_VT_INT, "median_step_time"),
                     "median_step_time");
 }
 
 static bool bind_result(bind_ctx *b, sky_funnel *f) {
-  sky_plan *p = b->plan;
   uint32_t n_entry_keys = f->n_hold + f->n_group;
-  uint32_t cap = n_entry_keys + 9;
-  p->keys = sky_arena_alloc(b->arena, sizeof *p->keys * cap);
-  p->outputs = sky_arena_alloc(b->arena, sizeof *p->outputs * cap);
-  p->output_names = sky_arena_alloc(b->arena, sizeof *p->output_names * cap);
-  b->match_keys = sky_arena_alloc(b->arena, sizeof *b->match_keys * cap);
-  if (!p->keys || !p->outputs || !p->output_names || !b->match_keys) return bind_oom(b), false;
-  result_builder rb = {.b = b};
-  for (uint32_t i = 0; i < n_entry_keys; i++) {
-    sky_expr *src = i < f->n_hold ? f->hold[i] : f->group[i - f->n_hold];
-    if (!add_key(&rb, SKY_ENTRY_KEY0 + i, src->type == SKY_VT_NULL ? SKY_VT_INT : src->type, src->dom, src->text, src))
-      return false;
-  }
+  if (!bind_entry_columns(b, n_entry_keys + 9)) return false;
+  for (uint32_t i = 0; i < n_entry_keys; i++)
+    if (!bind_entry_key_of(b, i, i < f->n_hold ? f->hold[i] : f->group[i - f->n_hold])) return false;
   switch (f->ret) {
-  case SKY_FUNNEL_RETURN_STEPS: return steps_columns(&rb);
+  case SKY_FUNNEL_RETURN_STEPS: return steps_columns(b);
   case SKY_FUNNEL_RETURN_OBJECTS:
-    return add_key(&rb, SKY_ENTRY_OBJECT, SKY_VT_OBJECT, 0, "object", NULL) &&
-           add_key(&rb, SKY_ENTRY_LEVEL, SKY_VT_INT, 0, "level", NULL) &&
-           add_key(&rb, SKY_ENTRY_STARTED, SKY_VT_INT, 0, "started", NULL) &&
-           add_key(&rb, SKY_ENTRY_CONVERTED, SKY_VT_INT, 0, "converted", NULL);
+    return bind_entry_key(b, SKY_ENTRY_OBJECT, SKY_VT_OBJECT, 0, "object", NULL) &&
+           bind_entry_key(b, SKY_ENTRY_LEVEL, SKY_VT_INT, 0, "level", NULL) &&
+           bind_entry_key(b, SKY_ENTRY_STARTED, SKY_VT_INT, 0, "started", NULL) &&
+           bind_entry_key(b, SKY_ENTRY_CONVERTED, SKY_VT_INT, 0, "converted", NULL);
   case SKY_FUNNEL_RETURN_TIMES:
-    return add_key(&rb, SKY_ENTRY_BUCKET, SKY_VT_INT, 0, "bucket", NULL) &&
-           add_output(b, add_agg(b, SKY_AGG_COUNT_ALL, 0, SKY_VT_INT, "objects"), "objects");
+    return bind_entry_key(b, SKY_ENTRY_BUCKET, SKY_VT_INT, 0, "bucket", NULL) &&
+           bind_entry_output(b, bind_entry_agg(b, SKY_AGG_COUNT_ALL, 0, SKY_VT_INT, "objects"), "objects");
   }
   return false;
-}
-
-/* HAVING and ORDER BY name result columns: no aggregates of their own. */
-static bool no_aggregates(bind_ctx *b, const ast_expr *a, const char *clause) {
-  if (!a) return true;
-  if (ast_is_aggregate(a)) {
-    char q[80];
-    return bind_fail(b, SKY_ERR_SEMANTIC, a, "%s of a FUNNEL names its result columns; aggregate %s is not allowed",
-                     clause, bind_quote(bind_src(b, a), q)),
-           false;
-  }
-  for (uint32_t i = 0; i < a->n_args; i++)
-    if (!no_aggregates(b, a->args[i], clause)) return false;
-  return true;
 }
 
 /* ---- sky_bind_funnel ------------------------------------------------------------------- */
@@ -343,7 +206,7 @@ int sky_bind_funnel(const sky_stmt *stmt, const sky_schema *schema, sky_arena *a
     return sky_error_set(err, SKY_ERR_SEMANTIC, 0, 0, "not a FUNNEL statement");
   const sky_select *sel = stmt->select;
   const ast_funnel *af = sel->funnel;
-  bind_ctx b = {.arena = arena, .schema = schema, .sel = sel, .err = err};
+  bind_ctx b = {.arena = arena, .schema = schema, .sel = sel, .err = err, .entry_loc = af->loc, .statement = "FUNNEL"};
   if (!(b.plan = bind_new_plan(&b, schema, SKY_PLAN_FUNNEL))) return -1;
   sky_plan *p = b.plan;
   sky_funnel *f = sky_arena_calloc(arena, sizeof *f);
@@ -355,8 +218,8 @@ int sky_bind_funnel(const sky_stmt *stmt, const sky_schema *schema, sky_arena *a
   if (sel->where &&
       !(p->filter = bind_condition(&b, bind_event_expr(&b, sel->where, "WHERE"), sel->where, "WHERE")))
     return -1;
-  if (!bind_entry_keys(&b, af->holding, af->n_holding, "HOLDING", &f->hold) ||
-      !bind_entry_keys(&b, sel->group, sel->n_group, "GROUP BY", &f->group))
+  if (!bind_event_keys(&b, af->holding, af->n_holding, "HOLDING", &f->hold) ||
+      !bind_event_keys(&b, sel->group, sel->n_group, "GROUP BY", &f->group))
     return -1;
   f->n_hold = af->n_holding;
   f->n_group = sel->n_group;
@@ -368,10 +231,5 @@ int sky_bind_funnel(const sky_stmt *stmt, const sky_schema *schema, sky_arena *a
            -1;
   }
   if (!bind_return(&b, f) || !bind_result(&b, f)) return -1;
-  if (!no_aggregates(&b, sel->having, "HAVING")) return -1;
-  for (uint32_t i = 0; i < sel->n_order; i++)
-    if (!no_aggregates(&b, sel->order[i]->expr, "ORDER BY")) return -1;
-  b.items = p->outputs;
-  b.alias_outputs = true;
-  return bind_finish(&b, out);
+  return bind_entry_finish(&b, out);
 }

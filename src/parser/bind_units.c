@@ -50,7 +50,7 @@ static sky_unit agg_unit(const sky_plan *p, const sky_agg *g) {
   return SKY_UNIT_NONE;
 }
 
-/* A FUNNEL entry field: times are instants or lengths; an entry key has
+/* An entry field: FUNNEL's times are instants or lengths; an entry key has
  * the unit of the HOLDING or GROUP BY expression it was read from. */
 static sky_unit entry_unit(const sky_plan *p, uint32_t field) {
   const sky_funnel *f = p->funnel;
@@ -62,8 +62,10 @@ static sky_unit entry_unit(const sky_plan *p, uint32_t field) {
   case SKY_ENTRY_CONVERTED: return SKY_UNIT_TIMESTAMP;
   default: break;
   }
-  if (!f || field < SKY_ENTRY_KEY0) return SKY_UNIT_NONE;
+  if (field < SKY_ENTRY_KEY0) return SKY_UNIT_NONE;
   uint32_t k = field - SKY_ENTRY_KEY0;
+  if (p->cohort) return k < p->cohort->n_group ? sky_expr_unit(p, p->cohort->group[k]) : SKY_UNIT_NONE;
+  if (!f) return SKY_UNIT_NONE;
   if (k < f->n_hold) return sky_expr_unit(p, f->hold[k]);
   return k - f->n_hold < f->n_group ? sky_expr_unit(p, f->group[k - f->n_hold]) : SKY_UNIT_NONE;
 }

@@ -258,6 +258,27 @@ static void dump_funnel(sky_buf *b, const sky_stmt *s) {
   put_result_clauses(b, s);
 }
 
+/* RETENTION, LIFECYCLE, STICKINESS: their own clauses, then the shared ones. */
+static void dump_cohort(sky_buf *b, const sky_stmt *s) {
+  const ast_cohort *c = s->select->cohort;
+  static const char *const units[] = {"HOUR", "DAY", "WEEK", "MONTH"};
+  put_explain(b, s);
+  sky_buf_puts(b, sky_stmt_name(s->kind));
+  if (s->kind == SKY_STMT_RETENTION) {
+    sky_buf_puts(b, c->recurring ? " RECURRING" : " FIRST");
+    sky_buf_puts(b, "\n  start "), put_expr(b, c->start);
+    sky_buf_puts(b, "\n  return "), put_expr(b, c->ret);
+  }
+  sky_buf_printf(b, "\n  every %s%s", units[c->unit], c->rolling ? " ROLLING" : "");
+  if (c->n) sky_buf_puts(b, "\n  for "), put_expr(b, c->n), sky_buf_puts(b, c->on_or_after ? " ON OR AFTER" : "");
+  put_sources(b, s);
+  put_result_clauses(b, s);
+}
+
+#define dump_retention dump_cohort
+#define dump_lifecycle dump_cohort
+#define dump_stickiness dump_cohort
+
 static void dump_create_table(sky_buf *b, const sky_stmt *s) {
   sky_buf_puts(b, "CREATE TABLE");
   put_table(b, " ", s);

@@ -81,6 +81,7 @@ static void put_type(const explain_ctx *x, sky_vtype type, uint32_t dom) {
   if (dom == SKY_DOM_LITERAL) sky_buf_puts(x->out, "<literal>");
   else if (dom == SKY_DOM_DAY) sky_buf_puts(x->out, "<day>");
   else if (dom == SKY_DOM_MONTH) sky_buf_puts(x->out, "<month>");
+  else if (dom == SKY_DOM_HOUR) sky_buf_puts(x->out, "<hour>");
   else sky_buf_puts(x->out, "<dict:"), put_dict(x, dom), sky_buf_putc(x->out, '>');
 }
 
@@ -127,11 +128,10 @@ static void put_const(const explain_ctx *x, const sky_expr *e) {
   case SKY_VT_OBJECT: sky_buf_printf(b, "%llu", (unsigned long long)e->value.word); break;
   case SKY_VT_FLOAT: put_float(b, e->value.word); break;
   case SKY_VT_STRING:
-    if (e->dom == SKY_DOM_DAY || e->dom == SKY_DOM_MONTH) {
-      size_t n = e->dom == SKY_DOM_DAY ? sky_format_day((int64_t)e->value.word, tmp)
-                                       : sky_format_month((int64_t)e->value.word, tmp);
-      put_quoted(b, tmp, n);
-      sky_buf_printf(b, " (%s %lld)", e->dom == SKY_DOM_DAY ? "day" : "month", (long long)e->value.word);
+    if (sky_dom_is_bucket(e->dom)) {
+      put_quoted(b, tmp, sky_bucket_format(e->dom, e->value.word, tmp));
+      const char *what = e->dom == SKY_DOM_DAY ? "day" : e->dom == SKY_DOM_MONTH ? "month" : "hour";
+      sky_buf_printf(b, " (%s %lld)", what, (long long)e->value.word);
     } else if (e->dom == SKY_DOM_LITERAL && e->value.word < x->plan->n_literals) {
       const sky_literal *l = &x->plan->literals[e->value.word];
       put_quoted(b, l->str, l->len);
@@ -301,6 +301,30 @@ static void put_funnel(const explain_ctx *x) {
   }
 }
 
+/* RETENTION, LIFECYCLE, STICKINESS: the per-object part. */
+static void put_cohort(const explain_ctx *x) {
+  const sky_cohort *c = x->plan->cohort;
+  sky_buf *b = x->out;
+  static const char *const units[] = {"hour", "day", "week", "month"};
+  sky_buf_printf(b, "%s: every %s", sky_plan_kind_name(x->plan->kind), units[c->unit]);
+  if (x->plan->kind == SKY_PLAN_RETENTION) {
+    sky_buf_printf(b, "%s for %u periods%s, %s entry per object%s\n", c->rolling ? " (rolling)" : "", c->n_periods,
+                   c->on_or_after ? " on or after" : "", c->recurring ? "one" : "the first",
+                   c->recurring ? " and period" : "");
+    sky_buf_puts(b, "  start\n");
+    put_tree(x, c->conds[SKY_COHORT_START], 2);
+    sky_buf_puts(b, "  return\n");
+    put_tree(x, c->conds[SKY_COHORT_RETURN], 2);
+  } else {
+    sky_buf_puts(b, x->plan->kind == SKY_PLAN_LIFECYCLE ? ", active periods of each object\n"
+                                                         : ", the number of active periods of each object\n");
+  }
+  for (uint32_t i = 0; i < c->n_group; i++) {
+    sky_buf_printf(b, "  group by at the start event, entry key #%u\n", i);
+    put_tree(x, c->group[i], 2);
+  }
+}
+
 void sky_plan_explain(const sky_plan *plan, const sky_schema *schema, sky_buf *out) {
   explain_ctx x = {plan, schema, out};
   put_inputs(&x);
@@ -315,6 +339,7 @@ void sky_plan_explain(const sky_plan *plan, const sky_schema *schema, sky_buf *o
     if (g->arg) put_tree(&x, g->arg, 2);
   }
   if (plan->funnel) put_funnel(&x);
+  if (plan->cohort) put_cohort(&x);
   sky_buf_puts(out, plan->n_keys ? "keys:\n" : "keys: none (one group)\n");
   for (uint32_t i = 0; i < plan->n_keys; i++) {
     sky_buf_printf(out, "  #%u\n", i);

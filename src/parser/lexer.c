@@ -31,26 +31,29 @@ int sky_lex_error_token(void) { return SKY_YYerror; }
 /* X(spelling, token, reserved). Non-reserved keywords are keywords only
  * where a statement needs them and names everywhere else (the grammar's
  * `nonreserved` rule): `max(x)`, a property called `format`. */
-#define SKY_KEYWORDS(X)                                                                         \
-  X(action, KW_ACTION, 1) X(add, KW_ADD, 0) X(after, KW_AFTER, 0) X(alter, KW_ALTER, 1)         \
-  X(and, KW_AND, 1) X(any, KW_ANY, 0) X(as, KW_AS, 1) X(asc, KW_ASC, 1)                         \
-  X(between, KW_BETWEEN, 0) X(bool, KW_BOOL, 0) X(bucket, KW_BUCKET, 0) X(by, KW_BY, 1)         \
-  X(create, KW_CREATE, 1) X(csv, KW_CSV, 0) X(delete, KW_DELETE, 1) X(desc, KW_DESC, 1)         \
-  X(describe, KW_DESCRIBE, 1) X(distinct, KW_DISTINCT, 1) X(drop, KW_DROP, 1)                   \
-  X(dropped, KW_DROPPED, 0) X(errors, KW_ERRORS, 0) X(event, KW_EVENT, 1)                       \
-  X(exclude, KW_EXCLUDE, 1) X(explain, KW_EXPLAIN, 1) X(false, KW_FALSE, 1)                     \
-  X(float, KW_FLOAT, 0) X(format, KW_FORMAT, 0) X(from, KW_FROM, 1) X(funnel, KW_FUNNEL, 1)     \
-  X(get, KW_GET, 1) X(group, KW_GROUP, 1) X(having, KW_HAVING, 1) X(holding, KW_HOLDING, 1)     \
-  X(in, KW_IN, 1) X(insert, KW_INSERT, 1) X(int, KW_INT, 0) X(into, KW_INTO, 1) X(ir, KW_IR, 0) \
-  X(is, KW_IS, 1) X(like, KW_LIKE, 1) X(limit, KW_LIMIT, 1) X(load, KW_LOAD, 1)                 \
-  X(max, KW_MAX, 0) X(ndjson, KW_NDJSON, 0) X(not, KW_NOT, 1) X(null, KW_NULL, 1)               \
-  X(object, KW_OBJECT, 1) X(objects, KW_OBJECTS, 0) X(of, KW_OF, 1) X(or, KW_OR, 1)             \
-  X(order, KW_ORDER, 1) X(over, KW_OVER, 1) X(reached, KW_REACHED, 0) X(return, KW_RETURN, 1)   \
-  X(select, KW_SELECT, 1) X(session, KW_SESSION, 1) X(show, KW_SHOW, 1) X(state, KW_STATE, 1)   \
-  X(stdin, KW_STDIN, 0) X(step, KW_STEP, 0) X(steps, KW_STEPS, 0) X(strict, KW_STRICT, 0)       \
-  X(string, KW_STRING, 0) X(table, KW_TABLE, 1) X(tables, KW_TABLES, 0) X(then, KW_THEN, 1)     \
-  X(times, KW_TIMES, 0) X(timestamp, KW_TIMESTAMP, 1) X(to, KW_TO, 0) X(true, KW_TRUE, 1)       \
-  X(use, KW_USE, 1) X(values, KW_VALUES, 1) X(where, KW_WHERE, 1) X(within, KW_WITHIN, 1)
+#define SKY_KEYWORDS(X) \
+  X(action, KW_ACTION, 1) X(add, KW_ADD, 0) X(after, KW_AFTER, 0) X(alter, KW_ALTER, 1)               \
+  X(and, KW_AND, 1) X(any, KW_ANY, 0) X(as, KW_AS, 1) X(asc, KW_ASC, 1) X(between, KW_BETWEEN, 0)     \
+  X(bool, KW_BOOL, 0) X(bucket, KW_BUCKET, 0) X(by, KW_BY, 1) X(create, KW_CREATE, 1)                 \
+  X(csv, KW_CSV, 0) X(day, KW_DAY, 0) X(delete, KW_DELETE, 1) X(desc, KW_DESC, 1)                     \
+  X(describe, KW_DESCRIBE, 1) X(distinct, KW_DISTINCT, 1) X(drop, KW_DROP, 1)                         \
+  X(dropped, KW_DROPPED, 0) X(errors, KW_ERRORS, 0) X(event, KW_EVENT, 1) X(every, KW_EVERY, 0)       \
+  X(exclude, KW_EXCLUDE, 1) X(explain, KW_EXPLAIN, 1) X(false, KW_FALSE, 1) X(first, KW_FIRST, 0)     \
+  X(float, KW_FLOAT, 0) X(for, KW_FOR, 0) X(format, KW_FORMAT, 0) X(from, KW_FROM, 1)                 \
+  X(funnel, KW_FUNNEL, 1) X(get, KW_GET, 1) X(group, KW_GROUP, 1) X(having, KW_HAVING, 1)             \
+  X(holding, KW_HOLDING, 1) X(hour, KW_HOUR, 0) X(in, KW_IN, 1) X(insert, KW_INSERT, 1)               \
+  X(int, KW_INT, 0) X(into, KW_INTO, 1) X(ir, KW_IR, 0) X(is, KW_IS, 1) X(lifecycle, KW_LIFECYCLE, 0) \
+  X(like, KW_LIKE, 1) X(limit, KW_LIMIT, 1) X(load, KW_LOAD, 1) X(max, KW_MAX, 0)                     \
+  X(month, KW_MONTH, 0) X(ndjson, KW_NDJSON, 0) X(not, KW_NOT, 1) X(null, KW_NULL, 1)                 \
+  X(object, KW_OBJECT, 1) X(objects, KW_OBJECTS, 0) X(of, KW_OF, 1) X(on, KW_ON, 0) X(or, KW_OR, 1)   \
+  X(order, KW_ORDER, 1) X(over, KW_OVER, 1) X(reached, KW_REACHED, 0) X(recurring, KW_RECURRING, 0)   \
+  X(retention, KW_RETENTION, 0) X(return, KW_RETURN, 1) X(rolling, KW_ROLLING, 0)                     \
+  X(select, KW_SELECT, 1) X(session, KW_SESSION, 1) X(show, KW_SHOW, 1) X(state, KW_STATE, 1)         \
+  X(stdin, KW_STDIN, 0) X(step, KW_STEP, 0) X(steps, KW_STEPS, 0) X(stickiness, KW_STICKINESS, 0)     \
+  X(strict, KW_STRICT, 0) X(string, KW_STRING, 0) X(table, KW_TABLE, 1) X(tables, KW_TABLES, 0)       \
+  X(then, KW_THEN, 1) X(times, KW_TIMES, 0) X(timestamp, KW_TIMESTAMP, 1) X(to, KW_TO, 0)             \
+  X(true, KW_TRUE, 1) X(use, KW_USE, 1) X(values, KW_VALUES, 1) X(week, KW_WEEK, 0)                   \
+  X(where, KW_WHERE, 1) X(within, KW_WITHIN, 1)
 
 typedef struct keyword {
   const char *word;
@@ -65,7 +68,7 @@ static const keyword g_keywords[] = {
 };
 
 #define N_KEYWORDS (sizeof g_keywords / sizeof *g_keywords)
-#define MAX_KEYWORD_LEN 9
+#define MAX_KEYWORD_LEN 10
 
 /* The keyword kind of s[0..len) (any case), or 0. */
 static int keyword_kind(const char *s, size_t len) {

@@ -47,6 +47,7 @@
 
 #include "common/arena.h"
 #include "common/buf.h"
+#include "common/timeutil.h"
 #include "sky.h"
 #include "storage/schema.h"
 
@@ -81,7 +82,30 @@ typedef enum sky_unit {
 #define SKY_DOM_LITERAL 0xFFFFFF01u /* word = index into plan->literals */
 #define SKY_DOM_DAY 0xFFFFFF02u     /* word = day number (formatted YYYY-MM-DD) */
 #define SKY_DOM_MONTH 0xFFFFFF03u   /* word = months since 1970-01 (YYYY-MM) */
+#define SKY_DOM_HOUR 0xFFFFFF04u    /* word = hours since the epoch (YYYY-MM-DDTHH) */
 #define SKY_DOM_NONE 0xFFFFFFFFu    /* not a string */
+
+/* The time-bucket domains (day, month, hour numbers): their words order and
+ * compare like their text, and format and parse through timeutil.h. */
+static inline bool sky_dom_is_bucket(uint32_t dom) {
+  return dom == SKY_DOM_DAY || dom == SKY_DOM_MONTH || dom == SKY_DOM_HOUR;
+}
+/* The text of bucket `word` (out: 32 bytes); its length. */
+static inline size_t sky_bucket_format(uint32_t dom, uint64_t word, char *out) {
+  return dom == SKY_DOM_DAY     ? sky_format_day((int64_t)word, out)
+         : dom == SKY_DOM_MONTH ? sky_format_month((int64_t)word, out)
+                                : sky_format_hour((int64_t)word, out);
+}
+/* A canonical bucket text to its word: 0, or -1 when it is not one. */
+static inline int sky_bucket_parse(uint32_t dom, const char *s, size_t len, int64_t *word) {
+  return dom == SKY_DOM_DAY     ? sky_parse_day(s, len, word)
+         : dom == SKY_DOM_MONTH ? sky_parse_month(s, len, word)
+                                : sky_parse_hour(s, len, word);
+}
+/* The domain naming periods of `unit` (WEEK: its Monday, a day). */
+static inline uint32_t sky_period_dom(sky_period unit) {
+  return unit == SKY_PERIOD_HOUR ? SKY_DOM_HOUR : unit == SKY_PERIOD_MONTH ? SKY_DOM_MONTH : SKY_DOM_DAY;
+}
 
 /* Operators: X(name, arity (-1 = variable), EXPLAIN spelling). */
 #define SKY_OPS(X)                                                                       \
@@ -317,7 +341,9 @@ typedef struct sky_order {
  * EXPLAIN spelling). A SELECT adds matching events into groups; the path
  * statements (PATHS.md) add kinds whose per-object state the same scan
  * skeleton advances and flushes into the same mergeable group tables. */
-#define SKY_PLAN_KINDS(X) X(SELECT, "SELECT") X(FUNNEL, "FUNNEL")
+#define SKY_PLAN_KINDS(X)                                                           \
+  X(SELECT, "SELECT") X(FUNNEL, "FUNNEL") X(RETENTION, "RETENTION") X(LIFECYCLE, "LIFECYCLE") \
+  X(STICKINESS, "STICKINESS")
 
 typedef enum sky_plan_kind {
 #define SKY_X_PLAN_KIND(name, text) SKY_PLAN_##name,
@@ -369,7 +395,18 @@ typedef struct sky_funnel_exclude {
   X(STEP_TIME, "step_time")       /* reach(step) - reach(step - 1); NULL at 1 */    \
   X(STARTED, "started")           /* reach(1) */                                    \
   X(CONVERTED, "converted")       /* reach(level) */                                \
-  X(BUCKET, "bucket")             /* RETURN TIMES: the time's bucket lower bound */
+  X(BUCKET, "bucket")             /* RETURN TIMES: the time's bucket lower bound */ \
+  /* RETENTION, LIFECYCLE, STICKINESS (sky_cohort): an entry row stands for    \
+     `size` entries or objects, so that a scan may add several at once */        \
+  X(COHORT, "cohort")             /* a period's label word (sky_period_dom) */      \
+  X(PERIOD, "period")             /* RETENTION: the row's period index k */         \
+  X(SIZE, "size")                 /* entries (objects) the row stands for */        \
+  X(RETAINED, "retained")         /* RETENTION: of those, retained at k */          \
+  X(NEW, "new")                   /* LIFECYCLE: objects new in the period, ... */   \
+  X(RETURNING, "returning")                                                         \
+  X(RESURRECTING, "resurrecting")                                                   \
+  X(DORMANT, "dormant")                                                             \
+  X(PERIODS, "periods")           /* STICKINESS: an object's active periods */
 
 typedef enum sky_entry_field {
 #define SKY_X_ENTRY(name, text) SKY_ENTRY_##name,
@@ -400,9 +437,34 @@ typedef struct sky_funnel {
   int64_t bucket_us;        /* RETURN TIMES ... BUCKET d (> 0) */
 } sky_funnel;
 
+/* ---- RETENTION, LIFECYCLE, STICKINESS (PATHS.md §2, §3) -------------------------
+ *
+ * Per object, calendar periods of its matching events (plan->filter is the
+ * WHERE): RETENTION's entries (the first start event, or the first of each
+ * period with RECURRING) and the periods of their returns; LIFECYCLE's and
+ * STICKINESS's active periods. What an object concludes becomes entry rows
+ * (SKY_ENTRY_COHORT ...), summed by the SELECT machinery as FUNNEL's are. */
+#define SKY_RETENTION_MAX_PERIODS 1000
+
+enum { SKY_COHORT_START = 0, SKY_COHORT_RETURN = 1 };
+
+typedef struct sky_cohort {
+  sky_period unit;          /* EVERY */
+  /* RETENTION */
+  bool recurring;           /* an entry per period holding a start event */
+  bool rolling;             /* index floor((ts(e) - ts(s)) / sky_period_us) */
+  bool on_or_after;         /* retained at k: a return of index >= k */
+  uint32_t n_periods;       /* FOR n: k = 0 .. n-1 */
+  sky_expr *conds[2];       /* [SKY_COHORT_START] FROM, [SKY_COHORT_RETURN] TO:
+                               BOOL per event (none outside RETENTION) */
+  uint32_t n_group;
+  sky_expr **group;         /* GROUP BY, evaluated at the entry's start event */
+} sky_cohort;
+
 typedef struct sky_plan {
   sky_plan_kind kind;
   sky_funnel *funnel;                  /* SKY_PLAN_FUNNEL: the per-object part */
+  sky_cohort *cohort;                  /* RETENTION, LIFECYCLE, STICKINESS: theirs */
   /* inputs */
   uint64_t schema_uid, schema_version; /* what the plan was bound against */
   uint32_t n_props;                    /* schema's property count at bind time */
@@ -447,6 +509,12 @@ typedef struct sky_plan {
   sky_in_set *sets;                    /* IN_SET operands' constant sets */
   uint32_t n_exprs;                    /* ids are 0..n_exprs-1 */
 } sky_plan;
+
+/* The per-event expressions of a path statement's per-object part, in the
+ * order an event evaluates them — FUNNEL: steps, exclusions, HOLDING,
+ * GROUP BY; RETENTION: FROM, TO, GROUP BY — each passed to fn (none for a
+ * SELECT). The plan's keys and aggregates then read entry rows. */
+void sky_plan_each_path_expr(const sky_plan *p, void (*fn)(sky_expr *e, void *ctx), void *ctx);
 
 /* The statement a plan kind answers ("FUNNEL"). */
 const char *sky_plan_kind_name(sky_plan_kind kind);

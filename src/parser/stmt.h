@@ -38,7 +38,9 @@
   X(DELETE_OBJECT, delete_object, "DELETE OBJECT")      \
   X(GET_OBJECT, get_object, "GET OBJECT")
 
-#define SKY_QUERY_STMTS(X) X(SELECT, select, "SELECT") X(FUNNEL, funnel, "FUNNEL")
+#define SKY_QUERY_STMTS(X)                                                                 \
+  X(SELECT, select, "SELECT") X(FUNNEL, funnel, "FUNNEL") X(RETENTION, retention, "RETENTION") \
+  X(LIFECYCLE, lifecycle, "LIFECYCLE") X(STICKINESS, stickiness, "STICKINESS")
 
 typedef enum sky_stmt_kind {
 #define SKY_X_STMT(NAME, name, text) SKY_STMT_##NAME,

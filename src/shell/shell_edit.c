@@ -49,9 +49,9 @@ struct skysh_edit {
 static const char *const g_names[] = {"object", "timestamp", "action", "state.", "event.", "session.number"};
 /* The protocol's own commands, completed like keywords. */
 static const char *const g_protocol_words[] = {"PING", "QUIT"};
-static const char *const g_commands[] = {"\\q", "\\help", "\\format", "\\set", "\\timing", "\\load"};
+static const char *const g_commands[] = {"\\q", "\\help", "\\format", "\\set", "\\timing", "\\pivot", "\\load"};
 static const char *const g_formats[] = {"table", "csv", "json"};
-static const char *const g_settings[] = {"timestamps", "bars"};
+static const char *const g_settings[] = {"timestamps", "bars", "pivot"};
 static const char *const g_on_off[] = {"on", "off"};
 static const char *const g_time_modes[] = {"iso", "raw"};
 
@@ -133,12 +133,13 @@ static void collect(skysh_edit *e, const LineInfo *li, const char *start, const 
   }
   if (*lead == '\\') {
     if (strncmp(lead, "\\format", 7) == 0) match_list(m, g_formats, 3, prefix, plen);
+    if (strncmp(lead, "\\pivot", 6) == 0) match_list(m, g_on_off, 2, prefix, plen);
     if (strncmp(lead, "\\set", 4) == 0) {
       char prev[32];
       previous_word(buf, start, prev, sizeof prev);
-      if (strcmp(prev, "SET") == 0) match_list(m, g_settings, 2, prefix, plen);
+      if (strcmp(prev, "SET") == 0) match_list(m, g_settings, 3, prefix, plen);
       else if (strcmp(prev, "TIMESTAMPS") == 0) match_list(m, g_time_modes, 2, prefix, plen);
-      else if (strcmp(prev, "BARS") == 0) match_list(m, g_on_off, 2, prefix, plen);
+      else if (strcmp(prev, "BARS") == 0 || strcmp(prev, "PIVOT") == 0) match_list(m, g_on_off, 2, prefix, plen);
     }
     return;
   }

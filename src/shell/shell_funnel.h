@@ -2,6 +2,11 @@
  * to a FUNNEL ... RETURN STEPS result (`████████████████████ 100.0%`,
  * `███████▌              37.5%`). Pure: builds cell text and a widened
  * copy of a reply's columns and rows; printing stays in shell_print.c.
+ *
+ * The pieces such a view is made of (finding a result by its columns'
+ * names and types, adding a column of text, repeating a block character,
+ * counting display cells) are exported too: shell_cohort.c draws the
+ * RETENTION, LIFECYCLE and STICKINESS views with them.
  */
 #ifndef SKY_SHELL_SHELL_FUNNEL_H
 #define SKY_SHELL_SHELL_FUNNEL_H
@@ -42,5 +47,42 @@ bool skysh_funnel_is_steps(const sky_reply *r, size_t *conv);
  * returns true. Otherwise, or when out of memory, returns false and leaves
  * *cols and *rows alone. */
 bool skysh_funnel_add_bars(const sky_reply *r, sky_arena *arena, const sky_jv **cols, const sky_jv **rows);
+
+/* --- The parts, shared with shell_cohort.c. --- */
+
+/* One column of a result's signature: its name and its "types" entry. */
+typedef struct skysh_column_sig {
+  const char *name, *type;
+} skysh_column_sig;
+
+/* True when `r` has "types" (as many as "columns") and the `n` columns of
+ * `sig` stand consecutively, in that order, at some position >= `from`;
+ * then `*at` is the first such position. */
+bool skysh_funnel_find_columns(const sky_reply *r, const skysh_column_sig *sig, size_t n, size_t from, size_t *at);
+
+/* Sets `*v` to a STRING value holding a copy of text[0..len) in `arena`;
+ * false when out of memory. */
+bool skysh_funnel_string(sky_arena *arena, const char *text, size_t len, sky_jv *v);
+
+/* The text of an added cell, from one row's cells (as many as the reply
+ * has columns; NULL past the end of a short row) and the caller's `ctx`:
+ * written to `out`, its length returned (0: an empty cell). */
+typedef size_t (*skysh_cell_text)(const sky_jv *cells, void *ctx, char out[SKYSH_BAR_TEXT]);
+
+/* Sets *cols and *rows to copies of `r`'s columns and rows (the values
+ * shared, the arrays in `arena`) with one more column at the right, named
+ * `header`, whose cells are the STRING texts `cell` gives for each row.
+ * False when `r` has no columns or out of memory; *cols and *rows are then
+ * left alone. */
+bool skysh_funnel_add_column(const sky_reply *r, const char *header, skysh_cell_text cell, void *ctx, sky_arena *arena,
+                             const sky_jv **cols, const sky_jv **rows);
+
+/* Writes `n` copies of the UTF-8 character `glyph` at `out`, which has
+ * room for them; returns the bytes written (no NUL). */
+size_t skysh_funnel_repeat(char *out, const char *glyph, size_t n);
+
+/* Display width of s[0..len) as the table printer counts it: code points
+ * (UTF-8 continuation bytes do not count). */
+size_t skysh_funnel_cells(const char *s, size_t len);
 
 #endif

@@ -157,12 +157,14 @@ static void print_help(shell *sh) {
   printf("Statements end with ';' and may span lines; see docs/LANGUAGE.md.\n"
          "  \\format table|csv|json                 output format (now %s)\n"
          "  \\set timestamps iso|raw                times as 2026-01-05 00:00:00 or µs (now %s)\n"
-         "  \\set bars on|off                       a conversion bar per FUNNEL step, table format (now %s)\n"
+         "  \\set bars on|off                       FUNNEL and STICKINESS bars, LIFECYCLE chart, table format (now %s)\n"
+         "  \\pivot [on|off]                        RETENTION as a cohort triangle, table format (now %s)\n"
          "  \\timing [on|off]                       show each statement's time\n"
          "  \\load FILE INTO t [FORMAT csv|ndjson]   stream a local file into table t\n"
          "  \\help                                  this text\n"
          "  \\q                                     quit\n",
-         skysh_format_name(sh->out.format), sh->out.raw_times ? "raw" : "iso", sh->out.no_bars ? "off" : "on");
+         skysh_format_name(sh->out.format), sh->out.raw_times ? "raw" : "iso", sh->out.no_bars ? "off" : "on",
+         sh->out.pivot ? "on" : "off");
 }
 
 static bool on_off(const char *arg, bool current, bool *ok) {
@@ -181,13 +183,27 @@ static int parse_times(const char *word) {
   return -1;
 }
 
-/* \set [timestamps iso|raw | bars on|off]: without arguments, lists the
- * settings. */
+/* \pivot [on|off] and \set pivot on|off: `value` "" toggles. */
+static bool set_pivot(shell *sh, const char *value) {
+  bool ok;
+  bool on = on_off(value, sh->out.pivot, &ok);
+  if (!ok) {
+    fprintf(stderr, "ERROR: \\pivot takes on or off\n");
+    return false;
+  }
+  sh->out.pivot = on;
+  if (sh->edit) printf("RETENTION pivot is %s.\n", on ? "on" : "off");
+  return true;
+}
+
+/* \set [timestamps iso|raw | bars on|off | pivot on|off]: without
+ * arguments, lists the settings. */
 static bool run_set(shell *sh, const char *args) {
   char name[32] = "", value[32] = "";
   int n = sscanf(args, "%31s %31s", name, value);
   if (n <= 0) {
-    printf("timestamps %s\nbars %s\n", sh->out.raw_times ? "raw" : "iso", sh->out.no_bars ? "off" : "on");
+    printf("timestamps %s\nbars %s\npivot %s\n", sh->out.raw_times ? "raw" : "iso", sh->out.no_bars ? "off" : "on",
+           sh->out.pivot ? "on" : "off");
     return true;
   }
   if (strcasecmp(name, "bars") == 0) {
@@ -198,11 +214,16 @@ static bool run_set(shell *sh, const char *args) {
       return false;
     }
     sh->out.no_bars = !on;
-    if (sh->edit) printf("FUNNEL conversion bars are %s.\n", on ? "on" : "off");
+    if (sh->edit) printf("Bars and charts are %s.\n", on ? "on" : "off");
     return true;
   }
+  if (strcasecmp(name, "pivot") == 0) {
+    if (n == 2) return set_pivot(sh, value);
+    fprintf(stderr, "ERROR: \\set pivot takes on or off\n");
+    return false;
+  }
   if (strcasecmp(name, "timestamps") != 0) {
-    fprintf(stderr, "ERROR: unknown setting '%s' (timestamps, bars)\n", name);
+    fprintf(stderr, "ERROR: unknown setting '%s' (timestamps, bars, pivot)\n", name);
     return false;
   }
   int raw = n == 2 ? parse_times(value) : -1;
@@ -243,6 +264,8 @@ static void run_command(shell *sh, const char *line) {
     }
   } else if (strcmp(cmd, "\\set") == 0) {
     ok = run_set(sh, argbuf);
+  } else if (strcmp(cmd, "\\pivot") == 0) {
+    ok = set_pivot(sh, argbuf);
   } else if (strcmp(cmd, "\\timing") == 0) {
     sh->timing = on_off(argbuf, sh->timing, &ok);
     if (!ok) fprintf(stderr, "ERROR: \\timing takes on or off\n");

@@ -14,8 +14,11 @@
  * integers.
  *
  * A FUNNEL ... RETURN STEPS result gets one more column in the table
- * format, a bar of each step's conversion (shell_funnel.c), unless
- * `\set bars off`; CSV and JSON print the reply's columns only.
+ * format, a bar of each step's conversion (shell_funnel.c), and a
+ * STICKINESS result a bar of each row's share of the objects, unless
+ * `\set bars off`; a LIFECYCLE table is followed by its chart under the
+ * same switch. With `\pivot on` a RETENTION result prints as its cohort
+ * triangle (shell_cohort.c). CSV and JSON print the reply as it is.
  */
 #include "shell/shell_print.h"
 
@@ -25,6 +28,7 @@
 
 #include "common/alloc.h"
 #include "common/json.h"
+#include "shell/shell_cohort.h"
 #include "shell/shell_funnel.h"
 #include "shell/shell_time.h"
 
@@ -62,19 +66,22 @@ static void jv_write(sky_buf *b, const sky_jv *v) {
   }
 }
 
-/* What a column's numbers mean, from the reply's "types". */
-typedef enum col_kind { COL_PLAIN, COL_TIMESTAMP, COL_DURATION } col_kind;
+/* How a column prints, from its "types": readable times, or text that
+ * is right-aligned like a number (the retention triangle's shares). */
+typedef enum col_kind { COL_PLAIN, COL_TIMESTAMP, COL_DURATION, COL_RIGHT } col_kind;
 
-/* The kinds of the columns (all plain for raw output or a reply without
- * "types"), with one more, plain, for a column the shell adds (the funnel
- * bars). The caller frees the array; NULL when out of memory. */
-static col_kind *column_kinds(const sky_reply *r, bool raw) {
-  size_t nc = r->columns->n;
-  col_kind *k = sky_calloc(nc + 1, sizeof *k);
-  for (size_t c = 0; k && !raw && r->types && c < nc && c < r->types->n; c++) {
-    const sky_jv *t = &r->types->items[c];
+/* The kinds of the `nc` columns shown, from `types` (may be NULL or
+ * shorter: a column the shell adds, such as the funnel bars, is plain;
+ * with `raw` the time columns are too). The caller frees the array; NULL
+ * when out of memory. */
+static col_kind *column_kinds(const sky_jv *types, size_t nc, bool raw) {
+  col_kind *k = sky_calloc(nc ? nc : 1, sizeof *k);
+  for (size_t c = 0; k && types && c < nc && c < types->n; c++) {
+    const sky_jv *t = &types->items[c];
     if (t->type != SKY_JV_STRING) continue;
-    if (strcmp(t->str, "TIMESTAMP") == 0) k[c] = COL_TIMESTAMP;
+    if (strcmp(t->str, SKYSH_COHORT_SHARE_TYPE) == 0) k[c] = COL_RIGHT;
+    else if (raw) continue;
+    else if (strcmp(t->str, "TIMESTAMP") == 0) k[c] = COL_TIMESTAMP;
     else if (strcmp(t->str, "DURATION") == 0) k[c] = COL_DURATION;
   }
   return k;
@@ -84,7 +91,7 @@ static col_kind *column_kinds(const sky_reply *r, bool raw) {
  * prints as the server sent it (NULL, a plain column, a float that is not
  * a finite µs count). */
 static size_t time_text(const sky_jv *v, col_kind kind, char out[SKYSH_TIME_TEXT]) {
-  if (kind == COL_PLAIN || v->type != SKY_JV_NUMBER) return 0;
+  if ((kind != COL_TIMESTAMP && kind != COL_DURATION) || v->type != SKY_JV_NUMBER) return 0;
   int64_t us;
   if (v->is_int) us = v->i;
   else if (v->is_uint || !skysh_time_from_double(v->d, &us)) return 0;
@@ -119,12 +126,7 @@ static void table_text(sky_buf *b, const sky_jv *v, col_kind kind) {
 }
 
 /* Display width: code points (continuation bytes do not count). */
-static size_t width_of(const char *s, size_t len) {
-  size_t w = 0;
-  for (size_t i = 0; i < len; i++)
-    if (((unsigned char)s[i] & 0xC0) != 0x80) w++;
-  return w;
-}
+static size_t width_of(const char *s, size_t len) { return skysh_funnel_cells(s, len); }
 
 static void pad(FILE *out, size_t n) {
   for (size_t i = 0; i < n; i++) fputc(' ', out);
@@ -176,9 +178,9 @@ static void print_table(FILE *out, const sky_jv *cols, const sky_jv *rows, const
     for (size_t c = 0; c < nc; c++) {
       sky_buf *b = &text[r * nc + c];
       size_t w = width_of(b->data ? b->data : "", b->len);
-      bool right = cell_at(rows, r, c)->type == SKY_JV_NUMBER && kinds[c] == COL_PLAIN;
+      bool right = kinds[c] == COL_RIGHT || (cell_at(rows, r, c)->type == SKY_JV_NUMBER && kinds[c] == COL_PLAIN);
       fputs(c ? "| " : " ", out);
-      if (right) pad(out, width[c] - w);
+      if (right && (b->len || c + 1 < nc)) pad(out, width[c] - w); /* an empty last cell: no trailing blanks */
       fwrite(b->data ? b->data : "", 1, b->len, out);
       if (!right && c + 1 < nc) pad(out, width[c] - w);
       if (c + 1 < nc) fputc(' ', out);
@@ -300,6 +302,32 @@ static void print_message(FILE *out, const sky_reply *r, skysh_format fmt) {
   }
 }
 
+/* The table format: the result, pivoted into a retention triangle
+ * (`\pivot on`) or with the bars of a FUNNEL or STICKINESS result (unless
+ * `\set bars off`), then a LIFECYCLE result's chart (under the same
+ * switch). Out of memory for a view: the plain table. */
+static void print_table_view(FILE *out, const sky_reply *r, const skysh_output *o) {
+  const sky_jv *cols = r->columns, *types = r->types, *rows = r->rows;
+  sky_arena arena;
+  sky_arena_init(&arena);
+  bool pivoted = o->pivot && skysh_cohort_pivot(r, &arena, &cols, &types, &rows);
+  if (!pivoted && !o->no_bars && !skysh_funnel_add_bars(r, &arena, &cols, &rows))
+    skysh_cohort_add_stickiness_bars(r, &arena, &cols, &rows);
+  col_kind *kinds = column_kinds(types, cols->n, o->raw_times);
+  if (kinds) print_table(out, cols, rows, kinds);
+  else fputs("out of memory\n", out);
+  sky_free(kinds);
+  sky_arena_free(&arena);
+  sky_buf chart;
+  sky_buf_init(&chart);
+  if (!o->no_bars && skysh_cohort_lifecycle_chart(r, SKYSH_COHORT_CHART_CELLS, &chart)) {
+    fputc('\n', out);
+    if (chart.failed) fputs("out of memory\n", out);
+    else fwrite(chart.data, 1, chart.len, out);
+  }
+  sky_buf_free(&chart);
+}
+
 void skysh_print_result(FILE *out, FILE *warn, const sky_reply *r, const skysh_output *o) {
   print_load_warnings(warn, r->errors);
   if (!r->columns) {
@@ -310,19 +338,13 @@ void skysh_print_result(FILE *out, FILE *warn, const sky_reply *r, const skysh_o
     print_json(out, r->columns, r->types, r->rows);
     return;
   }
-  col_kind *kinds = column_kinds(r, o->raw_times);
-  if (!kinds) {
-    fputs("out of memory\n", out);
-  } else if (o->format == SKYSH_FORMAT_CSV) {
-    print_csv(out, r->columns, r->rows, kinds);
-  } else {
-    const sky_jv *cols = r->columns, *rows = r->rows;
-    sky_arena arena;
-    sky_arena_init(&arena);
-    if (!o->no_bars) skysh_funnel_add_bars(r, &arena, &cols, &rows); /* out of memory: no bars */
-    print_table(out, cols, rows, kinds);
-    sky_arena_free(&arena);
+  if (o->format == SKYSH_FORMAT_TABLE) {
+    print_table_view(out, r, o);
+    return;
   }
+  col_kind *kinds = column_kinds(r->types, r->columns->n, o->raw_times);
+  if (kinds) print_csv(out, r->columns, r->rows, kinds);
+  else fputs("out of memory\n", out);
   sky_free(kinds);
 }
 

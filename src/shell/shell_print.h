@@ -3,7 +3,10 @@
  * offending column. Values print exactly as the server sent them (64-bit
  * integers keep every digit), except that TIMESTAMP and DURATION columns
  * (the reply's "types") print readably in the table and CSV formats, and
- * a FUNNEL ... RETURN STEPS table gets a bar per step. Output only: nothing here talks to a server.
+ * a FUNNEL ... RETURN STEPS table gets a bar per step, a STICKINESS table
+ * a bar per row, a LIFECYCLE table a chart, and a RETENTION table may be
+ * pivoted into its cohort triangle (shell_cohort.h). Output only: nothing
+ * here talks to a server.
  */
 #ifndef SKY_SHELL_SHELL_PRINT_H
 #define SKY_SHELL_SHELL_PRINT_H
@@ -22,13 +25,16 @@ typedef enum skysh_format {
 
 /* How results are shown: the format, whether TIMESTAMP and DURATION
  * columns print readably (2026-01-05 00:00:00, 1d 01:01:01; table and CSV
- * only) or as the server's integer µs (`\set timestamps raw`), and whether
- * the table format leaves out the conversion bars of a FUNNEL result
- * (`\set bars off`; shell_funnel.h). Zeroed: table, readable, bars. */
+ * only) or as the server's integer µs (`\set timestamps raw`), whether
+ * the table format leaves out the bars of FUNNEL and STICKINESS results
+ * and the LIFECYCLE chart (`\set bars off`; shell_funnel.h,
+ * shell_cohort.h), and whether it prints a RETENTION result as its cohort
+ * triangle (`\pivot on`). Zeroed: table, readable, bars, no pivot. */
 typedef struct skysh_output {
   skysh_format format;
   bool raw_times;
   bool no_bars;
+  bool pivot;
 } skysh_output;
 
 /* "table", "csv", "json" → format; -1 when unknown. */

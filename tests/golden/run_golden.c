@@ -4,7 +4,7 @@
  * starting with "--" are comments, blank lines are skipped) and runs in a
  * fresh data directory whose LOAD directory is tests/golden/data. The
  * expected file NAME.out interleaves "> statement" lines with the JSON reply
- * (without elapsed_ms). Every query (SELECT, FUNNEL, EXPLAIN) runs on both engines, the interpreter
+ * (without elapsed_ms). Every query (SELECT, the path statements, EXPLAIN) runs on both engines, the interpreter
  * and the JIT, whose replies must be identical. SKY_GOLDEN_UPDATE=1 rewrites
  * the .out files; review their diff like code.
  *
@@ -58,8 +58,11 @@ static void reply_line(sky_conn *conn, const char *stmt, sky_buf *out) {
 }
 
 static int is_query(const char *stmt) {
+  static const char *const words[] = {"SELECT", "FUNNEL", "RETENTION", "LIFECYCLE", "STICKINESS", "EXPLAIN"};
   while (*stmt == ' ') stmt++;
-  return strncasecmp(stmt, "SELECT", 6) == 0 || strncasecmp(stmt, "FUNNEL", 6) == 0 || strncasecmp(stmt, "EXPLAIN", 7) == 0;
+  for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+    if (strncasecmp(stmt, words[i], strlen(words[i])) == 0) return 1;
+  return 0;
 }
 
 /* Runs one case; returns the number of failures. */

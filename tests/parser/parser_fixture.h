@@ -238,6 +238,20 @@ static const char *plan_check_run(plan_check *c, const sky_plan *p) {
     if (p->obj_aggs[i].arg && !pc_expr(c, p->obj_aggs[i].arg, 0)) return c->msg;
   for (uint32_t i = 0; f && i < f->n_hold + f->n_group; i++)
     if (!pc_expr(c, i < f->n_hold ? f->hold[i] : f->group[i - f->n_hold], 0)) return c->msg;
+  const sky_cohort *co = p->cohort;
+  bool cohort_kind = p->kind == SKY_PLAN_RETENTION || p->kind == SKY_PLAN_LIFECYCLE || p->kind == SKY_PLAN_STICKINESS;
+  if (cohort_kind != (co != NULL)) return "cohort part and plan kind disagree";
+  for (uint32_t i = 0; co && i < 2; i++) {
+    if ((p->kind == SKY_PLAN_RETENTION) != (co->conds[i] != NULL)) return "RETENTION conditions";
+    if (co->conds[i] && (!pc_expr(c, co->conds[i], 0) || co->conds[i]->type != SKY_VT_BOOL))
+      return pc_fail(c, co->conds[i], "FROM / TO"), c->msg;
+  }
+  if (co && p->kind == SKY_PLAN_RETENTION && (co->n_periods < 1 || co->n_periods > SKY_RETENTION_MAX_PERIODS))
+    return "FOR n out of range";
+  if (co && p->kind != SKY_PLAN_RETENTION && co->n_group) return "GROUP BY outside RETENTION";
+  for (uint32_t i = 0; co && i < co->n_group; i++)
+    if (!pc_expr(c, co->group[i], 0)) return c->msg;
+  if (co && p->session_gap_us >= 0) return "a session in a cohort statement";
   for (uint32_t i = 0; i < p->n_keys; i++)
     if (!pc_expr(c, p->keys[i], 0)) return c->msg;
   for (uint32_t i = 0; i < p->n_aggs; i++) {

@@ -3,7 +3,8 @@ mode): -c output in each format against golden files, errors with a caret
 (also for multi-line statements read from a pipe), -f, exit statuses,
 backslash commands, \\load with its progress bar, LOAD ... FROM STDIN fed
 from the shell's input, passwords, readable times, FUNNEL conversion
-bars, and the interactive editor (completion, persistent history, Ctrl-C
+bars, the RETENTION triangle, LIFECYCLE chart and STICKINESS bars (on
+SELECTs that name and type their columns the same way), and the interactive editor (completion, persistent history, Ctrl-C
 and Ctrl-D) driven through a pseudo-terminal.
 
 Set SKY_UPDATE_GOLDEN=1 to rewrite the golden files; review the diff."""
@@ -208,8 +209,8 @@ def test_funnel_bars():
         without = ([FUNNEL_TABLE[0].rsplit(" | ", 1)[0], FUNNEL_TABLE[1].rsplit("+", 1)[0]]
                    + [line.rsplit(" | ", 1)[0].rstrip() for line in FUNNEL_TABLE[2:8]] + ["(6 rows)"])
         assert lines[:9] == without, "\n".join(lines)
-        assert lines[9:11] == ["timestamps iso", "bars off"], lines
-        assert lines[11:] == FUNNEL_TABLE, lines
+        assert lines[9:12] == ["timestamps iso", "bars off", "pivot off"], lines
+        assert lines[12:] == FUNNEL_TABLE, lines
         p = shell(s.port, "-c", "\\set bars maybe")
         assert p.returncode == 1 and "\\set bars takes on or off" in p.stderr, p.stderr
         p = shell(s.port, "-c", "\\help")
@@ -220,6 +221,84 @@ def test_funnel_bars():
         # The same in embedded mode.
         assert s.stop() == 0
         local = embedded(s.data, "--table", "f", "-c", FUNNEL, "-c", FUNNEL_NONE)
+        assert local.returncode == 0 and local.stdout == remote, local.stdout + local.stderr
+
+
+# SELECTs shaped like RETENTION, LIFECYCLE and STICKINESS results: the shell
+# knows them by their columns' names and types alone.
+COHORT_SETUP = [
+    "CREATE TABLE c (k EVENT STRING, a EVENT INT, b EVENT INT, x EVENT INT, y EVENT FLOAT, z EVENT INT)",
+    "INSERT INTO c (object, timestamp, action, k, a, b, x, y, z) VALUES "
+    "(1, 0, 'r', '2026-03-02', 0, 21, 21, 1.0, NULL), (1, 1, 'r', '2026-03-02', 1, 21, 10, 0.47619, NULL), "
+    "(1, 2, 'r', '2026-03-02', 2, 21, 4, 0.190476, NULL), (1, 3, 'r', '2026-03-09', 0, 8, 8, 1.0, NULL), "
+    "(1, 4, 'r', '2026-03-09', 1, 8, 3, 0.375, NULL), (1, 5, 'r', '2026-03-16', 0, 5, 5, 1.0, NULL), "
+    "(2, 0, 'l', '2026-03-02', 4, 0, 0, NULL, 0), (2, 1, 'l', '2026-03-09', 2, 1, 0, NULL, 2), "
+    "(2, 2, 'l', '2026-03-16', 0, 0, 1, NULL, 3)",
+]
+RETENTION_LIKE = ("SELECT event.k AS cohort, event.a AS period, min(event.b) AS cohort_size, min(event.x) AS objects, "
+                  "min(event.y) AS share WHERE action = 'r' GROUP BY event.k, event.a")
+LIFECYCLE_LIKE = ("SELECT event.k AS period, min(event.a) AS new, min(event.b) AS returning, "
+                  "min(event.x) AS resurrecting, min(event.z) AS dormant WHERE action = 'l' GROUP BY event.k")
+STICKINESS_LIKE = "SELECT event.a AS periods, count() AS objects WHERE action = 'l' GROUP BY event.a"
+TRIANGLE = [
+    "   cohort   | cohort_size |   0    |   1   |   2",
+    "------------+-------------+--------+-------+-------",
+    " 2026-03-02 |          21 | 100.0% | 47.6% | 19.0%",
+    " 2026-03-09 |           8 | 100.0% | 37.5% | ",
+    " 2026-03-16 |           5 | 100.0% |       | ",
+    "(3 rows)",
+]
+
+
+def test_cohort_views():
+    """\\pivot on prints a RETENTION result as its cohort triangle (cells
+    placed by cohort and period whatever the row order, missing ones empty),
+    table format only; a LIFECYCLE table is followed by its chart and a
+    STICKINESS table gets bars, both under \\set bars."""
+    with Skyd() as s:
+        c = s.connect()
+        for stmt in COHORT_SETUP:
+            c.ok(stmt)
+        c.close()
+        p = shell(s.port, "--table", "c", "-c", RETENTION_LIKE, "-c", "\\pivot", "-c", RETENTION_LIKE,
+                  "-c", RETENTION_LIKE + " ORDER BY share LIMIT 4", "-c", "\\set")
+        assert p.returncode == 0 and p.stderr == "", p.stderr
+        lines = p.stdout.splitlines()
+        assert lines[0] == "   cohort   | period | cohort_size | objects |  share", lines  # pivot off: as sent
+        assert lines[9:15] == TRIANGLE, "\n".join(lines)
+        assert lines[15:] == [
+            TRIANGLE[0], TRIANGLE[1], TRIANGLE[2],
+            " 2026-03-09 |           8 |        | 37.5% | ",  # LIMIT 4 of ORDER BY share: period 0 is gone
+            "(2 rows)", "timestamps iso", "bars on", "pivot on"], "\n".join(lines)
+        # CSV and JSON are never pivoted; \\pivot off and \\set pivot switch it back.
+        p = shell(s.port, "--table", "c", "-c", "\\pivot on", "--format", "csv", "-c", RETENTION_LIKE + " LIMIT 1")
+        assert p.stdout == "cohort,period,cohort_size,objects,share\n2026-03-02,0,21,21,1.0\n", p.stdout
+        p = shell(s.port, "--table", "c", "-c", "\\set pivot on", "-c", "\\pivot off", "-c", RETENTION_LIKE + " LIMIT 1")
+        assert p.stdout.splitlines()[0] == "   cohort   | period | cohort_size | objects | share", p.stdout
+        p = shell(s.port, "-c", "\\pivot maybe")
+        assert p.returncode == 1 and "\\pivot takes on or off" in p.stderr, p.stderr
+        p = shell(s.port, "-c", "\\help")
+        assert "\\pivot [on|off]" in p.stdout and "(now off)" in p.stdout, p.stdout
+        # The lifecycle chart after its table, the stickiness bars; \\set bars off: neither.
+        p = shell(s.port, "--table", "c", "-c", LIFECYCLE_LIKE, "-c", STICKINESS_LIKE)
+        assert p.returncode == 0, p.stderr
+        lines = p.stdout.splitlines()
+        assert lines[5:12] == [
+            "(3 rows)",
+            "",
+            " 2026-03-02" + " " * 26 + "\u2502" + "\u2588" * 32,  # 7 objects at most across: 8 cells each
+            " 2026-03-09" + " " * 10 + "\u2591" * 16 + "\u2502" + "\u2588" * 16 + "\u2593" * 8,
+            " 2026-03-16  " + "\u2591" * 24 + "\u2502" + "\u2592" * 8,
+            " \u2591 dormant \u2502 \u2588 new  \u2593 returning  \u2592 resurrecting  (objects per cell: 0.125)",
+            " periods | objects |      share of objects",
+        ], "\n".join(lines)
+        assert lines[13:16] == ["       %d |       1 | " % n + "\u2588" * 6 + "\u258b" + " " * 15 + "33.3%"
+                                for n in (0, 2, 4)], "\n".join(lines)
+        p = shell(s.port, "--table", "c", "-c", "\\set bars off", "-c", LIFECYCLE_LIKE, "-c", STICKINESS_LIKE)
+        assert "\u2591" not in p.stdout and "share of objects" not in p.stdout, p.stdout
+        remote = shell(s.port, "--table", "c", "-c", "\\pivot on", "-c", RETENTION_LIKE, "-c", LIFECYCLE_LIKE).stdout
+        assert s.stop() == 0
+        local = embedded(s.data, "--table", "c", "-c", "\\pivot on", "-c", RETENTION_LIKE, "-c", LIFECYCLE_LIKE)
         assert local.returncode == 0 and local.stdout == remote, local.stdout + local.stderr
 
 
@@ -488,6 +567,10 @@ def test_interactive_completion_and_history():
             t.expect("Output format is csv.")
             t.send("\\se\tti\tr\t\r")  # \set timestamps raw, completed
             t.expect("Timestamps print as integer microseconds.")
+            t.send("\\se\tpi\ton\r")  # \set pivot on
+            t.expect("RETENTION pivot is on.")
+            t.send("\\piv\tof\t\r")  # \pivot off
+            t.expect("RETENTION pivot is off.")
             t.send("USE events;\r")
             t.expect("sky:events> ")
             t.send("\\q\r")
