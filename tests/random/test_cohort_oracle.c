@@ -33,11 +33,22 @@ static rqc_stmt *retention(rqc_unit u, int n, const char *from, const char *to) 
   return c;
 }
 
-static rqc_stmt *periodic(rqc_kind kind, rqc_unit u) {
+/* LIFECYCLE or STICKINESS EVERY u [WHERE action = where]. */
+static rqc_stmt *periodic(rqc_kind kind, rqc_unit u, const char *where) {
   rqc_stmt *c = rqc_create();
   c->kind = kind;
   c->unit = u;
+  if (where) c->where = rqb_action_is(c->q, where);
   return c;
+}
+
+/* The statement's result columns are exactly `names`. */
+static void expect_columns(const rqc_stmt *c, const char *const *names, int n) {
+  rqc_answer a;
+  rqc_columns(c, &a);
+  assert_int_equal(a.n_cols, n);
+  for (int i = 0; i < n; i++) assert_string_equal(a.names[i], names[i]);
+  rqc_answer_free(&a);
 }
 
 static const rq_val *cell(const rqc_answer *a, size_t row, int col) {
@@ -185,256 +196,159 @@ static void test_period_labels(void **state) {
 
 /* ---- RETENTION --------------------------------------------------------------------------------- */
 
-/* EVERY MONTH FOR 3, views and purchases:
- *   1: view Jan 31 23:59:59.999999 (cohort 2026-01), purchase 1 µs later
- *      (Feb 1: index 1), purchase Mar 15 (index 2);
- *   2: view Feb 1 00:00 (cohort 2026-02), purchase Feb 28 (index 0),
- *      purchase Apr 1 (index 2);
- *   3: view Feb 10, never a purchase.
- * 2026-01 (size 1): k0 0, k1 1, k2 1. 2026-02 (size 2): k0 1, k1 0, k2 1.
- * ROLLING (P = 30d): 1's returns are 1 µs (0) and 42 days (1) after;
- * 2's are 27.99 days (0) and 59 days (1) after: both cohorts 1, 1, 0. */
-static void test_cohorts_across_month_boundary(void **state) {
-  (void)state;
-  static const hand_ev evs[] = {
-      {1, 2026, 1, 31, 23, 59, 59, 999999, "view"}, {1, 2026, 2, 1, 0, 0, 0, 0, "purchase"},
-      {1, 2026, 3, 15, 10, 0, 0, 0, "purchase"},    {2, 2026, 2, 1, 0, 0, 0, 0, "view"},
-      {2, 2026, 2, 28, 23, 59, 59, 0, "purchase"},  {2, 2026, 4, 1, 0, 0, 0, 0, "purchase"},
-      {3, 2026, 2, 10, 0, 0, 0, 0, "view"},
-  };
-  rq_dataset ds = {0};
-  LOAD(&ds, evs);
-  rqc_stmt *c = retention(RQC_MONTH, 3, "view", "purchase");
-  EXPECT_RETENTION(&ds, c, {"2026-01", 0, 1, 0}, {"2026-01", 1, 1, 1}, {"2026-01", 2, 1, 1}, {"2026-02", 0, 2, 1},
-                   {"2026-02", 1, 2, 0}, {"2026-02", 2, 2, 1});
-  c->rolling = true;
-  EXPECT_RETENTION(&ds, c, {"2026-01", 0, 1, 1}, {"2026-01", 1, 1, 1}, {"2026-01", 2, 1, 0}, {"2026-02", 0, 2, 1},
-                   {"2026-02", 1, 2, 1}, {"2026-02", 2, 2, 0});
-  rqc_free(c);
-  rq_dataset_free(&ds);
-}
+/* One RETENTION statement of a case — FROM action = from TO action = to
+ * (NULL: TRUE) EVERY unit [ROLLING] FOR n, FIRST or RECURRING, [ON OR
+ * AFTER] — and its rows (no keys), ending at cohort NULL. */
+typedef struct ret_check {
+  const char *from, *to;
+  rqc_unit unit;
+  int n;
+  bool rolling, recurring, on_or_after;
+  ret_row rows[8];
+} ret_check;
 
-/* The week of Monday 2026-03-30 runs into April.
- *   1: view Tue Mar 31; purchases Sun Apr 5 23:59:59.999999 (same week: 0)
- *      and Mon Apr 6 00:00 (next week: 1);
- *   2: view Thu Apr 2 (same week, same cohort); purchase Mon Apr 13 (2).
- * EVERY WEEK FOR 3: one cohort '2026-03-30' of 2: k0 1, k1 1, k2 1.
- * EVERY MONTH FOR 2: cohort 2026-03 holds 1 (both returns in April: k1),
- * cohort 2026-04 holds 2 (its return in April: k0). */
-static void test_week_spanning_two_months(void **state) {
-  (void)state;
-  static const hand_ev evs[] = {
-      {1, 2026, 3, 31, 9, 0, 0, 0, "view"}, {1, 2026, 4, 5, 23, 59, 59, 999999, "purchase"},
+/* Hand-made events (ending at object 0) and checks (ending at n 0). */
+typedef struct ret_case {
+  const char *what;
+  hand_ev evs[8];
+  ret_check checks[3];
+} ret_case;
+
+static const ret_case ret_cases[] = {
+    /* 1: view Jan 31 23:59:59.999999 (cohort 2026-01), purchases 1 µs later
+     *    (Feb 1: index 1) and Mar 15 (index 2); 2: view Feb 1 00:00 (cohort
+     *    2026-02), purchases Feb 28 (0) and Apr 1 (2); 3: view Feb 10 only.
+     * ROLLING (30d): 1's returns are 1 µs (0) and 42 days (1) after, 2's
+     * 27.99 days (0) and 59 days (1): both cohorts 1, 1, 0. */
+    {"cohorts across a month boundary",
+     {{1, 2026, 1, 31, 23, 59, 59, 999999, "view"}, {1, 2026, 2, 1, 0, 0, 0, 0, "purchase"},
+      {1, 2026, 3, 15, 10, 0, 0, 0, "purchase"}, {2, 2026, 2, 1, 0, 0, 0, 0, "view"},
+      {2, 2026, 2, 28, 23, 59, 59, 0, "purchase"}, {2, 2026, 4, 1, 0, 0, 0, 0, "purchase"},
+      {3, 2026, 2, 10, 0, 0, 0, 0, "view"}},
+     {{"view", "purchase", RQC_MONTH, 3, false, false, false,
+       {{"2026-01", 0, 1, 0}, {"2026-01", 1, 1, 1}, {"2026-01", 2, 1, 1}, {"2026-02", 0, 2, 1}, {"2026-02", 1, 2, 0},
+        {"2026-02", 2, 2, 1}}},
+      {"view", "purchase", RQC_MONTH, 3, true, false, false,
+       {{"2026-01", 0, 1, 1}, {"2026-01", 1, 1, 1}, {"2026-01", 2, 1, 0}, {"2026-02", 0, 2, 1}, {"2026-02", 1, 2, 1},
+        {"2026-02", 2, 2, 0}}}}},
+    /* The week of Monday Mar 30 runs into April. 1: view Tue Mar 31,
+     * purchases Sun Apr 5 23:59:59.999999 (0) and Mon Apr 6 (1); 2: view Thu
+     * Apr 2 (same cohort), purchase Mon Apr 13 (2). By MONTH: 1 is cohort
+     * 2026-03 returning at 1, 2 is 2026-04 returning at 0. */
+    {"a week spanning two months",
+     {{1, 2026, 3, 31, 9, 0, 0, 0, "view"}, {1, 2026, 4, 5, 23, 59, 59, 999999, "purchase"},
       {1, 2026, 4, 6, 0, 0, 0, 0, "purchase"}, {2, 2026, 4, 2, 9, 0, 0, 0, "view"},
-      {2, 2026, 4, 13, 0, 0, 0, 0, "purchase"},
-  };
-  rq_dataset ds = {0};
-  LOAD(&ds, evs);
-  rqc_stmt *c = retention(RQC_WEEK, 3, "view", "purchase");
-  EXPECT_RETENTION(&ds, c, {"2026-03-30", 0, 2, 1}, {"2026-03-30", 1, 2, 1}, {"2026-03-30", 2, 2, 1});
-  c->unit = RQC_MONTH;
-  c->n = 2;
-  EXPECT_RETENTION(&ds, c, {"2026-03", 0, 1, 0}, {"2026-03", 1, 1, 1}, {"2026-04", 0, 1, 1}, {"2026-04", 1, 1, 0});
-  rqc_free(c);
-  rq_dataset_free(&ds);
-}
-
-/* The start event is its own return when it satisfies TO: FROM TRUE TO TRUE
- * retains every entry at 0. One view on Mar 1: FOR 2 gives k0 1, k1 0;
- * FROM view TO view likewise; FROM view TO purchase finds no return. */
-static void test_return_on_start_event(void **state) {
-  (void)state;
-  rq_dataset ds = {0};
-  rq_dataset_append(&ds, 7, U(2026, 3, 1, 12, 0, 0), "view");
-  rqc_stmt *c = retention(RQC_DAY, 2, NULL, NULL);
-  EXPECT_RETENTION(&ds, c, {"2026-03-01", 0, 1, 1}, {"2026-03-01", 1, 1, 0});
-  rqc_free(c);
-  c = retention(RQC_DAY, 2, "view", "view");
-  EXPECT_RETENTION(&ds, c, {"2026-03-01", 0, 1, 1}, {"2026-03-01", 1, 1, 0});
-  rqc_free(c);
-  c = retention(RQC_DAY, 2, "view", "purchase");
-  EXPECT_RETENTION(&ds, c, {"2026-03-01", 0, 1, 0}, {"2026-03-01", 1, 1, 0});
-  rqc_free(c);
-  rq_dataset_free(&ds);
-}
-
-/* A TO event earlier the same day than the start. Object 1: purchase Mar 1
- * 08:00, view 10:00 (the FIRST start), view Mar 2 09:00 (a later start: no
- * entry under FIRST), purchase Mar 2 08:00.
- *   FIRST, DAY FOR 2: one entry at Mar 1 10:00; the 08:00 purchase is
- *     before it (no return); Mar 2 08:00 is index 1: k0 0, k1 1.
- *   RECURRING: also an entry at Mar 2 09:00, whose only same-day purchase
- *     (08:00) is earlier: cohort 03-02 has k0 0, k1 0.
- * Then a purchase Mar 1 20:00 makes FIRST's k0 1. */
-static void test_to_earlier_same_day(void **state) {
-  (void)state;
-  static const hand_ev evs[] = {
-      {1, 2026, 3, 1, 8, 0, 0, 0, "purchase"}, {1, 2026, 3, 1, 10, 0, 0, 0, "view"},
-      {1, 2026, 3, 2, 9, 0, 0, 0, "view"},     {1, 2026, 3, 2, 8, 0, 0, 0, "purchase"},
-  };
-  rq_dataset ds = {0};
-  LOAD(&ds, evs);
-  rqc_stmt *c = retention(RQC_DAY, 2, "view", "purchase");
-  EXPECT_RETENTION(&ds, c, {"2026-03-01", 0, 1, 0}, {"2026-03-01", 1, 1, 1});
-  c->recurring = true;
-  EXPECT_RETENTION(&ds, c, {"2026-03-01", 0, 1, 0}, {"2026-03-01", 1, 1, 1}, {"2026-03-02", 0, 1, 0},
-                   {"2026-03-02", 1, 1, 0});
-  c->recurring = false;
-  rq_dataset_append(&ds, 1, U(2026, 3, 1, 20, 0, 0), "purchase");
-  EXPECT_RETENTION(&ds, c, {"2026-03-01", 0, 1, 1}, {"2026-03-01", 1, 1, 1});
-  rqc_free(c);
-  rq_dataset_free(&ds);
-}
-
-/* ROLLING boundaries, DAY (P = 1d): views at t0 = Mar 1 12:00, purchases
- * at t0 + 1d - 1µs (object 1: index 0), t0 + 1d (2: index 1), t0 + 2d
- * (3: index 2): FOR 3 gives 1, 1, 1. By the calendar the first two are
- * both on Mar 2 (index 1): 0, 2, 1. */
-static void test_rolling_day(void **state) {
-  (void)state;
-  static const hand_ev evs[] = {
-      {1, 2026, 3, 1, 12, 0, 0, 0, "view"}, {2, 2026, 3, 1, 12, 0, 0, 0, "view"},
+      {2, 2026, 4, 13, 0, 0, 0, 0, "purchase"}},
+     {{"view", "purchase", RQC_WEEK, 3, false, false, false,
+       {{"2026-03-30", 0, 2, 1}, {"2026-03-30", 1, 2, 1}, {"2026-03-30", 2, 2, 1}}},
+      {"view", "purchase", RQC_MONTH, 2, false, false, false,
+       {{"2026-03", 0, 1, 0}, {"2026-03", 1, 1, 1}, {"2026-04", 0, 1, 1}, {"2026-04", 1, 1, 0}}}}},
+    /* The start event is its own return when it satisfies TO (TRUE, view);
+     * a view is no purchase. */
+    {"a return on the start event itself",
+     {{7, 2026, 3, 1, 12, 0, 0, 0, "view"}},
+     {{NULL, NULL, RQC_DAY, 2, false, false, false, {{"2026-03-01", 0, 1, 1}, {"2026-03-01", 1, 1, 0}}},
+      {"view", "view", RQC_DAY, 2, false, false, false, {{"2026-03-01", 0, 1, 1}, {"2026-03-01", 1, 1, 0}}},
+      {"view", "purchase", RQC_DAY, 2, false, false, false, {{"2026-03-01", 0, 1, 0}, {"2026-03-01", 1, 1, 0}}}}},
+    /* Purchase Mar 1 08:00, view 10:00 (the FIRST start), view Mar 2 09:00
+     * (no entry under FIRST), purchase Mar 2 08:00. FIRST: the 08:00
+     * purchase precedes the start; Mar 2 08:00 is index 1. RECURRING adds an
+     * entry at Mar 2 09:00 whose same-day purchase (08:00) is earlier. */
+    {"a TO event earlier the same day than the start",
+     {{1, 2026, 3, 1, 8, 0, 0, 0, "purchase"}, {1, 2026, 3, 1, 10, 0, 0, 0, "view"},
+      {1, 2026, 3, 2, 9, 0, 0, 0, "view"}, {1, 2026, 3, 2, 8, 0, 0, 0, "purchase"}},
+     {{"view", "purchase", RQC_DAY, 2, false, false, false, {{"2026-03-01", 0, 1, 0}, {"2026-03-01", 1, 1, 1}}},
+      {"view", "purchase", RQC_DAY, 2, false, true, false,
+       {{"2026-03-01", 0, 1, 0}, {"2026-03-01", 1, 1, 1}, {"2026-03-02", 0, 1, 0}, {"2026-03-02", 1, 1, 0}}}}},
+    /* The same with a purchase Mar 1 20:00: index 0 for FIRST. */
+    {"... and a later purchase that day",
+     {{1, 2026, 3, 1, 8, 0, 0, 0, "purchase"}, {1, 2026, 3, 1, 10, 0, 0, 0, "view"},
+      {1, 2026, 3, 2, 9, 0, 0, 0, "view"}, {1, 2026, 3, 2, 8, 0, 0, 0, "purchase"},
+      {1, 2026, 3, 1, 20, 0, 0, 0, "purchase"}},
+     {{"view", "purchase", RQC_DAY, 2, false, false, false, {{"2026-03-01", 0, 1, 1}, {"2026-03-01", 1, 1, 1}}}}},
+    /* Views at t0 = Mar 1 12:00; purchases at t0 + 1d - 1 µs (1: rolling
+     * index 0), t0 + 1d (2: 1), t0 + 2d (3: 2). By the calendar the first
+     * two are both Mar 2 (1). */
+    {"ROLLING DAY boundaries",
+     {{1, 2026, 3, 1, 12, 0, 0, 0, "view"}, {2, 2026, 3, 1, 12, 0, 0, 0, "view"},
       {3, 2026, 3, 1, 12, 0, 0, 0, "view"}, {1, 2026, 3, 2, 11, 59, 59, 999999, "purchase"},
-      {2, 2026, 3, 2, 12, 0, 0, 0, "purchase"}, {3, 2026, 3, 3, 12, 0, 0, 0, "purchase"},
-  };
-  rq_dataset ds = {0};
-  LOAD(&ds, evs);
-  rqc_stmt *c = retention(RQC_DAY, 3, "view", "purchase");
-  c->rolling = true;
-  EXPECT_RETENTION(&ds, c, {"2026-03-01", 0, 3, 1}, {"2026-03-01", 1, 3, 1}, {"2026-03-01", 2, 3, 1});
-  c->rolling = false;
-  EXPECT_RETENTION(&ds, c, {"2026-03-01", 0, 3, 0}, {"2026-03-01", 1, 3, 2}, {"2026-03-01", 2, 3, 1});
-  rqc_free(c);
-  rq_dataset_free(&ds);
-}
+      {2, 2026, 3, 2, 12, 0, 0, 0, "purchase"}, {3, 2026, 3, 3, 12, 0, 0, 0, "purchase"}},
+     {{"view", "purchase", RQC_DAY, 3, true, false, false,
+       {{"2026-03-01", 0, 3, 1}, {"2026-03-01", 1, 3, 1}, {"2026-03-01", 2, 3, 1}}},
+      {"view", "purchase", RQC_DAY, 3, false, false, false,
+       {{"2026-03-01", 0, 3, 0}, {"2026-03-01", 1, 3, 2}, {"2026-03-01", 2, 3, 1}}}}},
+    /* ROLLING MONTH is 30 days: views Feb 1 00:00; 1 purchases 30d - 1 µs
+     * later (Mar 2 23:59:59.999999, February has 28 days: rolling 0, by the
+     * calendar 1), 2 exactly 30d later (Mar 3: 1 both ways). */
+    {"ROLLING MONTH boundaries",
+     {{1, 2026, 2, 1, 0, 0, 0, 0, "view"}, {2, 2026, 2, 1, 0, 0, 0, 0, "view"},
+      {1, 2026, 3, 2, 23, 59, 59, 999999, "purchase"}, {2, 2026, 3, 3, 0, 0, 0, 0, "purchase"}},
+     {{"view", "purchase", RQC_MONTH, 2, true, false, false, {{"2026-02", 0, 2, 1}, {"2026-02", 1, 2, 1}}},
+      {"view", "purchase", RQC_MONTH, 2, false, false, false, {{"2026-02", 0, 2, 0}, {"2026-02", 1, 2, 2}}}}},
+    /* ROLLING HOUR: views Mar 2 10:00; purchases 59m59.999999s (0) and 60m
+     * (1) later. */
+    {"ROLLING HOUR boundaries",
+     {{1, 2026, 3, 2, 10, 0, 0, 0, "view"}, {2, 2026, 3, 2, 10, 0, 0, 0, "view"},
+      {1, 2026, 3, 2, 10, 59, 59, 999999, "purchase"}, {2, 2026, 3, 2, 11, 0, 0, 0, "purchase"}},
+     {{"view", "purchase", RQC_HOUR, 2, true, false, false,
+       {{"2026-03-02T10", 0, 2, 1}, {"2026-03-02T10", 1, 2, 1}}}}},
+    /* Views Mar 1; 1 purchases Mar 3 (index 2: retained at 0, 1, 2), 2 the
+     * same day (0: at 0), 3 on Mar 6 (5, past FOR 4: at 0..3). ON OR AFTER
+     * counts 3, 2, 2, 1; exact indexes 1, 0, 1, 0. */
+    {"ON OR AFTER",
+     {{1, 2026, 3, 1, 9, 0, 0, 0, "view"}, {2, 2026, 3, 1, 9, 0, 0, 0, "view"},
+      {3, 2026, 3, 1, 9, 0, 0, 0, "view"}, {1, 2026, 3, 3, 9, 0, 0, 0, "purchase"},
+      {2, 2026, 3, 1, 10, 0, 0, 0, "purchase"}, {3, 2026, 3, 6, 9, 0, 0, 0, "purchase"}},
+     {{"view", "purchase", RQC_DAY, 4, false, false, true,
+       {{"2026-03-01", 0, 3, 3}, {"2026-03-01", 1, 3, 2}, {"2026-03-01", 2, 3, 2}, {"2026-03-01", 3, 3, 1}}},
+      {"view", "purchase", RQC_DAY, 4, false, false, false,
+       {{"2026-03-01", 0, 3, 1}, {"2026-03-01", 1, 3, 0}, {"2026-03-01", 2, 3, 1}, {"2026-03-01", 3, 3, 0}}}}},
+    /* RECURRING: view Mar 1 08:00 (entry), purchase 09:00 (0), view 10:00
+     * (same day: no entry, else cohort 03-01 would hold 2), view Mar 2 07:00
+     * (entry, no later purchase). */
+    {"RECURRING with two starts in one period",
+     {{1, 2026, 3, 1, 8, 0, 0, 0, "view"}, {1, 2026, 3, 1, 9, 0, 0, 0, "purchase"},
+      {1, 2026, 3, 1, 10, 0, 0, 0, "view"}, {1, 2026, 3, 2, 7, 0, 0, 0, "view"}},
+     {{"view", "purchase", RQC_DAY, 2, false, true, false,
+       {{"2026-03-01", 0, 1, 1}, {"2026-03-01", 1, 1, 0}, {"2026-03-02", 0, 1, 0}, {"2026-03-02", 1, 1, 0}}}}},
+    /* RECURRING ROLLING: entries stay per calendar day. Views Mar 1 23:00
+     * and Mar 2 01:00 are two entries; the purchase Mar 2 22:00 is 23h and
+     * 21h after them (rolling 0 for both; by the calendar 1 and 0). */
+    {"RECURRING with ROLLING",
+     {{2, 2026, 3, 1, 23, 0, 0, 0, "view"}, {2, 2026, 3, 2, 1, 0, 0, 0, "view"},
+      {2, 2026, 3, 2, 22, 0, 0, 0, "purchase"}},
+     {{"view", "purchase", RQC_DAY, 2, true, true, false,
+       {{"2026-03-01", 0, 1, 1}, {"2026-03-01", 1, 1, 0}, {"2026-03-02", 0, 1, 1}, {"2026-03-02", 1, 1, 0}}},
+      {"view", "purchase", RQC_DAY, 2, false, true, false,
+       {{"2026-03-01", 0, 1, 0}, {"2026-03-01", 1, 1, 1}, {"2026-03-02", 0, 1, 1}, {"2026-03-02", 1, 1, 0}}}}},
+    /* Equal timestamps, arrival order deciding: 1's purchase at Mar 4 15:00
+     * arrives before its view at that instant (no return); 2's view on Mar 5
+     * arrives before its purchase at the same instant (a return at 0). */
+    {"equal timestamps",
+     {{1, 2026, 3, 4, 15, 0, 0, 0, "purchase"}, {1, 2026, 3, 4, 15, 0, 0, 0, "view"},
+      {2, 2026, 3, 5, 15, 0, 0, 0, "view"}, {2, 2026, 3, 5, 15, 0, 0, 0, "purchase"}},
+     {{"view", "purchase", RQC_DAY, 1, false, false, false, {{"2026-03-04", 0, 1, 0}, {"2026-03-05", 0, 1, 1}}}}},
+};
 
-/* ROLLING MONTH (P = 30d): a view Feb 1 00:00 and a purchase 30 days later
- * less 1 µs (Mar 2 23:59:59.999999, February has 28 days) is index 0
- * rolling but 1 by the calendar; 30 days exactly (Mar 3) is 1 both ways.
- * ROLLING HOUR (P = 1h): 59m59.999999s after is 0, 60m is 1. */
-static void test_rolling_month_and_hour(void **state) {
+static void test_retention_cases(void **state) {
   (void)state;
-  rq_dataset m = {0};
-  rq_dataset_append(&m, 1, U(2026, 2, 1, 0, 0, 0), "view");
-  rq_dataset_append(&m, 1, U(2026, 2, 1, 0, 0, 0) + 30 * DAY - 1, "purchase");
-  rqc_stmt *c = retention(RQC_MONTH, 2, "view", "purchase");
-  c->rolling = true;
-  EXPECT_RETENTION(&m, c, {"2026-02", 0, 1, 1}, {"2026-02", 1, 1, 0});
-  c->rolling = false;
-  EXPECT_RETENTION(&m, c, {"2026-02", 0, 1, 0}, {"2026-02", 1, 1, 1});
-  m.ev[1].ts = U(2026, 3, 3, 0, 0, 0); /* exactly 30 days */
-  c->rolling = true;
-  EXPECT_RETENTION(&m, c, {"2026-02", 0, 1, 0}, {"2026-02", 1, 1, 1});
-  m.ev[0].ts = U(2026, 3, 2, 10, 0, 0);
-  m.ev[1].ts = m.ev[0].ts + HOUR - 1;
-  c->unit = RQC_HOUR;
-  EXPECT_RETENTION(&m, c, {"2026-03-02T10", 0, 1, 1}, {"2026-03-02T10", 1, 1, 0});
-  m.ev[1].ts = m.ev[0].ts + HOUR;
-  EXPECT_RETENTION(&m, c, {"2026-03-02T10", 0, 1, 0}, {"2026-03-02T10", 1, 1, 1});
-  rqc_free(c);
-  rq_dataset_free(&m);
-}
-
-/* ON OR AFTER, DAY FOR 4, views on Mar 1:
- *   1: purchase Mar 3 (index 2) → retained at 0, 1, 2;
- *   2: purchase Mar 1 (index 0) → at 0;
- *   3: purchase Mar 6 (index 5, past FOR) → at 0, 1, 2, 3.
- * Counts 3, 2, 2, 1. Exact indexes instead: 1 (object 2), 0, 1 (object 1), 0. */
-static void test_on_or_after(void **state) {
-  (void)state;
-  static const hand_ev evs[] = {
-      {1, 2026, 3, 1, 9, 0, 0, 0, "view"},     {2, 2026, 3, 1, 9, 0, 0, 0, "view"},
-      {3, 2026, 3, 1, 9, 0, 0, 0, "view"},     {1, 2026, 3, 3, 9, 0, 0, 0, "purchase"},
-      {2, 2026, 3, 1, 10, 0, 0, 0, "purchase"}, {3, 2026, 3, 6, 9, 0, 0, 0, "purchase"},
-  };
-  rq_dataset ds = {0};
-  LOAD(&ds, evs);
-  rqc_stmt *c = retention(RQC_DAY, 4, "view", "purchase");
-  c->on_or_after = true;
-  EXPECT_RETENTION(&ds, c, {"2026-03-01", 0, 3, 3}, {"2026-03-01", 1, 3, 2}, {"2026-03-01", 2, 3, 2},
-                   {"2026-03-01", 3, 3, 1});
-  c->on_or_after = false;
-  EXPECT_RETENTION(&ds, c, {"2026-03-01", 0, 3, 1}, {"2026-03-01", 1, 3, 0}, {"2026-03-01", 2, 3, 1},
-                   {"2026-03-01", 3, 3, 0});
-  rqc_free(c);
-  rq_dataset_free(&ds);
-}
-
-/* RECURRING with two starts in one period. Object 1, DAY FOR 2: view Mar 1
- * 08:00 (entry), purchase 09:00 (index 0), view 10:00 (same day: no entry),
- * view Mar 2 07:00 (entry, no later purchase). Cohorts 03-01: 1, 0 and
- * 03-02: 0, 0 — two entries, not three. */
-static void test_recurring_two_starts_in_one_period(void **state) {
-  (void)state;
-  static const hand_ev evs[] = {
-      {1, 2026, 3, 1, 8, 0, 0, 0, "view"},  {1, 2026, 3, 1, 9, 0, 0, 0, "purchase"},
-      {1, 2026, 3, 1, 10, 0, 0, 0, "view"}, {1, 2026, 3, 2, 7, 0, 0, 0, "view"},
-  };
-  rq_dataset ds = {0};
-  LOAD(&ds, evs);
-  rqc_stmt *c = retention(RQC_DAY, 2, "view", "purchase");
-  c->recurring = true;
-  size_t n;
-  rqc_entry *es = rqc_entries(&ds, c, &n);
-  assert_int_equal(n, 2);
-  assert_int_equal(es[0].start_ts, U(2026, 3, 1, 8, 0, 0));
-  assert_int_equal(es[1].start_ts, U(2026, 3, 2, 7, 0, 0));
-  free(es);
-  EXPECT_RETENTION(&ds, c, {"2026-03-01", 0, 1, 1}, {"2026-03-01", 1, 1, 0}, {"2026-03-02", 0, 1, 0},
-                   {"2026-03-02", 1, 1, 0});
-  rqc_free(c);
-  rq_dataset_free(&ds);
-}
-
-/* With ROLLING, RECURRING entries stay per calendar day: object 2's views
- * Mar 1 23:00 and Mar 2 01:00 are two entries; its purchase Mar 2 22:00 is
- * 23h and 21h after them, index 0 for both (by the calendar: 1 and 0). */
-static void test_recurring_rolling(void **state) {
-  (void)state;
-  static const hand_ev evs[] = {
-      {2, 2026, 3, 1, 23, 0, 0, 0, "view"}, {2, 2026, 3, 2, 1, 0, 0, 0, "view"},
-      {2, 2026, 3, 2, 22, 0, 0, 0, "purchase"},
-  };
-  rq_dataset ds = {0};
-  LOAD(&ds, evs);
-  rqc_stmt *c = retention(RQC_DAY, 2, "view", "purchase");
-  c->recurring = true;
-  c->rolling = true;
-  EXPECT_RETENTION(&ds, c, {"2026-03-01", 0, 1, 1}, {"2026-03-01", 1, 1, 0}, {"2026-03-02", 0, 1, 1},
-                   {"2026-03-02", 1, 1, 0});
-  c->rolling = false;
-  EXPECT_RETENTION(&ds, c, {"2026-03-01", 0, 1, 0}, {"2026-03-01", 1, 1, 1}, {"2026-03-02", 0, 1, 1},
-                   {"2026-03-02", 1, 1, 0});
-  rqc_free(c);
-  rq_dataset_free(&ds);
-}
-
-/* Equal timestamps: arrival order is path order.
- *   1: purchase at T arrives before view at T: not a return of the view;
- *   2: view at T arrives before purchase at T: a return at index 0.
- * DAY FOR 1: one cohort of 2 with 1 retained, and it is object 2. */
-static void test_equal_timestamps(void **state) {
-  (void)state;
-  static const hand_ev evs[] = {
-      {1, 2026, 3, 4, 15, 0, 0, 0, "purchase"}, {1, 2026, 3, 4, 15, 0, 0, 0, "view"},
-      {2, 2026, 3, 4, 15, 0, 0, 0, "view"},     {2, 2026, 3, 4, 15, 0, 0, 0, "purchase"},
-  };
-  rq_dataset ds = {0};
-  LOAD(&ds, evs);
-  rqc_stmt *c = retention(RQC_DAY, 1, "view", "purchase");
-  EXPECT_RETENTION(&ds, c, {"2026-03-04", 0, 2, 1});
-  size_t n;
-  rqc_entry *es = rqc_entries(&ds, c, &n);
-  assert_int_equal(n, 2);
-  assert_int_equal(es[0].obj, 1);
-  assert_int_equal(es[0].start_seq, 1);
-  assert_false(es[0].retained[0]);
-  assert_int_equal(es[1].obj, 2);
-  assert_int_equal(es[1].start_seq, 2);
-  assert_true(es[1].retained[0]);
-  free(es);
-  rqc_free(c);
-  rq_dataset_free(&ds);
+  for (size_t i = 0; i < sizeof ret_cases / sizeof *ret_cases; i++) {
+    const ret_case *rc = &ret_cases[i];
+    rq_dataset ds = {0};
+    size_t n_ev = 0;
+    while (n_ev < 8 && rc->evs[n_ev].obj) n_ev++;
+    load(&ds, rc->evs, n_ev);
+    for (const ret_check *k = rc->checks; k < rc->checks + 3 && k->n; k++) {
+      print_message("retention case: %s (check %d)\n", rc->what, (int)(k - rc->checks) + 1);
+      rqc_stmt *c = retention(k->unit, k->n, k->from, k->to);
+      c->rolling = k->rolling, c->recurring = k->recurring, c->on_or_after = k->on_or_after;
+      size_t n_rows = 0;
+      while (n_rows < 8 && k->rows[n_rows].cohort) n_rows++;
+      expect_retention(&ds, c, k->rows, n_rows);
+      rqc_free(c);
+    }
+    rq_dataset_free(&ds);
+  }
 }
 
 /* Keys are the start event's: object 3's view with e1 'b' arrives first but
@@ -520,15 +434,9 @@ static void test_lifecycle(void **state) {
   };
   rq_dataset ds = {0};
   LOAD(&ds, evs);
-  rqc_stmt *c = periodic(RQC_LIFECYCLE, RQC_DAY);
-  c->where = rqb_action_is(c->q, "view");
-  rqc_answer a;
-  rqc_columns(c, &a);
-  assert_int_equal(a.n_cols, 5);
-  assert_string_equal(a.names[0], "period");
-  assert_string_equal(a.names[1], "new");
-  assert_string_equal(a.names[4], "dormant");
-  rqc_answer_free(&a);
+  rqc_stmt *c = periodic(RQC_LIFECYCLE, RQC_DAY, "view");
+  static const char *const cols[] = {"period", "new", "returning", "resurrecting", "dormant"};
+  expect_columns(c, cols, 5);
   EXPECT_LIFECYCLE(&ds, c, {"2026-03-01", 1, 0, 0, 0}, {"2026-03-02", 1, 1, 0, 0}, {"2026-03-03", 0, 0, 0, 2},
                    {"2026-03-04", 1, 0, 1, 0}, {"2026-03-05", 0, 1, 0, 1}, {"2026-03-06", 0, 0, 0, 1});
   c->unit = RQC_WEEK;
@@ -545,7 +453,7 @@ static void test_lifecycle(void **state) {
 static void test_lifecycle_gap(void **state) {
   (void)state;
   rq_dataset ds = {0};
-  rqc_stmt *c = periodic(RQC_LIFECYCLE, RQC_HOUR);
+  rqc_stmt *c = periodic(RQC_LIFECYCLE, RQC_HOUR, NULL);
   expect_lifecycle(&ds, c, NULL, 0);
   rq_dataset_append(&ds, 1, U(2026, 3, 1, 10, 59, 59), "view");
   rq_dataset_append(&ds, 2, U(2026, 3, 1, 13, 0, 0), NULL)->v[RQ_P_S2] = rq_int(1);
@@ -572,13 +480,9 @@ static void test_stickiness(void **state) {
   };
   rq_dataset ds = {0};
   LOAD(&ds, evs);
-  rqc_stmt *c = periodic(RQC_STICKINESS, RQC_WEEK);
-  c->where = rqb_action_is(c->q, "view");
-  rqc_answer a;
-  rqc_columns(c, &a);
-  assert_string_equal(a.names[0], "periods");
-  assert_string_equal(a.names[1], "objects");
-  rqc_answer_free(&a);
+  rqc_stmt *c = periodic(RQC_STICKINESS, RQC_WEEK, "view");
+  static const char *const cols[] = {"periods", "objects"};
+  expect_columns(c, cols, 2);
   static const int weeks[][2] = {{1, 1}, {3, 2}}, months[][2] = {{1, 2}, {2, 1}};
   expect_stickiness(&ds, c, weeks, 2);
   c->unit = RQC_MONTH;
@@ -714,16 +618,7 @@ static void test_generator(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_period_labels),
-      cmocka_unit_test(test_cohorts_across_month_boundary),
-      cmocka_unit_test(test_week_spanning_two_months),
-      cmocka_unit_test(test_return_on_start_event),
-      cmocka_unit_test(test_to_earlier_same_day),
-      cmocka_unit_test(test_rolling_day),
-      cmocka_unit_test(test_rolling_month_and_hour),
-      cmocka_unit_test(test_on_or_after),
-      cmocka_unit_test(test_recurring_two_starts_in_one_period),
-      cmocka_unit_test(test_recurring_rolling),
-      cmocka_unit_test(test_equal_timestamps),
+      cmocka_unit_test(test_retention_cases),
       cmocka_unit_test(test_keys_at_start),
       cmocka_unit_test(test_tail),
       cmocka_unit_test(test_lifecycle),
