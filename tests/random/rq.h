@@ -51,6 +51,8 @@ void rq_buf_puts(rq_buf *b, const char *s);
 void rq_buf_printf(rq_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* 'text' with quotes doubled (SQL literal). */
 void rq_buf_sql_string(rq_buf *b, const char *s, size_t len);
+/* "text" with " and \ escaped (JSON-ish, for reports). */
+void rq_buf_json_text(rq_buf *b, const char *s, size_t len);
 /* A multiple of 0.25 as a decimal literal with at least one fraction digit. */
 void rq_float_text(rq_buf *b, double f);
 
@@ -90,6 +92,9 @@ int rq_val_cmp(const rq_val *a, const rq_val *b);
 bool rq_val_same(const rq_val *a, const rq_val *b);
 /* JSON-ish rendering for reports (floats with %.17g). */
 void rq_val_print(rq_buf *b, const rq_val *v);
+/* Appends a row of n_cols NULLs to the row-major table *cells of *n_rows
+ * rows (room for *cap, grown as needed) and returns it. */
+rq_val *rq_rows_add(rq_val **cells, size_t *n_rows, size_t *cap, int n_cols);
 
 /* ---- UTC calendar (civil from days after H. Hinnant), µs ----------------- */
 
@@ -161,6 +166,13 @@ typedef struct rq_dataset {
 
 void rq_dataset_generate(rq_dataset *ds, uint64_t seed);
 void rq_dataset_free(rq_dataset *ds);
+/* The events of `ds` in path order: by object, then (timestamp, arrival).
+ * The caller frees the array. */
+const rq_event **rq_path_order(const rq_dataset *ds);
+/* Hand-made paths (unit tests): appends an event in batch 0, arriving after
+ * all others, with `action` (NULL: none) and no properties; returns it for
+ * setting e->v[...]. Start from a zeroed dataset; free with rq_dataset_free. */
+rq_event *rq_dataset_append(rq_dataset *ds, uint64_t obj, int64_t ts, const char *action);
 /* A copy keeping only events with keep[i] (arrival order preserved). */
 void rq_dataset_subset(rq_dataset *dst, const rq_dataset *src, const bool *keep);
 /* "CREATE TABLE t (...)". */
@@ -288,6 +300,107 @@ void rq_item_name(rq_buf *b, const rq_query *q, int i);
 /* Whether the statement holds OVER OBJECT, first() or last() (as a key or
  * a deliberate misuse), for the driver's counts. */
 bool rq_query_uses_over(const rq_query *q);
+
+/* ---- building expressions (rq_build.c) ------------------------------------ */
+
+/* Node builders over `q`'s pool. On exhaustion they set q->overflowed and
+ * hand out a spare node (the generator starts over). */
+rq_node *rqb_node(rq_query *q, rq_kind kind, rq_type type);
+rq_node *rqb_lit(rq_query *q, rq_val v);
+/* Makes `n` the literal `v`, spelled in `q`'s keyword case. */
+void rqb_set_lit(const rq_query *q, rq_node *n, rq_val v);
+rq_node *rqb_prop(rq_query *q, int prop, int ref);
+rq_node *rqb_cmp(rq_query *q, int op, rq_node *a, rq_node *b);
+rq_node *rqb_isnull(rq_query *q, rq_node *a, bool negated);
+rq_node *rqb_not(rq_query *q, rq_node *a);
+rq_node *rqb_action_is(rq_query *q, const char *action);
+/* fn(timestamp), fn an rq_bucket. */
+rq_node *rqb_bucket(rq_query *q, int fn);
+/* Text printed as is (deliberately invalid statements only). */
+rq_node *rqb_raw(rq_query *q, const char *text);
+/* dst := src with the pointers between nodes re-based into dst's pool
+ * (statement structs copy their own node pointers with rqb_rebase). */
+void rqb_pool_copy(rq_query *dst, const rq_query *src);
+/* `n` (a node of src's pool, or NULL) as the same node of dst's pool. */
+rq_node *rqb_rebase(const rq_query *src, rq_query *dst, const rq_node *n);
+/* Do `a` and `b` print the same? */
+bool rqb_same_text(const rq_query *q, const rq_node *a, const rq_node *b);
+
+/* Random expressions for path statements: a random source, the pool the
+ * nodes go to and the dataset literals are drawn from. */
+typedef struct rq_picker {
+  rq_rng *r;
+  rq_query *q;
+  const rq_dataset *ds;
+} rq_picker;
+
+const rq_event *rqb_some_event(rq_picker *p);
+/* An action seen in the data or in the pool (rarely one matching nothing). */
+rq_val rqb_action_val(rq_picker *p);
+/* A value of property `prop` seen in the data (or, rarely, any of its type). */
+rq_val rqb_prop_val(rq_picker *p, int prop);
+/* 0 bare, 1 state., 2 event. */
+int rqb_random_ref(rq_picker *p);
+/* A step-like condition; `props`: property conditions too (else action only). */
+rq_node *rqb_condition(rq_picker *p, bool props);
+/* A WHERE: mostly mild (keeps most events), sometimes any condition. */
+rq_node *rqb_where_condition(rq_picker *p, bool props);
+/* A GROUP BY / HOLDING key: properties and action (`plain_ok`), time buckets
+ * of the timestamp (`time_ok`), session.number when `sessions`. */
+rq_node *rqb_key_expr(rq_picker *p, bool time_ok, bool plain_ok, bool sessions);
+
+/* ---- HAVING, ORDER BY, LIMIT on result columns (rq_tail.c) --------------- */
+
+#define RQ_TAIL_MAX_SORT 2
+#define RQ_TAIL_MAX_COLS 16
+
+/* A result column's name (path statements: keys are at most RQ_TEXT_MAX). */
+typedef char rq_name[RQ_TEXT_MAX + 8];
+
+/* HAVING: one comparison of a result column with a literal, or IS [NOT] NULL. */
+typedef struct rq_having {
+  bool on;
+  int col;      /* result column (0-based, never a key column) */
+  int op;       /* rq_op comparison, or -1: IS NULL, -2: IS NOT NULL */
+  rq_val lit;
+  char text[40];
+} rq_having;
+
+typedef struct rq_sort {
+  int col;      /* result column, 0-based */
+  bool by_number, desc, explicit_dir;
+} rq_sort;
+
+typedef struct rq_tail {
+  rq_having having;
+  int n_sort;
+  rq_sort sort[RQ_TAIL_MAX_SORT];
+  int64_t limit; /* -1 = none */
+} rq_tail;
+
+/* What the generator may refer to: columns [0, n_keys) are key columns
+ * (ORDER BY them by number only, never HAVING), `lit` a literal for a
+ * HAVING on column `col`. */
+typedef struct rq_tail_cols {
+  int n_keys, n_cols;
+  bool no_having[RQ_TAIL_MAX_COLS];
+  bool no_sort[RQ_TAIL_MAX_COLS];
+  rq_val (*lit)(void *ctx, int col);
+  void *ctx;
+} rq_tail_cols;
+
+/* Adds a random HAVING (15%), ORDER BY (25%) and LIMIT (15%) to `t` (which
+ * starts empty, limit -1), each only when allowed. */
+void rq_tail_generate(rq_tail *t, rq_rng *r, const rq_tail_cols *c, bool having_ok, bool order_ok, bool limit_ok);
+/* A result column as HAVING and ORDER BY name it. */
+void rq_column_ref(rq_buf *b, const char *name);
+/* " HAVING ... ORDER BY ... LIMIT n", each clause after `sep`; `names`
+ * are the statement's result columns. */
+void rq_tail_render(rq_buf *b, const rq_tail *t, const rq_name *names, bool lower, const char *sep);
+bool rq_having_keeps(const rq_having *h, const rq_val *v);
+/* Applies `t` to the n_rows x n_cols cells (row-major, in the statement's
+ * default order), replacing them. */
+void rq_tail_apply(const rq_tail *t, int n_cols, rq_val **cells, size_t *n_rows);
 
 /* ---- the naive evaluator ------------------------------------------------- */
 

@@ -179,6 +179,35 @@ void rq_dataset_generate(rq_dataset *ds, uint64_t seed) {
   }
 }
 
+static int path_cmp(const void *a, const void *b) {
+  const rq_event *x = *(const rq_event *const *)a, *y = *(const rq_event *const *)b;
+  if (x->obj != y->obj) return x->obj < y->obj ? -1 : 1;
+  if (x->ts != y->ts) return x->ts < y->ts ? -1 : 1;
+  return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+const rq_event **rq_path_order(const rq_dataset *ds) {
+  const rq_event **order = calloc(ds->n_ev ? ds->n_ev : 1, sizeof *order);
+  if (!order) abort();
+  for (size_t i = 0; i < ds->n_ev; i++) order[i] = &ds->ev[i];
+  qsort(order, ds->n_ev, sizeof *order, path_cmp);
+  return order;
+}
+
+rq_event *rq_dataset_append(rq_dataset *ds, uint64_t obj, int64_t ts, const char *action) {
+  rq_event *ev = realloc(ds->ev, (ds->n_ev + 1) * sizeof *ds->ev);
+  if (!ev) abort();
+  ds->ev = ev;
+  if (ds->n_batches < 1) ds->n_batches = 1;
+  rq_event *e = &ds->ev[ds->n_ev];
+  memset(e, 0, sizeof *e);
+  e->obj = obj;
+  e->ts = ts;
+  e->action = action ? rq_str(action, strlen(action)) : rq_null();
+  e->seq = (uint32_t)ds->n_ev++;
+  return e;
+}
+
 void rq_dataset_free(rq_dataset *ds) {
   free(ds->ev);
   memset(ds, 0, sizeof *ds);

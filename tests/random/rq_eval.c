@@ -59,17 +59,8 @@ static void *xcalloc(size_t n, size_t size) {
 
 /* ---- path order, state and sessions ------------------------------------ */
 
-static int path_order(const void *a, const void *b) {
-  const rq_event *x = *(const rq_event *const *)a, *y = *(const rq_event *const *)b;
-  if (x->obj != y->obj) return x->obj < y->obj ? -1 : 1;
-  if (x->ts != y->ts) return x->ts < y->ts ? -1 : 1;
-  return (x->seq > y->seq) - (x->seq < y->seq);
-}
-
 static row *build_rows(const rq_dataset *ds, const rq_query *q) {
-  const rq_event **order = xcalloc(ds->n_ev, sizeof *order);
-  for (size_t i = 0; i < ds->n_ev; i++) order[i] = &ds->ev[i];
-  qsort(order, ds->n_ev, sizeof *order, path_order);
+  const rq_event **order = rq_path_order(ds);
   row *rows = xcalloc(ds->n_ev, sizeof *rows);
   for (size_t i = 0; i < ds->n_ev; i++) {
     const rq_event *e = order[i];

@@ -18,7 +18,6 @@
 #define RQF_MAX_EXCL 4
 #define RQF_MAX_HOLD 2
 #define RQF_MAX_KEYS 2
-#define RQF_MAX_ORDER 2
 #define RQF_MAX_COLS (RQF_MAX_HOLD + RQF_MAX_KEYS + 9)
 
 /* Clauses the generator may use (SKY_FUNNEL_CLAUSES, default all). A clear
@@ -57,20 +56,6 @@ typedef struct rqf_exclude {
   int i, j;     /* 1-based; 1 and k when not written */
 } rqf_exclude;
 
-/* HAVING: one comparison of a result column with a literal, or IS [NOT] NULL. */
-typedef struct rqf_having {
-  bool on;
-  int col;      /* result column (0-based, never a key column) */
-  int op;       /* rq_op comparison, or -1: IS NULL, -2: IS NOT NULL */
-  rq_val lit;
-  char text[40];
-} rqf_having;
-
-typedef struct rqf_sort {
-  int col;      /* result column, 0-based */
-  bool by_number, desc, explicit_dir;
-} rqf_sort;
-
 typedef struct rqf_funnel {
   rq_query *q; /* node pool, keyword case; owned */
   int n_steps;
@@ -98,10 +83,7 @@ typedef struct rqf_funnel {
   int times_i, times_j;
   int64_t bucket_us;
   char bucket_text[32];
-  rqf_having having;
-  int n_sort;
-  rqf_sort sort[RQF_MAX_ORDER];
-  int64_t limit;      /* -1 = none */
+  rq_tail tail;       /* HAVING, ORDER BY, LIMIT (rq_tail.c) */
   bool semicolon;
   rq_expect expect;   /* ROWS, or CODE with expect_code, or ERROR */
   int expect_code;
@@ -121,13 +103,6 @@ void rqf_copy(rqf_funnel *dst, const rqf_funnel *src);
  * in (ds, seed, clauses). */
 void rqf_generate(rqf_funnel *f, const rq_dataset *ds, uint64_t seed, unsigned clauses);
 
-/* Node builders for hand-written funnels (unit tests) and the generator. */
-rq_node *rqf_lit(rqf_funnel *f, rq_val v);
-rq_node *rqf_action_is(rqf_funnel *f, const char *action);
-rq_node *rqf_prop(rqf_funnel *f, int prop, int ref);
-rq_node *rqf_cmp(rqf_funnel *f, int op, rq_node *a, rq_node *b);
-rq_node *rqf_isnull(rqf_funnel *f, rq_node *a, bool negated);
-rq_node *rqf_bucket(rqf_funnel *f, int fn);
 /* The printed form of a duration (µs) in the statement's own syntax. */
 void rqf_duration_text(char *out, size_t cap, int64_t us);
 
@@ -140,7 +115,7 @@ void rqf_step_text(rq_buf *b, const rqf_funnel *f, int step);
 
 typedef struct rqf_answer {
   int n_cols;
-  char names[RQF_MAX_COLS][RQ_TEXT_MAX + 8];
+  rq_name names[RQF_MAX_COLS];
   bool is_float[RQF_MAX_COLS]; /* FLOAT columns (printing) */
   size_t n_rows;
   rq_val *cells; /* row-major; owned */

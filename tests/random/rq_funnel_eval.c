@@ -89,13 +89,6 @@ typedef struct fev {
   rq_val key[RQF_MAX_HOLD + RQF_MAX_KEYS]; /* HOLDING values, then GROUP BY values */
 } fev;
 
-static int path_order(const void *a, const void *b) {
-  const rq_event *x = *(const rq_event *const *)a, *y = *(const rq_event *const *)b;
-  if (x->obj != y->obj) return x->obj < y->obj ? -1 : 1;
-  if (x->ts != y->ts) return x->ts < y->ts ? -1 : 1;
-  return (x->seq > y->seq) - (x->seq < y->seq);
-}
-
 static bool holds(const rqf_funnel *f, const rq_event *e, const rq_val *carried, int64_t session, const rq_node *n) {
   bool overflow = false;
   rq_val v = rq_eval_at(f->q, e, carried, session, n, &overflow);
@@ -275,9 +268,7 @@ static int by_key_object(const void *a, const void *b) {
 }
 
 rqf_entry *rqf_entries(const rq_dataset *ds, const rqf_funnel *f, size_t *n_out) {
-  const rq_event **order = xcalloc(ds->n_ev, sizeof *order);
-  for (size_t i = 0; i < ds->n_ev; i++) order[i] = &ds->ev[i];
-  qsort(order, ds->n_ev, sizeof *order, path_order);
+  const rq_event **order = rq_path_order(ds);
   entries es = {0};
   for (size_t i = 0; i < ds->n_ev;) {
     size_t j = i;
@@ -343,17 +334,7 @@ typedef struct rows {
   size_t cap;
 } rows;
 
-static rq_val *new_row(rows *r) {
-  rqf_answer *a = r->a;
-  if (a->n_rows == r->cap) {
-    r->cap = r->cap ? r->cap * 2 : 16;
-    a->cells = realloc(a->cells, r->cap * (size_t)a->n_cols * sizeof *a->cells);
-    if (!a->cells) abort();
-  }
-  rq_val *row = &a->cells[a->n_rows++ * (size_t)a->n_cols];
-  for (int i = 0; i < a->n_cols; i++) row[i] = rq_null();
-  return row;
-}
+static rq_val *new_row(rows *r) { return rq_rows_add(&r->a->cells, &r->a->n_rows, &r->cap, r->a->n_cols); }
 
 static int by_int(const void *a, const void *b) {
   int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
@@ -461,56 +442,6 @@ static void times_result(const rqf_funnel *f, const rqf_entry *es, size_t n, row
   free(b);
 }
 
-/* ---- HAVING, ORDER BY, LIMIT --------------------------------------------------------- */
-
-static bool having_keeps(const rqf_having *h, const rq_val *v) {
-  if (h->op == -1) return v->t == RQ_NULL;
-  if (h->op == -2) return v->t != RQ_NULL;
-  if (v->t == RQ_NULL) return false;
-  int c = rq_val_cmp(v, &h->lit);
-  switch (h->op) {
-  case RQ_EQ: return c == 0;
-  case RQ_NE: case RQ_NE2: return c != 0;
-  case RQ_LT: return c < 0;
-  case RQ_LE: return c <= 0;
-  case RQ_GT: return c > 0;
-  default: return c >= 0;
-  }
-}
-
-typedef struct ordered_row {
-  const rq_val *cells;
-  size_t index; /* position in the default order */
-} ordered_row;
-
-static int by_sort(const void *a, const void *b) {
-  const ordered_row *x = a, *y = b;
-  const rqf_funnel *f = sort_funnel;
-  for (int i = 0; i < f->n_sort; i++) {
-    int c = rq_val_cmp(&x->cells[f->sort[i].col], &y->cells[f->sort[i].col]);
-    if (c) return f->sort[i].desc ? -c : c;
-  }
-  return (x->index > y->index) - (x->index < y->index);
-}
-
-static void finish(const rqf_funnel *f, rqf_answer *a) {
-  size_t nc = (size_t)a->n_cols, kept = 0;
-  ordered_row *o = xcalloc(a->n_rows, sizeof *o);
-  for (size_t r = 0; r < a->n_rows; r++)
-    if (!f->having.on || having_keeps(&f->having, &a->cells[r * nc + (size_t)f->having.col]))
-      o[kept].cells = &a->cells[r * nc], o[kept].index = kept, kept++;
-  sort_funnel = f;
-  if (kept) qsort(o, kept, sizeof *o, by_sort);
-  sort_funnel = NULL;
-  if (f->limit >= 0 && (size_t)f->limit < kept) kept = (size_t)f->limit;
-  rq_val *cells = xcalloc(kept * nc, sizeof *cells);
-  for (size_t r = 0; r < kept; r++) memcpy(&cells[r * nc], o[r].cells, nc * sizeof *cells);
-  free(o);
-  free(a->cells);
-  a->cells = cells;
-  a->n_rows = kept;
-}
-
 void rqf_evaluate(const rq_dataset *ds, const rqf_funnel *f, rqf_answer *out) {
   rqf_columns(f, out);
   size_t n;
@@ -522,7 +453,7 @@ void rqf_evaluate(const rq_dataset *ds, const rqf_funnel *f, rqf_answer *out) {
   case RQF_TIMES: times_result(f, es, n, &r); break;
   }
   free(es);
-  finish(f, out);
+  rq_tail_apply(&f->tail, out->n_cols, &out->cells, &out->n_rows);
 }
 
 void rqf_answer_free(rqf_answer *a) {
@@ -535,20 +466,11 @@ void rqf_answer_free(rqf_answer *a) {
   a->n_names = 0;
 }
 
-static void print_text(rq_buf *b, const char *s) {
-  rq_buf_puts(b, "\"");
-  for (; *s; s++) {
-    if (*s == '"' || *s == '\\') rq_buf_puts(b, "\\");
-    rq_buf_add(b, s, 1);
-  }
-  rq_buf_puts(b, "\"");
-}
-
 void rqf_answer_print(rq_buf *b, const rqf_answer *a) {
   rq_buf_puts(b, "{\"columns\":[");
   for (int i = 0; i < a->n_cols; i++) {
     if (i) rq_buf_puts(b, ",");
-    print_text(b, a->names[i]);
+    rq_buf_json_text(b, a->names[i], strlen(a->names[i]));
   }
   rq_buf_puts(b, "],\"rows\":[");
   for (size_t r = 0; r < a->n_rows; r++) {
@@ -557,7 +479,7 @@ void rqf_answer_print(rq_buf *b, const rqf_answer *a) {
       if (i) rq_buf_puts(b, ",");
       const rq_val *v = &a->cells[r * (size_t)a->n_cols + (size_t)i];
       if (i == a->name_col)
-        print_text(b, a->step_names[v->i - 1]);
+        rq_buf_json_text(b, a->step_names[v->i - 1], strlen(a->step_names[v->i - 1]));
       else
         rq_val_print(b, v);
     }

@@ -77,43 +77,11 @@ static void render_return(rq_buf *b, const rqf_funnel *f) {
   }
 }
 
-/* A result column as HAVING and ORDER BY name it (R9 in rq_funnel_eval.c). */
-static void column_ref(rq_buf *b, const rqf_funnel *f, int col) {
+static void render_tail(rq_buf *b, const rqf_funnel *f) {
   rqf_answer cols;
   rqf_columns(f, &cols);
-  const char *name = cols.names[col];
-  if (strcmp(name, "objects") == 0 || strcmp(name, "bucket") == 0)
-    rq_buf_printf(b, "\"%s\"", name);
-  else
-    rq_buf_puts(b, name);
+  rq_tail_render(b, &f->tail, cols.names, f->q->lower_keywords, sep(f));
   rqf_answer_free(&cols);
-}
-
-static void render_tail(rq_buf *b, const rqf_funnel *f) {
-  if (f->having.on) {
-    rq_buf_printf(b, "%s%s ", sep(f), kw(f, "HAVING", "having"));
-    column_ref(b, f, f->having.col);
-    if (f->having.op == -1)
-      rq_buf_printf(b, " %s", kw(f, "IS NULL", "is null"));
-    else if (f->having.op == -2)
-      rq_buf_printf(b, " %s", kw(f, "IS NOT NULL", "is not null"));
-    else {
-      static const char *const ops[] = {[RQ_EQ] = "=", [RQ_NE] = "!=", [RQ_NE2] = "<>", [RQ_LT] = "<",
-                                        [RQ_LE] = "<=", [RQ_GT] = ">", [RQ_GE] = ">="};
-      rq_buf_printf(b, " %s %s", ops[f->having.op], f->having.text);
-    }
-  }
-  for (int i = 0; i < f->n_sort; i++) {
-    const rqf_sort *o = &f->sort[i];
-    rq_buf_puts(b, i ? ", " : sep(f));
-    if (!i) rq_buf_printf(b, "%s ", kw(f, "ORDER BY", "order by"));
-    if (o->by_number)
-      rq_buf_printf(b, "%d", o->col + 1);
-    else
-      column_ref(b, f, o->col);
-    if (o->explicit_dir) rq_buf_printf(b, " %s", o->desc ? kw(f, "DESC", "desc") : kw(f, "ASC", "asc"));
-  }
-  if (f->limit >= 0) rq_buf_printf(b, "%s%s %lld", sep(f), kw(f, "LIMIT", "limit"), (long long)f->limit);
 }
 
 void rqf_render(rq_buf *b, const rqf_funnel *f) {

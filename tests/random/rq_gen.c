@@ -44,17 +44,7 @@ static rq_node *expr(gen *g, rq_type t, int depth, bool null_ok);
 static bool has_ref(const rq_node *n);
 
 static rq_node *node(gen *g, rq_kind kind, rq_type type) {
-  rq_query *q = g->q;
-  rq_node *n;
-  if (q->n_nodes >= RQ_MAX_NODES - 1) {
-    q->overflowed = true; /* the caller starts over; the spare slot absorbs writes */
-    n = &q->nodes[RQ_MAX_NODES - 1];
-  } else {
-    n = &q->nodes[q->n_nodes++];
-  }
-  memset(n, 0, sizeof *n);
-  n->kind = kind;
-  n->type = type;
+  rq_node *n = rqb_node(g->q, kind, type); /* on exhaustion the caller starts over */
   n->paren = rq_chance(&g->r, 4);
   n->upper = rq_chance(&g->r, 25);
   return n;
@@ -69,21 +59,8 @@ static void set_text(rq_node *n, const rq_buf *b) {
 /* A literal of static type `type` holding `v`; its spelling is fixed here. */
 static rq_node *lit(gen *g, rq_val v, rq_type type) {
   rq_node *n = node(g, RQ_E_LIT, type);
-  n->val = v;
   n->paren = false;
-  rq_buf b;
-  rq_buf_init(&b);
-  bool lower = g->q->lower_keywords;
-  switch (v.t) {
-  case RQ_NULL: rq_buf_puts(&b, lower ? "null" : "NULL"); break;
-  case RQ_BOOL: rq_buf_puts(&b, v.b ? (lower ? "true" : "TRUE") : (lower ? "false" : "FALSE")); break;
-  case RQ_INT: rq_buf_printf(&b, "%lld", (long long)v.i); break;
-  case RQ_FLOAT: rq_float_text(&b, v.f); break;
-  case RQ_STR: rq_buf_sql_string(&b, v.s, v.len); break;
-  case RQ_OBJ: rq_buf_printf(&b, "%llu", (unsigned long long)v.u); break;
-  }
-  set_text(n, &b);
-  rq_buf_free(&b);
+  rqb_set_lit(g->q, n, v);
   return n;
 }
 

@@ -97,6 +97,15 @@ void rq_buf_sql_string(rq_buf *b, const char *s, size_t len) {
   rq_buf_add(b, "'", 1);
 }
 
+void rq_buf_json_text(rq_buf *b, const char *s, size_t len) {
+  rq_buf_add(b, "\"", 1);
+  for (size_t i = 0; i < len; i++) {
+    if (s[i] == '"' || s[i] == '\\') rq_buf_add(b, "\\", 1);
+    rq_buf_add(b, s + i, 1);
+  }
+  rq_buf_add(b, "\"", 1);
+}
+
 void rq_float_text(rq_buf *b, double f) {
   char tmp[48];
   snprintf(tmp, sizeof tmp, "%.2f", f); /* our FLOATs are multiples of 0.25: two digits are exact */
@@ -199,15 +208,19 @@ void rq_val_print(rq_buf *b, const rq_val *v) {
     if (!strpbrk(tmp, ".eni")) rq_buf_puts(b, ".0");
     break;
   }
-  case RQ_STR:
-    rq_buf_add(b, "\"", 1);
-    for (size_t i = 0; i < v->len; i++) {
-      if (v->s[i] == '"' || v->s[i] == '\\') rq_buf_add(b, "\\", 1);
-      rq_buf_add(b, v->s + i, 1);
-    }
-    rq_buf_add(b, "\"", 1);
-    break;
+  case RQ_STR: rq_buf_json_text(b, v->s, v->len); break;
   }
+}
+
+rq_val *rq_rows_add(rq_val **cells, size_t *n_rows, size_t *cap, int n_cols) {
+  if (*n_rows == *cap) {
+    *cap = *cap ? *cap * 2 : 16;
+    *cells = realloc(*cells, *cap * (size_t)n_cols * sizeof **cells);
+    if (!*cells) abort();
+  }
+  rq_val *row = &(*cells)[(*n_rows)++ * (size_t)n_cols];
+  for (int i = 0; i < n_cols; i++) row[i] = rq_null();
+  return row;
 }
 
 /* ---- UTC calendar ------------------------------------------------------- */

@@ -20,7 +20,6 @@
 
 typedef struct path {
   rq_dataset ds;
-  size_t cap;
 } path;
 
 static void path_init(path *p) {
@@ -30,18 +29,7 @@ static void path_init(path *p) {
 
 /* Appends an event (arrival order = call order); returns it for properties. */
 static rq_event *ev(path *p, uint64_t obj, int64_t ts, const char *action) {
-  if (p->ds.n_ev == p->cap) {
-    p->cap = p->cap ? p->cap * 2 : 16;
-    p->ds.ev = realloc(p->ds.ev, p->cap * sizeof *p->ds.ev);
-    assert_non_null(p->ds.ev);
-  }
-  rq_event *e = &p->ds.ev[p->ds.n_ev];
-  memset(e, 0, sizeof *e);
-  e->obj = obj;
-  e->ts = ts;
-  e->action = action ? rq_str(action, strlen(action)) : rq_null();
-  e->seq = (uint32_t)p->ds.n_ev++;
-  return e;
+  return rq_dataset_append(&p->ds, obj, ts, action);
 }
 
 static void set_str(rq_event *e, int prop, const char *s) { e->v[prop] = rq_str(s, strlen(s)); }
@@ -51,7 +39,7 @@ static rqf_funnel *funnel(int64_t w, ...) {
   rqf_funnel *f = rqf_create();
   va_list ap;
   va_start(ap, w);
-  for (const char *a; (a = va_arg(ap, const char *)) != NULL;) f->step[f->n_steps++] = rqf_action_is(f, a);
+  for (const char *a; (a = va_arg(ap, const char *)) != NULL;) f->step[f->n_steps++] = rqb_action_is(f->q, a);
   va_end(ap);
   f->within_us = w;
   rqf_duration_text(f->within_text, sizeof f->within_text, w);
@@ -60,7 +48,7 @@ static rqf_funnel *funnel(int64_t w, ...) {
 
 static void exclude(rqf_funnel *f, const char *action, int i, int j) {
   rqf_exclude *x = &f->excl[f->n_excl++];
-  x->cond = rqf_action_is(f, action);
+  x->cond = rqb_action_is(f->q, action);
   x->between = i > 0;
   x->i = i > 0 ? i : 1;
   x->j = i > 0 ? j : f->n_steps;
@@ -206,7 +194,7 @@ static void test_strict_reentry(void **state) {
   free(es);
   /* STRICT adjacency is within E: a WHERE that drops the click reconnects. */
   f->order = RQF_STRICT;
-  f->where = rqf_cmp(f, RQ_NE, rqf_action_is(f, "click")->args[0], rqf_lit(f, rq_str("click", 5)));
+  f->where = rqb_cmp(f->q, RQ_NE, rqb_action_is(f->q, "click")->args[0], rqb_lit(f->q, rq_str("click", 5)));
   es = entries(&p, f, &n);
   assert_int_equal(es[0].reach[1], T0);
   assert_int_equal(es[0].reach[2], T0 + 2 * MIN);
@@ -254,7 +242,7 @@ static void test_sessions(void **state) {
   rqf_funnel *f = funnel(RQ_US_PER_DAY, "view", "purchase", NULL);
   f->has_session = true;
   f->session_us = 30 * MIN;
-  f->where = rqf_cmp(f, RQ_NE, rqf_action_is(f, "click")->args[0], rqf_lit(f, rq_str("click", 5)));
+  f->where = rqb_cmp(f->q, RQ_NE, rqb_action_is(f->q, "click")->args[0], rqb_lit(f->q, rq_str("click", 5)));
   size_t n;
   rqf_entry *es = entries(&p, f, &n);
   assert_int_equal(n, 3);
@@ -282,7 +270,7 @@ static void test_holding_nulls(void **state) {
   set_str(ev(&p, 1, T0 + MIN, "view"), RQ_P_E1, "a");  /* e1 'a' */
   ev(&p, 1, T0 + 2 * MIN, "purchase");                 /* e1 NULL */
   rqf_funnel *f = funnel(RQ_US_PER_HOUR, "view", "purchase", NULL);
-  f->hold[f->n_hold++] = rqf_prop(f, RQ_P_E1, 0);
+  f->hold[f->n_hold++] = rqb_prop(f->q, RQ_P_E1, 0);
   size_t n;
   rqf_entry *es = entries(&p, f, &n);
   assert_int_equal(n, 2);
@@ -301,7 +289,7 @@ static void test_holding_nulls(void **state) {
   assert_float_cell(&a, 3, 1 + C_STEP_CONV, 0.0);
   rqf_answer_free(&a);
   /* With the state property the purchase carries 'a' forward. */
-  f->hold[0] = rqf_prop(f, RQ_P_E1, 1);
+  f->hold[0] = rqb_prop(f->q, RQ_P_E1, 1);
   es = entries(&p, f, &n);
   assert_int_equal(n, 2);
   assert_int_equal(es[0].level, 1); /* NULL view: the purchase holds 'a' */
@@ -451,7 +439,7 @@ static void test_no_entries(void **state) {
   assert_null_cell(&a, 1, C_STEP_CONV);
   rqf_answer_free(&a);
   /* With a GROUP BY there is no group, so no rows. */
-  f->keys[f->n_keys++] = rqf_prop(f, RQ_P_S1, 0);
+  f->keys[f->n_keys++] = rqb_prop(f->q, RQ_P_S1, 0);
   rqf_evaluate(&p.ds, f, &a);
   assert_int_equal(a.n_rows, 0);
   assert_string_equal(a.names[0], "s1");
@@ -469,7 +457,7 @@ static void test_group_at_step1(void **state) {
   set_str(ev(&p, 1, T0 + MIN, "purchase"), RQ_P_S1, "b");
   ev(&p, 1, T0 + 2 * MIN, "view"); /* state s1 = 'b' */
   rqf_funnel *f = funnel(RQ_US_PER_HOUR, "view", "purchase", NULL);
-  f->keys[f->n_keys++] = rqf_prop(f, RQ_P_S1, 1);
+  f->keys[f->n_keys++] = rqb_prop(f->q, RQ_P_S1, 1);
   size_t n;
   rqf_entry *es = entries(&p, f, &n);
   assert_int_equal(n, 2);
