@@ -54,12 +54,18 @@ static int alloc_slots(sky_groups *g, uint64_t capacity) {
 }
 
 int sky_groups_init(sky_groups *g, const sky_plan *plan, sky_budget *budget) {
+  return sky_groups_init_sized(g, plan, budget, 0);
+}
+
+int sky_groups_init_sized(sky_groups *g, const sky_plan *plan, sky_budget *budget, uint64_t groups) {
   memset(g, 0, sizeof *g);
   g->plan = plan;
   g->budget = budget;
   g->words = plan->slot_words;
   g->n_keys = plan->n_keys;
-  return alloc_slots(g, 16);
+  uint64_t capacity = 16;
+  while (capacity / 2 <= groups && capacity < (UINT64_C(1) << 40)) capacity *= 2;
+  return alloc_slots(g, capacity);
 }
 
 void sky_groups_free(sky_groups *g) {

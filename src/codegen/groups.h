@@ -60,6 +60,10 @@ void sky_groups_layout(sky_plan *plan);
 
 /* Starts an empty table (16 slots). Returns 0, -1 when over budget. */
 int sky_groups_init(sky_groups *g, const sky_plan *plan, sky_budget *budget);
+/* Starts an empty table with room for `groups` groups before it grows (a
+ * size seen on another partition of the same run: growing a large table
+ * from 16 slots costs rehashing and fresh pages at every doubling). */
+int sky_groups_init_sized(sky_groups *g, const sky_plan *plan, sky_budget *budget, uint64_t groups);
 void sky_groups_free(sky_groups *g);
 
 /* The slot tag of a hash: never 0. */
