@@ -84,8 +84,10 @@ void sky_path_canon(sky_expr *const *exprs, uint32_t n, sky_ival *vals) {
 int sky_path_push(sky_walk *w, sky_path_event e, sky_ival *vals) {
   const sky_path_parts *pp = &w->parts;
   if (!e.bits && !e.excl && !pp->keep_all) return SKY_SCAN_OK;
-  sky_path_canon(pp->vals[0].exprs, pp->vals[0].n, vals);
-  sky_path_canon(pp->vals[1].exprs, pp->vals[1].n, vals + pp->vals[0].n);
+  if (pp->n_vals) {
+    sky_path_canon(pp->vals[0].exprs, pp->vals[0].n, vals);
+    sky_path_canon(pp->vals[1].exprs, pp->vals[1].n, vals + pp->vals[0].n);
+  }
   return w->kind->push(w, &e, vals);
 }
 
