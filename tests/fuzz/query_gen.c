@@ -160,6 +160,17 @@ static void literal(qg *g, qt t) {
 
 static void ev(qg *g, qt t, int min_level);
 
+/* ev or post: an expression of type t at a place that needs min_level. */
+typedef void (*gen_fn)(qg *g, qt t, int min_level);
+
+/* NOT x, with x from `gen`. */
+static void gen_not(qg *g, gen_fn gen, int min_level) {
+  bool p = open_p(g, L_NOT, min_level);
+  kw(g, "NOT ");
+  gen(g, QT_BOOL, L_NOT);
+  close_p(g, p);
+}
+
 static void time_fn(qg *g, qt t) {
   static const char *const ints[] = {"hour", "weekday"}, *const strs[] = {"day", "week", "month"};
   fn(g, t == QT_INT ? PICK(g, ints) : PICK(g, strs));
@@ -314,13 +325,7 @@ static void ev_bool(qg *g, int min_level) {
   case 0: case 1: cmp(g, min_level); return;
   case 2: chain(g, QT_BOOL, QT_BOOL, and_or + 0, 1, L_AND, min_level); return;
   case 3: chain(g, QT_BOOL, QT_BOOL, and_or + 1, 1, L_OR, min_level); return;
-  case 4: {
-    bool p = open_p(g, L_NOT, min_level);
-    kw(g, "NOT ");
-    ev(g, QT_BOOL, L_NOT);
-    close_p(g, p);
-    return;
-  }
+  case 4: gen_not(g, ev, min_level); return;
   case 5: {
     bool p = open_p(g, L_IS, min_level);
     ev(g, any_type(g), L_IS + 1);
@@ -589,13 +594,7 @@ static void post_bool(qg *g, int min_level) {
     close_p(g, p);
     return;
   }
-  case 4: {
-    bool p = open_p(g, L_NOT, min_level);
-    kw(g, "NOT ");
-    post(g, QT_BOOL, L_NOT);
-    close_p(g, p);
-    return;
-  }
+  case 4: gen_not(g, post, min_level); return;
   default: {
     bool p = open_p(g, L_IN, min_level);
     post(g, QT_INT, L_IN + 1);
