@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Runs every libFuzzer harness of the fuzz build for a bounded time each,
 # starting from (and adding to a scratch copy of) its saved corpus.
+# fuzz_query (generated SELECT and FUNNEL statements on both engines) opens
+# a database under $SKY_TEST_TMP, here the build tree's test-tmp.
 # Usage: tools/fuzz.sh [seconds per harness, default 30]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-30}
 build=$PWD/build/fuzz
+export SKY_TEST_TMP="$build/test-tmp"
+mkdir -p "$SKY_TEST_TMP"
 status=0
 for bin in "$build"/tests/fuzz/fuzz_*; do
   [ -x "$bin" ] || continue

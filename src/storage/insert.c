@@ -9,6 +9,10 @@
  * leader borrows the WAL's descriptor from the store's cache for the
  * group's write and sync only (walfd.c), so tables hold no descriptors.
  *
+ * A DROP renames the table's directory before it marks the table dropped
+ * (store.c), so a group caught between the two cannot open the WAL; its
+ * inserters report the drop (unknown_table), not that I/O error.
+ *
  * If the write fails, every pending record fails with it (rows appended
  * after the failed group cannot be kept without the ones before), the
  * memtable drops its invisible rows, and the file is cut back to its
@@ -67,11 +71,15 @@ static void lead_group(sky_table *t) {
   sky_memtable_mark(m, mark);
   uint64_t upto = t->wal_seq, off = t->wal_off, gen = t->wal_gen;
   bool marked = !t->wal_v1;
+  /* A DROP marks the table under wal_mu once no group is in flight, so a
+   * group led after that fails here without touching the file: its path
+   * may by now name the WAL of a new table of the same name. */
+  sky_error err;
+  int rc = sky_table_check(t, &err);
   pthread_mutex_unlock(&t->wal_mu);
 
-  sky_error err;
   int fd = -1;
-  int rc = sky_wal_fd_get(t, &fd, &err);
+  if (rc == 0) rc = sky_wal_fd_get(t, &fd, &err);
   if (rc == 0) rc = sky_io_pwrite(fd, buf.data, buf.len, off, t->wal_path, &err);
   if (rc == 0) rc = sky_io_fdatasync(fd, t->wal_path, &err);
   if (rc == 0 && marked) {
@@ -173,10 +181,11 @@ int sky_table_insert(sky_table *t, const sky_batch *b, sky_error *err) {
                            t->active->n_records >= SKY_MEMTABLE_MAX_RECORDS);
   pthread_mutex_unlock(&t->wal_mu);
   sky_buf_free(&payload);
+  if (rc != 0) sky_table_prefer_dropped(t, err); /* a WAL gone with a DROP's rename */
   if (flush) {
     sky_error e; /* the insert is durable either way; a failed flush is retried later */
     pthread_mutex_lock(&t->commit_mu);
-    sky_flush_locked(t, true, &e);
+    if (sky_table_check(t, &e) == 0) sky_flush_locked(t, true, &e);
     pthread_mutex_unlock(&t->commit_mu);
   }
   return rc;

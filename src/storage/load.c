@@ -380,20 +380,6 @@ static int add_rows(sky_load_txn *tx, const sky_batch *b, const uint32_t *amap, 
   return rc;
 }
 
-/* A load that fails because its table was dropped meanwhile (a spill
- * cannot create its segment in the removed directory) reports the drop,
- * unknown_table, not the I/O error that followed from it. DROP renames the
- * directory and marks the table under commit_mu, so taking it here waits
- * out a drop caught between the two. Callers do not hold commit_mu. */
-static void prefer_dropped(sky_table *t, sky_error *err) {
-  sky_error e;
-  sky_error_clear(&e);
-  pthread_mutex_lock(&t->commit_mu);
-  int rc = sky_table_check(t, &e);
-  pthread_mutex_unlock(&t->commit_mu);
-  if (rc != 0 && e.code == SKY_ERR_UNKNOWN_TABLE) *err = e;
-}
-
 int sky_load_txn_add(sky_load_txn *tx, const sky_batch *b, sky_error *err) {
   const sky_schema *s = tx->schema;
   if (tx->failed) return sky_error_set(err, SKY_ERR_INTERNAL, 0, 0, "the load already failed");
@@ -412,7 +398,7 @@ int sky_load_txn_add(sky_load_txn *tx, const sky_batch *b, sky_error *err) {
   sky_free(amap);
   if (rc != 0) {
     tx->failed = true; /* part of the batch may be buffered */
-    prefer_dropped(tx->t, err);
+    sky_table_prefer_dropped(tx->t, err);
   }
   return rc;
 }
@@ -463,7 +449,7 @@ int sky_load_txn_commit(sky_load_txn *tx, uint64_t *rows_out, sky_error *err) {
     rc = publish(tx, err);
     pthread_mutex_unlock(&tx->t->commit_mu);
   }
-  if (rc != 0) prefer_dropped(tx->t, err);
+  if (rc != 0) sky_table_prefer_dropped(tx->t, err);
   if (rc == 0 && rows_out) *rows_out = tx->total_rows;
   txn_free(tx, rc != 0);
   return rc;

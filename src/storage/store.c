@@ -319,6 +319,15 @@ fail:
 static atomic_bool g_close_as_crash;
 void sky_test_close_as_crash(bool on) { atomic_store(&g_close_as_crash, on); }
 
+/* Test hook: a pause inside DROP, between its rename and its mark. Set
+ * before the threads that drop start. */
+static void (*g_drop_hook)(void *ctx);
+static void *g_drop_hook_ctx;
+void sky_test_set_drop_hook(void (*hook)(void *ctx), void *ctx) {
+  g_drop_hook = hook;
+  g_drop_hook_ctx = ctx;
+}
+
 void sky_store_close(sky_store *st) {
   if (!st) return;
   if (st->bg_running) {
@@ -481,6 +490,7 @@ int sky_store_drop_table(sky_store *st, const char *name, sky_error *err) {
     sky_io_rename_undo(dropped, t->dir, NULL);
     rc = -1;
   }
+  if (rc == 0 && g_drop_hook) g_drop_hook(g_drop_hook_ctx);
   if (rc == 0) sky_table_mark_dropped(t);
   pthread_mutex_unlock(&t->commit_mu);
   if (rc == 0) {

@@ -95,6 +95,15 @@ int sky_table_check(sky_table *t, sky_error *err) {
   return 0;
 }
 
+void sky_table_prefer_dropped(sky_table *t, sky_error *err) {
+  sky_error e;
+  sky_error_clear(&e);
+  pthread_mutex_lock(&t->commit_mu);
+  int rc = sky_table_check(t, &e);
+  pthread_mutex_unlock(&t->commit_mu);
+  if (rc != 0 && e.code == SKY_ERR_UNKNOWN_TABLE) *err = e;
+}
+
 sky_dict *sky_table_dict(sky_table *t, uint32_t dict_id, sky_error *err) {
   sky_dict *d = t->dicts[dict_id];
   if (!d) sky_error_set(err, SKY_ERR_INTERNAL, 0, 0, "dictionary %u does not exist", dict_id);

@@ -130,6 +130,13 @@ void sky_table_mark_dropped(sky_table *t);
  * reference. */
 void sky_table_shutdown(sky_table *t);
 int sky_table_check(sky_table *t, sky_error *err); /* not broken, not dropped */
+/* After a write to `t` failed: when the table was dropped meanwhile, `err`
+ * becomes that unknown_table, not the I/O error that followed from it (a
+ * WAL or segment file under the renamed directory cannot be opened or
+ * created). DROP renames the directory and marks the table under
+ * commit_mu, so taking it here waits out a drop caught between the two.
+ * The caller holds none of the table's locks. */
+void sky_table_prefer_dropped(sky_table *t, sky_error *err);
 char *sky_table_file(const sky_table *t, const char *fmt, uint64_t n); /* dir/<fmt % n> */
 char *sky_table_seg_path(const sky_table *t, uint64_t id);             /* dir/seg-<uid>-<id>.sky */
 sky_dict *sky_table_dict(sky_table *t, uint32_t dict_id, sky_error *err);
@@ -197,6 +204,10 @@ uint64_t sky_store_new_id(sky_store *st);
 void sky_store_log(sky_store *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Test hook: sky_store_close skips flushing memtables (a simulated crash). */
 void sky_test_close_as_crash(bool on);
+/* Test hook: DROP TABLE calls `hook(ctx)` between renaming the table's
+ * directory and marking the table dropped (store and commit locks held),
+ * so tests can hold that gap open while statements race it. NULL = none. */
+void sky_test_set_drop_hook(void (*hook)(void *ctx), void *ctx);
 void sky_store_kick_compactor(sky_store *st);
 
 #endif
