@@ -210,6 +210,16 @@ int sky_obj_agg_call_update(const sky_runtime *rt, uint32_t a, uint64_t *st, uin
   return sky_agg_impl_of(g->kind)->update(g, st, (sky_ival){null ? 0 : w, null != 0}, &env);
 }
 
+void sky_obj_aggs_release(const sky_runtime *rt, uint64_t *state, sky_groups *g) {
+  const sky_plan *p = rt->plan;
+  for (uint32_t a = 0; a < p->n_obj_aggs; a++) {
+    const sky_agg *agg = &p->obj_aggs[a];
+    const sky_agg_impl *impl = sky_agg_impl_of(agg->kind);
+    if (impl->release) impl->release(agg, state + agg->word, g->budget);
+  }
+  memset(state, 0, (size_t)p->obj_words * sizeof *state);
+}
+
 int32_t sky_obj_aggs_conclude(const sky_runtime *rt, uint64_t *state, sky_ival *vals, sky_budget *budget,
                               uint32_t *err_expr) {
   const sky_plan *p = rt->plan;

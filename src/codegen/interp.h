@@ -217,6 +217,9 @@ int sky_obj_agg_call_update(const sky_runtime *rt, uint32_t a, uint64_t *st, uin
                             sky_budget *budget, uint64_t obj, int64_t session);
 int32_t sky_obj_aggs_conclude(const sky_runtime *rt, uint64_t *state, sky_ival *vals, sky_budget *budget,
                               uint32_t *err_expr);
+/* Frees what the states own (an object left half-way by an error or a
+ * stop) and zeroes them; zeroed states are left alone. */
+void sky_obj_aggs_release(const sky_runtime *rt, uint64_t *state, sky_groups *g);
 
 /* Evaluates `e` in the walk's environment: SKY_SCAN_OK or _OVERFLOW. */
 int sky_walk_eval(sky_walk *w, const sky_expr *e, sky_ival *v);

@@ -53,7 +53,8 @@
   X(PATH_FINISH, sky_path_jit_finish, "ip") \
   X(COHORT_ENTRY, sky_cohort_jit_entry, "iplplp") \
   X(OBJ_AGG_UPDATE, sky_obj_agg_call_update, "ipiplipll") \
-  X(OBJ_AGGS_CONCLUDE, sky_obj_aggs_conclude, "ippppp")
+  X(OBJ_AGGS_CONCLUDE, sky_obj_aggs_conclude, "ippppp") \
+  X(OBJ_AGGS_RELEASE, sky_obj_aggs_release, "vppp")
 
 /* month(ts) out of line: the month number, and in range[0..1] the µs
  * range [lo, hi) of that month (empty when it overflows int64). The one
@@ -254,6 +255,10 @@ LLVMValueRef jit_slot_word_ptr(jit_cg *cg, LLVMValueRef slot, uint32_t w);
 int jit_fail(jit_cg *cg, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* jit_object.c: the OVER OBJECT pre-pass over an object's events. */
+/* The object's states, zeroed at the function's entry (before any exit
+ * can be taken), and their release at an exit (an error mid-object). */
+void jit_object_state(jit_cg *cg);
+void jit_object_release(jit_cg *cg);
 void jit_object_prepare(jit_cg *cg);
 jit_val jit_object_value(jit_cg *cg, const sky_expr *e);
 void jit_object_prepass(jit_cg *cg, LLVMValueRef start, LLVMValueRef end, LLVMValueRef prev_ts,

@@ -663,7 +663,8 @@ static void build_exits(jit_cg *cg) {
   cg->ovf_bb = jit_block(cg, "overflow.exit");
   cg->nomem_bb = jit_block(cg, "nomem.exit");
   cg->stop_bb = jit_block(cg, "stop.exit");
-  bool path = jit_path_plan(cg);
+  bool path = jit_path_plan(cg), obj = cg->plan->n_obj_aggs > 0;
+  if (obj) jit_object_state(cg);
   if (path) {
     cg->path_w = jit_entry_alloca(cg, cg->t_ptr, "path.w");
     LLVMBuildStore(b, LLVMConstNull(cg->t_ptr), cg->path_w);
@@ -671,16 +672,20 @@ static void build_exits(jit_cg *cg) {
   LLVMPositionBuilderAtEnd(b, cg->ovf_bb);
   cg->ovf_phi = LLVMBuildPhi(b, cg->t_i32, "overflow.expr");
   LLVMBuildStore(b, cg->ovf_phi, cg->a_err);
+  if (obj) jit_object_release(cg);
   if (path) jit_path_close(cg);
   LLVMBuildRet(b, LLVMConstInt(cg->t_i32, SKY_SCAN_OVERFLOW, 0));
   cg->ovf_stored_bb = jit_block(cg, "overflow.stored.exit");
   LLVMPositionBuilderAtEnd(b, cg->ovf_stored_bb);
+  if (obj) jit_object_release(cg);
   if (path) jit_path_close(cg);
   LLVMBuildRet(b, LLVMConstInt(cg->t_i32, SKY_SCAN_OVERFLOW, 0));
   LLVMPositionBuilderAtEnd(b, cg->nomem_bb);
+  if (obj) jit_object_release(cg);
   if (path) jit_path_close(cg);
   LLVMBuildRet(b, LLVMConstInt(cg->t_i32, SKY_SCAN_NO_MEMORY, 0));
   LLVMPositionBuilderAtEnd(b, cg->stop_bb);
+  if (obj) jit_object_release(cg);
   if (path) jit_path_close(cg);
   LLVMBuildRet(b, LLVMConstInt(cg->t_i32, SKY_SCAN_STOPPED, 0));
   LLVMPositionBuilderAtEnd(b, at);

@@ -12,15 +12,24 @@
 #include "codegen/interp.h"
 #include "codegen/jit_internal.h"
 
-void jit_object_prepare(jit_cg *cg) {
-  const sky_plan *p = cg->plan;
-  cg->obj_state = jit_entry_alloca(cg, LLVMArrayType(cg->t_i64, p->obj_words + 1), "obj.state");
-  cg->obj_vals = jit_entry_alloca(cg, LLVMArrayType(cg->t_i64, 2 * p->n_obj_aggs + 2), "obj.vals");
-}
-
 static LLVMValueRef elem(jit_cg *cg, LLVMValueRef arr, uint64_t i) {
   LLVMValueRef idx[2] = {jit_const_i64(cg, 0), jit_const_i64(cg, i)};
   return LLVMBuildGEP2(cg->b, LLVMGetAllocatedType(arr), arr, idx, 2, "");
+}
+
+void jit_object_state(jit_cg *cg) {
+  const sky_plan *p = cg->plan;
+  cg->obj_state = jit_entry_alloca(cg, LLVMArrayType(cg->t_i64, p->obj_words + 1), "obj.state");
+  for (uint32_t w = 0; w < p->obj_words; w++) LLVMBuildStore(cg->b, jit_const_i64(cg, 0), elem(cg, cg->obj_state, w));
+}
+
+void jit_object_release(jit_cg *cg) {
+  LLVMValueRef args[3] = {cg->a_rt, elem(cg, cg->obj_state, 0), cg->a_g};
+  jit_call(cg, JIT_H_OBJ_AGGS_RELEASE, args, 3, "");
+}
+
+void jit_object_prepare(jit_cg *cg) {
+  cg->obj_vals = jit_entry_alloca(cg, LLVMArrayType(cg->t_i64, 2 * cg->plan->n_obj_aggs + 2), "obj.vals");
 }
 
 /* An OBJ_AGG leaf: the object's value, as the expression's type. */

@@ -48,6 +48,8 @@ typedef struct bind_ctx {
                                the HOLDING / GROUP BY expressions; NULL entries
                                match nothing) */
   sky_loc entry_loc;         /* path statements: where made-up nodes point */
+  const ast_expr *text_of;  /* bx_new: the source node whose text `text` is */
+  const char *text;
   const char *statement;    /* path statements: "FUNNEL", "RETENTION", ... */
   uint32_t cap_keys, cap_aggs, cap_rcs, cap_literals, cap_sets, cap_state;
 } bind_ctx;

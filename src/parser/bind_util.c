@@ -64,7 +64,13 @@ const char *bind_src(bind_ctx *b, const ast_expr *a) {
 
 sky_expr *bx_new(bind_ctx *b, sky_op op, sky_vtype type, uint32_t dom, const ast_expr *src) {
   sky_expr *e = sky_arena_calloc(b->arena, sizeof *e);
-  char *text = sky_arena_strndup(b->arena, b->sel->text + src->loc.start, src->loc.end - src->loc.start);
+  /* Nodes made for one source node share its text (x IN (n items) as an
+   * OR of n comparisons would otherwise copy the whole list n times). */
+  if (b->text_of != src) {
+    b->text = sky_arena_strndup(b->arena, b->sel->text + src->loc.start, src->loc.end - src->loc.start);
+    b->text_of = b->text ? src : NULL;
+  }
+  const char *text = b->text;
   if (!e || !text) return bind_oom(b);
   e->op = op;
   e->type = type;
