@@ -3,8 +3,8 @@
  *
  * Each partition is a pool task: read the partition's chunk with the
  * plan's columns, scan it into the partition's own group table (sized for
- * the most groups a finished partition had, since hash partitions are
- * alike), release the chunk. The tables are then merged in partition order, so float sums (and
+ * the mean number of groups of the partitions finished so far: hash
+ * partitions are alike, and a skewed one still grows), release the chunk. The tables are then merged in partition order, so float sums (and
  * everything else) never depend on which thread finished first, and the
  * merged table is finalized (finalize.c).
  *
@@ -38,20 +38,21 @@ typedef struct run {
   sky_scan_fn scan;
   part_state *parts;         /* [src->n_parts] */
   _Atomic uint32_t lowest_failed; /* n_parts while none failed */
-  _Atomic uint64_t groups_seen;   /* the most groups a finished partition had */
+  _Atomic uint64_t groups_seen;   /* groups of the partitions finished so far ... */
+  _Atomic uint64_t parts_seen;    /* ... and how many they are */
 } run;
 
 static int scan_partition(run *r, uint32_t part, part_state *ps) {
   if (sky_rt_should_stop(r->rt)) return SKY_SCAN_STOPPED;
-  uint64_t seen = atomic_load(&r->groups_seen);
-  if (sky_groups_init_sized(&ps->groups, r->rt->plan, &r->rt->budget, seen) != 0) return SKY_SCAN_NO_MEMORY;
+  uint64_t parts = atomic_load(&r->parts_seen), mean = parts ? atomic_load(&r->groups_seen) / parts : 0;
+  if (sky_groups_init_sized(&ps->groups, r->rt->plan, &r->rt->budget, mean) != 0) return SKY_SCAN_NO_MEMORY;
   sky_chunk chunk;
   memset(&chunk, 0, sizeof chunk);
   if (r->src->read(r->src->ctx, part, r->need, &chunk, &ps->err) != 0) return PART_STORAGE_ERROR;
   int rc = r->scan(r->rt, &chunk, &ps->groups, &ps->err_expr);
   r->src->release(r->src->ctx, &chunk);
-  while (ps->groups.count > seen && !atomic_compare_exchange_weak(&r->groups_seen, &seen, ps->groups.count)) {
-  }
+  atomic_fetch_add(&r->groups_seen, ps->groups.count);
+  atomic_fetch_add(&r->parts_seen, 1);
   return rc;
 }
 
@@ -113,6 +114,7 @@ sky_result *sky_select_run_source(sky_runtime *rt, const sky_part_source *src, c
   run r = {.rt = rt, .src = src, .need = need, .scan = opts->scan};
   atomic_init(&r.lowest_failed, n);
   atomic_init(&r.groups_seen, 0);
+  atomic_init(&r.parts_seen, 0);
   r.parts = sky_calloc(n + 1, sizeof *r.parts);
   if (!r.parts) {
     sky_error_oom(err);
@@ -130,7 +132,7 @@ sky_result *sky_select_run_source(sky_runtime *rt, const sky_part_source *src, c
     for (uint32_t p = 0; p < n; p++) sky_groups_free(&r.parts[p].groups);
   } else {
     sky_groups merged;
-    if (sky_groups_init_sized(&merged, rt->plan, &rt->budget, atomic_load(&r.groups_seen)) != 0 ||
+    if (sky_groups_init_sized(&merged, rt->plan, &rt->budget, atomic_load(&r.groups_seen) / (n ? n : 1)) != 0 ||
         merge_partitions(&r, &merged) != 0 ||
         sky_walk_seed(rt->plan, &merged) != 0) {
       for (uint32_t p = 0; p < n; p++) sky_groups_free(&r.parts[p].groups);
