@@ -376,7 +376,7 @@ static void generate(gen *g) {
     c->semicolon = rq_chance(&g->r, 10);
   }
   c->start = c->ret = NULL;
-  rqc_kind kinds[3];
+  rqc_kind kinds[4]; /* retention twice: half the statements */
   int n_kinds = 0;
   if (allowed(g, RQC_C_RETENTION)) kinds[n_kinds++] = RQC_RETENTION, kinds[n_kinds++] = RQC_RETENTION;
   if (allowed(g, RQC_C_LIFECYCLE)) kinds[n_kinds++] = RQC_LIFECYCLE;
