@@ -15,7 +15,9 @@
  *
  * The path statements (PATHS.md) are alternatives of `query`: FUNNEL,
  * RETENTION, LIFECYCLE, STICKINESS; next()/prev()/dwell() are plain calls
- * already; AS OF on SELECT will be a merged AS_OF token from
+ * already; `f(...) FILTER (WHERE c) OVER OBJECT` is one primary (FILTER
+ * is non-reserved: nothing else may follow a call, so `filter` stays a
+ * name); AS OF on SELECT will be a merged AS_OF token from
  * the lexer (one token of lookahead, like NOT LIKE) after the items.
  */
 
