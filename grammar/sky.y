@@ -15,7 +15,9 @@
  *
  * The path statements (PATHS.md) are alternatives of `query`: FUNNEL,
  * RETENTION, LIFECYCLE, STICKINESS; next()/prev()/dwell() are plain calls
- * already; AS OF on SELECT will be a merged AS_OF token from
+ * already; `f(...) FILTER (WHERE c) OVER OBJECT` is one primary (FILTER
+ * is non-reserved: nothing else may follow a call, so `filter` stays a
+ * name); AS OF on SELECT will be a merged AS_OF token from
  * the lexer (one token of lookahead, like NOT LIKE) after the items.
  */
 
@@ -117,6 +119,8 @@ static void yyerror(sky_loc *loc, sky_parse_ctx *ctx, const char *msg) {
 %token KW_TIMES "TIMES" KW_TO "TO"
 /* agg(x) OVER OBJECT (PATHS.md §5) */
 %token KW_OVER "OVER"
+/* agg(x) FILTER (WHERE c) (PATHS.md §7): non-reserved, so `filter` stays a name */
+%token KW_FILTER "FILTER"
 /* RETENTION, LIFECYCLE, STICKINESS (PATHS.md §2, §3): non-reserved, so that
  * day(), first() and names keep working */
 %token KW_RETENTION "RETENTION" KW_LIFECYCLE "LIFECYCLE" KW_STICKINESS "STICKINESS" KW_FIRST "FIRST"
@@ -134,7 +138,7 @@ static void yyerror(sky_loc *loc, sky_parse_ctx *ctx, const char *msg) {
 %type <stepno> stepno
 %type <expr> span
 %type <id> ident propname opt_from opt_into column
-%type <expr> expr primary call opt_where opt_having opt_limit session literal
+%type <expr> expr primary call filtered_call opt_where opt_having opt_limit session literal
 %type <list> items exprs opt_order order_items propdefs columns rows row values group_by
 %type <item> item
 %type <ord> order_item
@@ -197,6 +201,7 @@ nonreserved:
   | KW_STRICT | KW_TIMES | KW_TO
   | KW_RETENTION | KW_LIFECYCLE | KW_STICKINESS | KW_FIRST | KW_RECURRING | KW_EVERY | KW_ROLLING | KW_FOR | KW_ON
   | KW_HOUR | KW_DAY | KW_WEEK | KW_MONTH
+  | KW_FILTER
   ;
 
 /* ---- CREATE TABLE / ALTER TABLE ---- */
@@ -548,8 +553,8 @@ primary:
   | KW_STATE '.' ident                  { A($$ = ast_ref(ctx, AST_STATE, &$3, &@$)); }
   | KW_EVENT '.' ident                  { A($$ = ast_ref(ctx, AST_EVENT, &$3, &@$)); }
   | KW_SESSION '.' ident                { A($$ = ast_ref(ctx, AST_SESSION, &$3, &@$)); }
-  | call                                { $$ = $1; }
-  | call KW_OVER KW_OBJECT              { A($$ = ast_over_object(ctx, $1, &@$)); }
+  | filtered_call                       { $$ = $1; }
+  | filtered_call KW_OVER KW_OBJECT     { A($$ = ast_over_object(ctx, $1, &@$)); }
   | '(' expr ')'                        { A($$ = ast_paren(ctx, $2, &@$)); }
   ;
 
@@ -558,6 +563,12 @@ call:
   | ident '(' '*' ')'                   { A($$ = ast_call(ctx, &$1, NULL, false, true, &@$)); }
   | ident '(' exprs ')'                 { A($$ = ast_call(ctx, &$1, $3, false, false, &@$)); }
   | ident '(' KW_DISTINCT expr ')'      { A($$ = ast_call(ctx, &$1, ast_list_new(ctx, $4), true, false, &@$)); }
+  ;
+
+/* agg(x) FILTER (WHERE c): the binder checks that the call is an aggregate. */
+filtered_call:
+    call                                { $$ = $1; }
+  | call KW_FILTER '(' KW_WHERE expr ')' { A($$ = ast_filter(ctx, $1, $5, &@$)); }
   ;
 
 literal:

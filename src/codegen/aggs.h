@@ -32,7 +32,9 @@ typedef struct sky_agg_impl {
   /* Words of state in a group slot. */
   uint32_t (*words)(const sky_agg *a);
   /* Adds one matching event's argument value `v` (NULL for rows without an
-   * argument). Returns SKY_SCAN_OK or SKY_SCAN_NO_MEMORY. */
+   * argument). For a row with an argument a NULL `v` changes nothing: the
+   * JIT applies an aggregate's FILTER by making its input NULL (jit_agg.c).
+   * Returns SKY_SCAN_OK or SKY_SCAN_NO_MEMORY. */
   int (*update)(const sky_agg *a, uint64_t *st, sky_ival v, const sky_agg_env *env);
   /* Adds `src`, the state of a later partition, into `dst`. 0, or -1 when
    * over budget. */

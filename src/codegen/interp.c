@@ -34,7 +34,20 @@ int sky_walk_eval(sky_walk *s, const sky_expr *e, sky_ival *v) {
   return sky_interp_eval(&s->env, e, v) == SKY_EVAL_OK ? SKY_SCAN_OK : SKY_SCAN_OVERFLOW;
 }
 
-/* Keys, arguments, upsert, updates: the order interp.h states. */
+/* Condition `c` (NULL: none) at the current event: *holds when it is TRUE
+ * (NULL and FALSE do not hold). WHERE and every aggregate's FILTER. */
+static int walk_condition(sky_walk *s, const sky_expr *c, bool *holds) {
+  *holds = true;
+  if (!c) return SKY_SCAN_OK;
+  sky_ival v;
+  int rc = sky_walk_eval(s, c, &v);
+  *holds = rc == SKY_SCAN_OK && !v.null && v.w;
+  return rc;
+}
+
+/* Keys, then per aggregate its filter and (where TRUE) its argument,
+ * upsert, updates of the aggregates whose filter held: the order interp.h
+ * states. */
 int sky_walk_add_row(sky_walk *s) {
   const sky_plan *p = s->plan;
   sky_ival v;
@@ -50,14 +63,17 @@ int sky_walk_add_row(sky_walk *s) {
     }
   }
   for (uint32_t a = 0; a < p->n_aggs; a++) {
+    const sky_agg *agg = &p->aggs[a];
     s->args[a] = NULL_VAL;
-    if (p->aggs[a].arg && (rc = sky_walk_eval(s, p->aggs[a].arg, &s->args[a])) != SKY_SCAN_OK) return rc;
+    if ((rc = walk_condition(s, agg->filter, &s->agg_on[a])) != SKY_SCAN_OK) return rc;
+    if (s->agg_on[a] && agg->arg && (rc = sky_walk_eval(s, agg->arg, &s->args[a])) != SKY_SCAN_OK) return rc;
   }
   uint64_t *slot = sky_groups_upsert(s->g, s->keys, null_mask);
   if (!slot) return SKY_SCAN_NO_MEMORY;
   sky_agg_env env = {.rt = s->rt, .budget = s->g->budget, .obj = s->env.obj, .session = s->env.session};
   for (uint32_t a = 0; a < p->n_aggs; a++) {
     const sky_agg *agg = &p->aggs[a];
+    if (!s->agg_on[a]) continue;
     if ((rc = sky_agg_impl_of(agg->kind)->update(agg, slot + agg->word, s->args[a], &env)) != SKY_SCAN_OK) return rc;
   }
   return SKY_SCAN_OK;
@@ -65,14 +81,9 @@ int sky_walk_add_row(sky_walk *s) {
 
 /* A SELECT: each event that passes the filter is a row. */
 static int select_event(sky_walk *s) {
-  const sky_plan *p = s->plan;
-  if (p->filter) {
-    sky_ival v;
-    int rc = sky_walk_eval(s, p->filter, &v);
-    if (rc != SKY_SCAN_OK) return rc;
-    if (v.null || !v.w) return SKY_SCAN_OK;
-  }
-  return sky_walk_add_row(s);
+  bool match;
+  int rc = walk_condition(s, s->plan->filter, &match);
+  return rc != SKY_SCAN_OK || !match ? rc : sky_walk_add_row(s);
 }
 
 const sky_walk_kind sky_walk_kind_SELECT = {.event = select_event};
@@ -102,6 +113,7 @@ static void scan_free(sky_walk *s) {
   sky_free(s->reg_of);
   sky_free(s->keys);
   sky_free(s->args);
+  sky_free(s->agg_on);
   sky_free(s->obj_state);
   sky_free(s->obj_vals);
   sky_free(s->path_vals);
@@ -119,12 +131,13 @@ static int scan_init(sky_walk *s, const sky_runtime *rt, const sky_chunk *chunk,
   s->reg_of = sky_calloc((size_t)p->n_props + 1, sizeof *s->reg_of);
   s->keys = sky_calloc(p->n_keys + 1, sizeof *s->keys);
   s->args = sky_calloc(p->n_aggs + 1, sizeof *s->args);
+  s->agg_on = sky_calloc(p->n_aggs + 1, sizeof *s->agg_on);
   s->obj_state = sky_calloc(p->obj_words + 1, sizeof *s->obj_state);
   s->obj_vals = sky_calloc(p->n_obj_aggs + 1, sizeof *s->obj_vals);
   s->parts = sky_path_parts_of(p);
   s->path_vals = sky_calloc(s->parts.n_vals + 1, sizeof *s->path_vals);
-  if (!s->regs || !s->reg_type || !s->reg_of || !s->keys || !s->args || !s->obj_state || !s->obj_vals ||
-      !s->path_vals) {
+  if (!s->regs || !s->reg_type || !s->reg_of || !s->keys || !s->args || !s->agg_on || !s->obj_state ||
+      !s->obj_vals || !s->path_vals) {
     scan_free(s);
     return -1;
   }
@@ -132,8 +145,9 @@ static int scan_init(sky_walk *s, const sky_runtime *rt, const sky_chunk *chunk,
   for (uint32_t r = 0; r < p->n_state; r++) s->reg_of[p->state_props[r]] = (int32_t)r;
   note_register_types(s, p->filter);
   for (uint32_t j = 0; j < p->n_keys; j++) note_register_types(s, p->keys[j]);
-  for (uint32_t a = 0; a < p->n_aggs; a++) note_register_types(s, p->aggs[a].arg);
-  for (uint32_t a = 0; a < p->n_obj_aggs; a++) note_register_types(s, p->obj_aggs[a].arg);
+  for (uint32_t a = 0; a < p->n_aggs; a++) note_register_types(s, p->aggs[a].arg), note_register_types(s, p->aggs[a].filter);
+  for (uint32_t a = 0; a < p->n_obj_aggs; a++)
+    note_register_types(s, p->obj_aggs[a].arg), note_register_types(s, p->obj_aggs[a].filter);
   sky_plan_each_path_expr(p, note_path_registers, s);
   s->env.rt = rt;
   s->env.chunk = chunk;
@@ -158,20 +172,21 @@ static void load_registers(sky_walk *s, uint64_t i) {
 }
 
 /* agg(x) OVER OBJECT, before the object's walk: every matching event's
- * argument into the object's own state, in path order, then the values
- * the walk's OBJ_AGG leaves read. */
+ * argument into the object's own state (per aggregate: its filter, then
+ * where TRUE its argument and update), in path order, then the values the
+ * walk's OBJ_AGG leaves read. */
 static int object_values(sky_walk *s) {
   const sky_plan *p = s->plan;
-  if (p->filter) {
-    sky_ival v;
-    int rc = sky_walk_eval(s, p->filter, &v);
-    if (rc != SKY_SCAN_OK || v.null || !v.w) return rc;
-  }
+  bool on;
+  int rc = walk_condition(s, p->filter, &on);
+  if (rc != SKY_SCAN_OK || !on) return rc;
   sky_agg_env env = {.rt = s->rt, .budget = s->g->budget, .obj = s->env.obj, .session = s->env.session};
   for (uint32_t a = 0; a < p->n_obj_aggs; a++) {
     const sky_agg *g = &p->obj_aggs[a];
     sky_ival v = NULL_VAL;
-    int rc = g->arg ? sky_walk_eval(s, g->arg, &v) : SKY_SCAN_OK;
+    if ((rc = walk_condition(s, g->filter, &on)) != SKY_SCAN_OK) return rc;
+    if (!on) continue;
+    rc = g->arg ? sky_walk_eval(s, g->arg, &v) : SKY_SCAN_OK;
     if (rc == SKY_SCAN_OK) rc = sky_obj_agg_call_update(s->rt, a, s->obj_state + g->word, v.w, v.null, env.budget,
                                                         env.obj, env.session);
     if (rc != SKY_SCAN_OK) return rc;

@@ -12,9 +12,12 @@
  *    at the first item equal to its operand, and IF evaluates its
  *    condition and then only the chosen branch. An INT overflow in any
  *    evaluated operand is an error even when the result would be NULL.
- *  - Per event: the filter, then the group keys in order, then every
- *    aggregate argument in aggregate order; keys and arguments only for
- *    matching events. The first error in path order ends the scan.
+ *  - Per event: the filter (WHERE), then the group keys in order, then
+ *    for each aggregate in aggregate order its FILTER condition and, only
+ *    where that is TRUE (or absent), its argument; keys, filters and
+ *    arguments only for matching events. The first error in path order
+ *    ends the scan. (OVER OBJECT aggregates: the same per aggregate, in the
+ *    pre-pass over the object's matching events.)
  *  - After aggregation: groups in the default (key) order; per group HAVING,
  *    then the SELECT items, then the ORDER BY items (items only for groups
  *    HAVING keeps). A SUM that does not fit int64 is an error when an
@@ -139,6 +142,7 @@ typedef struct sky_walk {
   int32_t *reg_of;     /* [n_props]: register of a property, -1 none */
   uint64_t *keys;      /* [n_keys] key words of the current row */
   sky_ival *args;      /* [n_aggs] aggregate arguments of the current row */
+  bool *agg_on;        /* [n_aggs] the current row counts for the aggregate (its FILTER holds) */
   uint64_t *obj_state; /* [plan->obj_words] OVER OBJECT states of the object */
   sky_ival *obj_vals;  /* [plan->n_obj_aggs] their results */
   sky_path_parts parts; /* a path statement's per-event part */

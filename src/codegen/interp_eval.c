@@ -452,10 +452,12 @@ static void find_path_expr(sky_expr *e, void *ctx) {
 const sky_expr *sky_interp_find_expr(const sky_plan *plan, uint32_t id) {
   const sky_expr *hit = find_in(plan->filter, id);
   for (uint32_t i = 0; !hit && i < plan->n_keys; i++) hit = find_in(plan->keys[i], id);
+  for (uint32_t i = 0; !hit && i < plan->n_aggs; i++) hit = find_in(plan->aggs[i].filter, id);
   for (uint32_t i = 0; !hit && i < plan->n_aggs; i++) hit = find_in(plan->aggs[i].arg, id);
   for (uint32_t i = 0; !hit && i < plan->n_outputs; i++) hit = find_in(plan->outputs[i], id);
   if (!hit) hit = find_in(plan->having, id);
   for (uint32_t i = 0; !hit && i < plan->n_order; i++) hit = find_in(plan->order[i].expr, id);
+  for (uint32_t i = 0; !hit && i < plan->n_obj_aggs; i++) hit = find_in(plan->obj_aggs[i].filter, id);
   for (uint32_t i = 0; !hit && i < plan->n_obj_aggs; i++) hit = find_in(plan->obj_aggs[i].arg, id);
   if (!hit) {
     find_ctx fc = {.id = id};

@@ -290,13 +290,15 @@ static void add_path_cost(sky_expr *e, void *c) { *(uint64_t *)c += COST_KEY + e
 
 uint64_t sky_jit_plan_cost(const sky_plan *plan) {
   uint64_t c = expr_cost(plan->filter);
-  for (uint32_t a = 0; a < plan->n_obj_aggs; a++) c += COST_AGG + expr_cost(plan->obj_aggs[a].arg);
+  for (uint32_t a = 0; a < plan->n_obj_aggs; a++)
+    c += COST_AGG + expr_cost(plan->obj_aggs[a].arg) + expr_cost(plan->obj_aggs[a].filter);
   if (plan->kind != SKY_PLAN_SELECT) { /* its keys and aggregates read entry rows, in C */
     sky_plan_each_path_expr(plan, add_path_cost, &c);
     return c;
   }
   for (uint32_t k = 0; k < plan->n_keys; k++) c += COST_KEY + expr_cost(plan->keys[k]);
-  for (uint32_t a = 0; a < plan->n_aggs; a++) c += COST_AGG + expr_cost(plan->aggs[a].arg);
+  for (uint32_t a = 0; a < plan->n_aggs; a++)
+    c += COST_AGG + expr_cost(plan->aggs[a].arg) + expr_cost(plan->aggs[a].filter);
   return c;
 }
 

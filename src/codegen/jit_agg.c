@@ -20,7 +20,9 @@
  * differential tests check); every other row calls its C update. Inputs that are NULL
  * change nothing; in table mode a nullable input skips the update with a
  * branch (sparse EVENT properties), in register mode selects keep loops
- * branch-free. FLOAT sums add in path order: never reassociated.
+ * branch-free. An aggregate's FILTER (WHERE c) makes its input NULL where
+ * c is not TRUE (update_agg). FLOAT sums add in path order: never
+ * reassociated.
  */
 #include <stddef.h>
 
@@ -203,10 +205,28 @@ static const agg_fn INLINE_UPDATE[SKY_AGG_COUNT_] = {
 
 static agg_fn update_of(const sky_agg *a) { return INLINE_UPDATE[a->kind] ? INLINE_UPDATE[a->kind] : upd_call; }
 
-/* Updates aggregate `a` of `slot` with its argument's value `x`. */
-static void update_agg(jit_cg *cg, const sky_agg *a, LLVMValueRef slot, jit_val x) {
+/* Updates aggregate `a` of `slot` with its argument's value `x`, where
+ * `on` (i1; NULL when the aggregate has no FILTER) holds. An aggregate
+ * with an argument ignores a NULL input (aggs.h), so its filter folds into
+ * the NULL flag and register mode stays branch-free; count() adds `on`;
+ * the other argless rows (objects, sessions) are skipped with a branch. */
+static void update_agg(jit_cg *cg, const sky_agg *a, LLVMValueRef slot, jit_val x, LLVMValueRef on) {
   LLVMValueRef w = jit_slot_word_ptr(cg, slot, a->word);
   agg_fn update = update_of(a);
+  if (on && a->arg) {
+    x = jv(x.v, LLVMBuildOr(cg->b, x.null, LLVMBuildNot(cg->b, on, ""), "filtered.null"));
+  } else if (on && a->kind == SKY_AGG_COUNT_ALL) {
+    count_up(cg, a, w, on);
+    return;
+  } else if (on) {
+    LLVMBasicBlockRef upd = jit_block(cg, "agg.filtered"), done = jit_block(cg, "agg.filtered.done");
+    LLVMBuildCondBr(cg->b, on, upd, done);
+    LLVMPositionBuilderAtEnd(cg->b, upd);
+    update(cg, a, w, x);
+    LLVMBuildBr(cg->b, done);
+    LLVMPositionBuilderAtEnd(cg->b, done);
+    return;
+  }
   bool skip_null = a->arg && !cg->reg_mode && !LLVMIsConstant(x.null) && a->kind != SKY_AGG_COUNT_DISTINCT;
   if (!skip_null) {
     update(cg, a, w, x);
@@ -393,9 +413,10 @@ static LLVMValueRef find_group(jit_cg *cg, key_set *k) {
   return res;
 }
 
-/* The interpreter's order: keys, every aggregate argument, then the group
- * (upsert), then the updates; an overflow in an argument therefore wins
- * over a refused insertion. */
+/* The interpreter's order: keys, then per aggregate its FILTER and its
+ * argument (computed branch-free, but raising an overflow only where the
+ * filter is TRUE), then the group (upsert), then the updates; an overflow
+ * therefore wins over a refused insertion. */
 void jit_groups_event(jit_cg *cg) {
   const sky_plan *p = cg->plan;
   enum { MAX_AGGS = SKY_PLAN_MAX_AGGS };
@@ -406,9 +427,12 @@ void jit_groups_event(jit_cg *cg) {
   key_set keys;
   if (!cg->reg_mode && !key_words(cg, &keys)) return;
   jit_val args[MAX_AGGS];
+  LLVMValueRef on[MAX_AGGS];
   for (uint32_t a = 0; a < p->n_aggs; a++) {
+    const sky_agg *g = &p->aggs[a];
+    on[a] = g->filter ? jit_truth(cg, jit_expr(cg, g->filter, jit_const_i1(cg, true))) : NULL;
     args[a] = jv(NULL, jit_const_i1(cg, true));
-    if (p->aggs[a].arg) args[a] = jit_expr(cg, p->aggs[a].arg, jit_const_i1(cg, true));
+    if (g->arg) args[a] = jit_expr(cg, g->arg, on[a] ? on[a] : jit_const_i1(cg, true));
   }
   LLVMValueRef slot;
   if (cg->reg_mode) {
@@ -423,14 +447,15 @@ void jit_groups_event(jit_cg *cg) {
   } else {
     slot = find_group(cg, &keys);
   }
-  for (uint32_t a = 0; a < p->n_aggs; a++) update_agg(cg, &p->aggs[a], slot, args[a]);
+  for (uint32_t a = 0; a < p->n_aggs; a++) update_agg(cg, &p->aggs[a], slot, args[a], on[a]);
 }
 
 /* ---- setup and write-back -------------------------------------------------- */
 
+/* An unfiltered count(): its word tells whether any event matched. */
 static int count_all_agg(const sky_plan *p) {
   for (uint32_t a = 0; a < p->n_aggs; a++)
-    if (p->aggs[a].kind == SKY_AGG_COUNT_ALL) return (int)a;
+    if (p->aggs[a].kind == SKY_AGG_COUNT_ALL && !p->aggs[a].filter) return (int)a;
   return -1;
 }
 

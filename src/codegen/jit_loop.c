@@ -144,20 +144,26 @@ static void walk_path_expr(sky_expr *e, void *ctx) {
   walk(pw->cg, e, pw->fn, pw->arg);
 }
 
-/* Visits every per-event expression: filter, keys, aggregate arguments; of
- * a path statement, the filter and its per-object part's expressions (its
- * keys and aggregates read entry rows, in C). */
+/* Visits every per-event expression: filter, keys, aggregate filters and
+ * arguments; of a path statement, the filter and its per-object part's
+ * expressions (its keys and aggregates read entry rows, in C). */
 static void walk_plan(jit_cg *cg, expr_visit_fn fn, void *arg) {
   const sky_plan *p = cg->plan;
   walk(cg, p->filter, fn, arg);
-  for (uint32_t a = 0; a < p->n_obj_aggs; a++) walk(cg, p->obj_aggs[a].arg, fn, arg);
+  for (uint32_t a = 0; a < p->n_obj_aggs; a++) {
+    walk(cg, p->obj_aggs[a].filter, fn, arg);
+    walk(cg, p->obj_aggs[a].arg, fn, arg);
+  }
   if (p->kind != SKY_PLAN_SELECT) {
     path_walk pw = {cg, fn, arg};
     sky_plan_each_path_expr(p, walk_path_expr, &pw);
     return;
   }
   for (uint32_t j = 0; j < p->n_keys; j++) walk(cg, p->keys[j], fn, arg);
-  for (uint32_t a = 0; a < p->n_aggs; a++) walk(cg, p->aggs[a].arg, fn, arg);
+  for (uint32_t a = 0; a < p->n_aggs; a++) {
+    walk(cg, p->aggs[a].filter, fn, arg);
+    walk(cg, p->aggs[a].arg, fn, arg);
+  }
 }
 
 typedef struct shape {
@@ -265,8 +271,10 @@ static void plan_prefetch(jit_cg *cg) {
   memset(&r, 0, sizeof r);
   if (p->filter) note_read(cg, p->filter, NULL, &r, true);
   for (uint32_t j = 0; j < p->n_keys; j++) note_read(cg, p->keys[j], NULL, &r, false);
-  for (uint32_t a = 0; a < p->n_aggs; a++)
+  for (uint32_t a = 0; a < p->n_aggs; a++) {
+    if (p->aggs[a].filter) note_read(cg, p->aggs[a].filter, NULL, &r, false);
     if (p->aggs[a].arg && p->aggs[a].kind != SKY_AGG_COUNT) note_read(cg, p->aggs[a].arg, NULL, &r, false);
+  }
   for (uint32_t k = 0; k < p->n_state; k++) {
     uint32_t prop = p->state_props[k];
     if (cg->reg_null[k] && LLVMGetAllocatedType(cg->reg_v[k]) != cg->t_i1 && prop < SKY_MAX_PROPS)

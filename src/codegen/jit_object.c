@@ -2,8 +2,8 @@
  *
  * Before an object's events are walked, a first loop over them computes
  * the plan's object aggregates: each event's registers and session number
- * as in the walk, WHERE, then every object aggregate's argument handed to
- * its row's C update (sky_obj_agg_call_update, the interpreter's
+ * as in the walk, WHERE, then every object aggregate's FILTER and, where
+ * it is TRUE, its argument handed to its row's C update (sky_obj_agg_call_update, the interpreter's
  * definition) on a per-object state on the stack. sky_obj_aggs_conclude
  * (interp.c, shared with the interpreter) turns the states into the values
  * OBJ_AGG leaves read, and frees what they own. Then the walk proper
@@ -73,6 +73,14 @@ void jit_object_prepass(jit_cg *cg, LLVMValueRef start, LLVMValueRef end, LLVMVa
   }
   for (uint32_t a = 0; a < p->n_obj_aggs; a++) {
     const sky_agg *g = &p->obj_aggs[a];
+    LLVMBasicBlockRef skip = NULL;
+    if (g->filter) { /* FILTER (WHERE c): the argument and update only where c is TRUE */
+      jit_val f = jit_expr(cg, g->filter, jit_const_i1(cg, true));
+      LLVMBasicBlockRef on = jit_block(cg, "obj.pre.filtered");
+      skip = jit_block(cg, "obj.pre.skip");
+      LLVMBuildCondBr(b, jit_truth(cg, f), on, skip);
+      LLVMPositionBuilderAtEnd(b, on);
+    }
     jit_val x = g->arg ? jit_expr(cg, g->arg, jit_const_i1(cg, true)) : jv(jit_const_i64(cg, 0), jit_const_i1(cg, true));
     LLVMValueRef word = g->arg ? jit_word(cg, x, g->arg->type, false) : jit_const_i64(cg, 0);
     LLVMValueRef session = cg->session ? LLVMBuildLoad2(b, cg->t_i64, cg->session, "") : jit_const_i64(cg, 0);
@@ -82,6 +90,10 @@ void jit_object_prepass(jit_cg *cg, LLVMValueRef start, LLVMValueRef end, LLVMVa
     LLVMBasicBlockRef ok = jit_block(cg, "obj.pre.updated");
     jit_br_unlikely(cg, LLVMBuildICmp(b, LLVMIntNE, rc, LLVMConstInt(cg->t_i32, 0, 0), ""), cg->nomem_bb, ok);
     LLVMPositionBuilderAtEnd(b, ok);
+    if (skip) {
+      LLVMBuildBr(b, skip);
+      LLVMPositionBuilderAtEnd(b, skip);
+    }
   }
   LLVMBuildBr(b, next);
   LLVMPositionBuilderAtEnd(b, next);

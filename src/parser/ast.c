@@ -232,8 +232,20 @@ ast_expr *ast_call(sky_parse_ctx *ctx, const ast_ident *name, ast_list *args, bo
   return with_list(ctx, e, NULL, args);
 }
 
-/* primary: '(' expr ')' */
-/* call OVER OBJECT: the call, marked, spanning the whole text */
+/* filtered_call: call FILTER '(' WHERE expr ')': the call, spanning the
+ * whole text, with its condition (which counts towards its depth) */
+ast_expr *ast_filter(sky_parse_ctx *ctx, ast_expr *call, ast_expr *cond, const sky_loc *loc) {
+  if (!call || !cond) return NULL;
+  if (cond->depth + 1 > SKY_AST_MAX_DEPTH)
+    return ast_fail(ctx, SKY_ERR_SYNTAX, loc, "expression is nested too deeply (more than %d levels)",
+                    SKY_AST_MAX_DEPTH);
+  if (cond->depth + 1 > call->depth) call->depth = (uint16_t)(cond->depth + 1);
+  call->filter = cond;
+  call->loc = *loc;
+  return call;
+}
+
+/* primary: filtered_call OVER OBJECT: the call, marked, spanning the whole text */
 ast_expr *ast_over_object(sky_parse_ctx *ctx, ast_expr *call, const sky_loc *loc) {
   (void)ctx;
   if (!call) return NULL;
@@ -242,6 +254,7 @@ ast_expr *ast_over_object(sky_parse_ctx *ctx, ast_expr *call, const sky_loc *loc
   return call;
 }
 
+/* primary: '(' expr ')' */
 ast_expr *ast_paren(sky_parse_ctx *ctx, ast_expr *a, const sky_loc *loc) {
   (void)ctx;
   if (!a) return NULL;

@@ -96,6 +96,7 @@ typedef struct ast_expr {
   double f;
   uint32_t n_args;
   struct ast_expr **args;
+  struct ast_expr *filter; /* CALL: f(...) FILTER (WHERE filter), or NULL */
 } ast_expr;
 
 /* A growable list of pointers (items, keys, rows, ...). */
@@ -280,6 +281,8 @@ ast_expr *ast_in(sky_parse_ctx *ctx, ast_expr *a, ast_list *items, bool negated,
 ast_expr *ast_call(sky_parse_ctx *ctx, const ast_ident *name, ast_list *args, bool distinct, bool star,
                    const sky_loc *loc);
 ast_expr *ast_paren(sky_parse_ctx *ctx, ast_expr *a, const sky_loc *loc);
+/* call FILTER (WHERE cond) */
+ast_expr *ast_filter(sky_parse_ctx *ctx, ast_expr *call, ast_expr *cond, const sky_loc *loc);
 /* call OVER OBJECT */
 ast_expr *ast_over_object(sky_parse_ctx *ctx, ast_expr *call, const sky_loc *loc);
 

@@ -139,10 +139,10 @@ static void number_path_expr(sky_expr *e, void *n) { number(e, n); }
 void bind_number_all(sky_plan *p) {
   uint32_t n = 0;
   sky_plan_each_path_expr(p, number_path_expr, &n);
-  for (uint32_t i = 0; i < p->n_obj_aggs; i++) number(p->obj_aggs[i].arg, &n);
+  for (uint32_t i = 0; i < p->n_obj_aggs; i++) number(p->obj_aggs[i].filter, &n), number(p->obj_aggs[i].arg, &n);
   number(p->filter, &n);
   for (uint32_t i = 0; i < p->n_keys; i++) number(p->keys[i], &n);
-  for (uint32_t i = 0; i < p->n_aggs; i++) number(p->aggs[i].arg, &n);
+  for (uint32_t i = 0; i < p->n_aggs; i++) number(p->aggs[i].filter, &n), number(p->aggs[i].arg, &n);
   for (uint32_t i = 0; i < p->n_outputs; i++) number(p->outputs[i], &n);
   number(p->having, &n);
   for (uint32_t i = 0; i < p->n_order; i++) number(p->order[i].expr, &n);

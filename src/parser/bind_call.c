@@ -1,11 +1,12 @@
 /* bind_call.c — function calls (time buckets and aggregates) and the
  * post-aggregation side of binding.
  *
- * An aggregate's argument is any per-event expression; aggregates nest
- * nowhere (not in WHERE, GROUP BY, or another aggregate's argument).
- * Identical aggregates — same kind, structurally equal bound argument — are
- * one sky_agg, so `count()` in SELECT and HAVING is counted once; those
- * only HAVING or ORDER BY mention are added as hidden aggregates.
+ * An aggregate's argument and its FILTER (WHERE c) are per-event
+ * expressions; aggregates nest nowhere (not in WHERE, GROUP BY, FILTER, or
+ * another aggregate's argument). Identical aggregates — same kind,
+ * structurally equal bound argument and filter — are one sky_agg, so
+ * `count()` in SELECT and HAVING is counted once; those only HAVING or
+ * ORDER BY mention are added as hidden aggregates.
  *
  * A post-aggregation expression (SELECT item, HAVING, ORDER BY) may use
  * aggregates, constants, group keys and (HAVING / ORDER BY) SELECT aliases.
@@ -128,6 +129,24 @@ static bool agg_shape(bind_ctx *b, const sky_fn *fn, const ast_expr *a, sky_agg 
   return false;
 }
 
+/* FILTER (WHERE c) of aggregate `a` (PATHS.md §7): a per-event BOOL
+ * condition like WHERE, bound outside any aggregate, so that an aggregate
+ * or OVER OBJECT inside it is an error naming FILTER. */
+static bool agg_filter(bind_ctx *b, const ast_expr *a, sky_agg *g) {
+  if (!a->filter) return true;
+  bind_mode mode = b->mode;
+  const ast_expr *outer = b->in_agg;
+  const char *clause = b->clause;
+  b->mode = BIND_EVENT;
+  b->in_agg = NULL;
+  b->clause = "FILTER";
+  g->filter = bind_condition(b, bind_expr(b, a->filter), a->filter, "FILTER");
+  b->mode = mode;
+  b->in_agg = outer;
+  b->clause = clause;
+  return g->filter != NULL;
+}
+
 /* The aggregate's result type, domain and rank table, by its row. */
 static bool agg_type(bind_ctx *b, sky_agg *g) {
   g->dom = SKY_DOM_NONE;
@@ -148,16 +167,28 @@ static bool agg_type(bind_ctx *b, sky_agg *g) {
   return false;
 }
 
+/* Aggregate call `a` of function `fn` bound into *g: its shape and
+ * argument, result type, FILTER, text. */
+static bool agg_bind(bind_ctx *b, const sky_fn *fn, const ast_expr *a, sky_agg *g) {
+  if (!agg_shape(b, fn, a, g) || !agg_type(b, g) || !agg_filter(b, a, g)) return false;
+  g->text = bind_src(b, a);
+  return !b->failed;
+}
+
+static bool same_expr(const sky_expr *x, const sky_expr *y) { return x == y || (x && y && bx_equal(x, y)); }
+
+/* One aggregate computes the other: same kind, q, argument and filter. */
+static bool agg_same(const sky_agg *o, const sky_agg *g) {
+  return o->kind == g->kind && o->q_num == g->q_num && o->q_den == g->q_den && same_expr(o->arg, g->arg) &&
+         same_expr(o->filter, g->filter);
+}
+
 /* The index of aggregate `g` (written at `a`) in the plan: an identical
  * one, or a new one within SKY_PLAN_MAX_AGGS. */
 int64_t bind_agg_add(bind_ctx *b, const sky_agg *g, const ast_expr *a) {
   sky_plan *p = b->plan;
-  for (uint32_t i = 0; i < p->n_aggs; i++) {
-    const sky_agg *o = &p->aggs[i];
-    if (o->kind == g->kind && o->q_num == g->q_num && o->q_den == g->q_den &&
-        (o->arg == g->arg || (o->arg && g->arg && bx_equal(o->arg, g->arg))))
-      return i;
-  }
+  for (uint32_t i = 0; i < p->n_aggs; i++)
+    if (agg_same(&p->aggs[i], g)) return i;
   if (p->n_aggs == SKY_PLAN_MAX_AGGS)
     return bind_fail(b, SKY_ERR_SEMANTIC, a, "too many aggregates: a SELECT may compute at most %d different ones",
                      SKY_PLAN_MAX_AGGS),
@@ -189,16 +220,10 @@ static sky_expr *bind_over_object(bind_ctx *b, const sky_fn *fn, const ast_expr 
     return bind_fail(b, SKY_ERR_SEMANTIC, a, "%s is not allowed in %s (OVER OBJECT is a GROUP BY key)",
                      bind_quote(bind_src(b, a), q), b->clause);
   sky_agg g = {.word = 0};
-  if (!agg_shape(b, fn, a, &g) || !agg_type(b, &g)) return NULL;
-  g.text = bind_src(b, a);
-  if (b->failed) return NULL;
+  if (!agg_bind(b, fn, a, &g)) return NULL;
   sky_plan *p = b->plan;
   uint32_t idx = 0;
-  while (idx < p->n_obj_aggs && !(p->obj_aggs[idx].kind == g.kind && p->obj_aggs[idx].q_num == g.q_num &&
-                                   p->obj_aggs[idx].q_den == g.q_den &&
-                                   (p->obj_aggs[idx].arg == g.arg || (p->obj_aggs[idx].arg && g.arg &&
-                                                                       bx_equal(p->obj_aggs[idx].arg, g.arg)))))
-    idx++;
+  while (idx < p->n_obj_aggs && !agg_same(&p->obj_aggs[idx], &g)) idx++;
   if (idx == p->n_obj_aggs) {
     if (p->n_obj_aggs == SKY_PLAN_MAX_AGGS)
       return bind_fail(b, SKY_ERR_SEMANTIC, a, "too many OVER OBJECT aggregates: at most %d", SKY_PLAN_MAX_AGGS);
@@ -227,9 +252,8 @@ static sky_expr *bind_aggregate(bind_ctx *b, const sky_fn *fn, const ast_expr *a
                      b->clause);
   }
   sky_agg g = {.word = 0};
-  if (!agg_shape(b, fn, a, &g) || !agg_type(b, &g)) return NULL;
-  g.text = bind_src(b, a);
-  int64_t idx = b->failed ? -1 : bind_agg_add(b, &g, a);
+  if (!agg_bind(b, fn, a, &g)) return NULL;
+  int64_t idx = bind_agg_add(b, &g, a);
   if (idx < 0) return NULL;
   const sky_agg *got = &b->plan->aggs[idx];
   sky_expr *ref = bx_new(b, SKY_OP_AGG_REF, got->type, got->dom, a);
@@ -245,6 +269,8 @@ sky_expr *bind_call(bind_ctx *b, const ast_expr *a) {
     sky_error_quote(q, a->s, a->len);
     return bind_fail(b, SKY_ERR_UNKNOWN_FUNCTION, a, "unknown function '%s'", q);
   }
+  if (a->filter && !sky_fn_is_aggregate(fn))
+    return bind_fail(b, SKY_ERR_SEMANTIC, a, "FILTER applies to an aggregate, not %s()", fn->name);
   if (a->over) return bind_over_object(b, fn, a);
   return fn->cls == SKY_FN_BUCKET ? bind_bucket(b, fn, a) : bind_aggregate(b, fn, a);
 }

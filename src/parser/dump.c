@@ -98,6 +98,11 @@ static void put_expr(sky_buf *b, const ast_expr *e) {
     if (e->distinct) sky_buf_puts(b, " DISTINCT");
     put_args(b, e, 0);
     sky_buf_putc(b, ')');
+    if (e->filter) {
+      sky_buf_puts(b, " FILTER (WHERE ");
+      put_expr(b, e->filter);
+      sky_buf_putc(b, ')');
+    }
     if (e->over) sky_buf_puts(b, " OVER OBJECT");
     break;
   case AST_KIND_COUNT_: break;

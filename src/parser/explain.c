@@ -213,17 +213,23 @@ static void put_inputs(const explain_ctx *x) {
                    p->uses_session_number ? ", session numbers used" : "");
 }
 
+/* Aggregate #i: its line, its argument's tree, then its FILTER's. */
+static void put_agg(const explain_ctx *x, uint32_t i, const sky_agg *g) {
+  sky_buf_printf(x->out, "  #%u %s : %s ", i, g->text ? g->text : "", sky_agg_name(g->kind));
+  put_type(x, g->type, g->dom);
+  if (g->rank_rc >= 0 && (g->kind == SKY_AGG_MIN || g->kind == SKY_AGG_MAX))
+    sky_buf_printf(x->out, ", ordered by rc #%d", g->rank_rc);
+  sky_buf_putc(x->out, '\n');
+  if (g->arg) put_tree(x, g->arg, 2);
+  if (!g->filter) return;
+  sky_buf_puts(x->out, "    FILTER (WHERE):\n");
+  put_tree(x, g->filter, 3);
+}
+
 static void put_aggs(const explain_ctx *x) {
   const sky_plan *p = x->plan;
   sky_buf_puts(x->out, p->n_aggs ? "aggregates:\n" : "aggregates: none\n");
-  for (uint32_t i = 0; i < p->n_aggs; i++) {
-    const sky_agg *g = &p->aggs[i];
-    sky_buf_printf(x->out, "  #%u %s : %s ", i, g->text ? g->text : "", sky_agg_name(g->kind));
-    put_type(x, g->type, g->dom);
-    if (g->rank_rc >= 0) sky_buf_printf(x->out, ", ordered by rc #%d", g->rank_rc);
-    sky_buf_putc(x->out, '\n');
-    if (g->arg) put_tree(x, g->arg, 2);
-  }
+  for (uint32_t i = 0; i < p->n_aggs; i++) put_agg(x, i, &p->aggs[i]);
 }
 
 static void put_post(const explain_ctx *x) {
@@ -331,13 +337,7 @@ void sky_plan_explain(const sky_plan *plan, const sky_schema *schema, sky_buf *o
   sky_buf_puts(out, plan->filter ? "filter:\n" : "filter: none (every event)\n");
   if (plan->filter) put_tree(&x, plan->filter, 1);
   if (plan->n_obj_aggs) sky_buf_puts(out, "object aggregates (over each object's matching events, first):\n");
-  for (uint32_t i = 0; i < plan->n_obj_aggs; i++) {
-    const sky_agg *g = &plan->obj_aggs[i];
-    sky_buf_printf(out, "  #%u %s : %s ", i, g->text ? g->text : "", sky_agg_name(g->kind));
-    put_type(&x, g->type, g->dom);
-    sky_buf_putc(out, '\n');
-    if (g->arg) put_tree(&x, g->arg, 2);
-  }
+  for (uint32_t i = 0; i < plan->n_obj_aggs; i++) put_agg(&x, i, &plan->obj_aggs[i]);
   if (plan->funnel) put_funnel(&x);
   if (plan->cohort) put_cohort(&x);
   sky_buf_puts(out, plan->n_keys ? "keys:\n" : "keys: none (one group)\n");

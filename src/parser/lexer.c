@@ -38,8 +38,9 @@ int sky_lex_error_token(void) { return SKY_YYerror; }
   X(csv, KW_CSV, 0) X(day, KW_DAY, 0) X(delete, KW_DELETE, 1) X(desc, KW_DESC, 1)                     \
   X(describe, KW_DESCRIBE, 1) X(distinct, KW_DISTINCT, 1) X(drop, KW_DROP, 1)                         \
   X(dropped, KW_DROPPED, 0) X(errors, KW_ERRORS, 0) X(event, KW_EVENT, 1) X(every, KW_EVERY, 0)       \
-  X(exclude, KW_EXCLUDE, 1) X(explain, KW_EXPLAIN, 1) X(false, KW_FALSE, 1) X(first, KW_FIRST, 0)     \
-  X(float, KW_FLOAT, 0) X(for, KW_FOR, 0) X(format, KW_FORMAT, 0) X(from, KW_FROM, 1)                 \
+  X(exclude, KW_EXCLUDE, 1) X(explain, KW_EXPLAIN, 1) X(false, KW_FALSE, 1) X(filter, KW_FILTER, 0)   \
+  X(first, KW_FIRST, 0) X(float, KW_FLOAT, 0) X(for, KW_FOR, 0) X(format, KW_FORMAT, 0)               \
+  X(from, KW_FROM, 1)                                                                                 \
   X(funnel, KW_FUNNEL, 1) X(get, KW_GET, 1) X(group, KW_GROUP, 1) X(having, KW_HAVING, 1)             \
   X(holding, KW_HOLDING, 1) X(hour, KW_HOUR, 0) X(in, KW_IN, 1) X(insert, KW_INSERT, 1)               \
   X(int, KW_INT, 0) X(into, KW_INTO, 1) X(ir, KW_IR, 0) X(is, KW_IS, 1) X(lifecycle, KW_LIFECYCLE, 0) \

@@ -34,8 +34,8 @@
  *  - An IN of more than SKY_IN_SET_MIN_ITEMS constant items is SKY_OP_IN_SET:
  *    one membership test in a sorted word set (plan->sets) of the operand's
  *    type, which both engines run through one C helper.
- *  - Per-event expressions (filter, keys, aggregate arguments) never contain
- *    KEY_REF or AGG_REF; post-aggregation expressions (outputs, HAVING,
+ *  - Per-event expressions (filter, keys, aggregate filters and arguments)
+ *    never contain KEY_REF or AGG_REF, and aggregate filters no OBJ_AGG; post-aggregation expressions (outputs, HAVING,
  *    ORDER BY) reach per-event values only through KEY_REF and AGG_REF.
  */
 #ifndef SKY_PARSER_PLAN_H
@@ -269,6 +269,10 @@ extern const sky_agg_def sky_agg_defs[SKY_AGG_COUNT_];
 typedef struct sky_agg {
   sky_agg_kind kind;
   sky_expr *arg;          /* NULL for COUNT_ALL, OBJECTS, SESSIONS */
+  sky_expr *filter;       /* FILTER (WHERE c): BOOL per event, the aggregate sees
+                             only matching events where it is TRUE; NULL = all.
+                             Evaluated before the argument, which is evaluated
+                             only where the filter is TRUE */
   sky_vtype type;         /* result type: INT for counts, FLOAT for avg, the
                              argument's type for sum (INT/FLOAT), min, max */
   uint32_t dom;           /* STRING min/max: the argument's domain */

@@ -221,6 +221,22 @@ static bool pc_expr(plan_check *c, const sky_expr *e, int depth) {
   return arity == 1 ? pc_unary(c, e) : pc_binary(c, e);
 }
 
+static bool pc_has_op(const sky_expr *e, sky_op op) {
+  if (e->op == op) return true;
+  for (uint32_t i = 0; i < e->n_args; i++)
+    if (pc_has_op(e->args[i], op)) return true;
+  return false;
+}
+
+/* An aggregate's FILTER: a per-event BOOL without OVER OBJECT values. */
+static bool pc_agg_filter(plan_check *c, const sky_agg *g) {
+  if (!g->filter) return true;
+  if (!pc_expr(c, g->filter, 0)) return false;
+  if (g->filter->type != SKY_VT_BOOL) return pc_fail(c, g->filter, "aggregate filter not BOOL");
+  if (pc_has_op(g->filter, SKY_OP_OBJ_AGG)) return pc_fail(c, g->filter, "OVER OBJECT in an aggregate filter");
+  return true;
+}
+
 /* NULL when `p` satisfies plan.h's invariants, else what is wrong. */
 static const char *plan_check_run(plan_check *c, const sky_plan *p) {
   memset(c, 0, sizeof *c);
@@ -235,7 +251,7 @@ static const char *plan_check_run(plan_check *c, const sky_plan *p) {
         f->excludes[i].to > f->n_steps)
       return pc_fail(c, f->excludes[i].cond, "exclude"), c->msg;
   for (uint32_t i = 0; i < p->n_obj_aggs; i++)
-    if (p->obj_aggs[i].arg && !pc_expr(c, p->obj_aggs[i].arg, 0)) return c->msg;
+    if ((p->obj_aggs[i].arg && !pc_expr(c, p->obj_aggs[i].arg, 0)) || !pc_agg_filter(c, &p->obj_aggs[i])) return c->msg;
   for (uint32_t i = 0; f && i < f->n_hold + f->n_group; i++)
     if (!pc_expr(c, i < f->n_hold ? f->hold[i] : f->group[i - f->n_hold], 0)) return c->msg;
   const sky_cohort *co = p->cohort;
@@ -258,7 +274,7 @@ static const char *plan_check_run(plan_check *c, const sky_plan *p) {
     const sky_agg *g = &p->aggs[i];
     bool argless = g->kind == SKY_AGG_COUNT_ALL || g->kind == SKY_AGG_OBJECTS || g->kind == SKY_AGG_SESSIONS;
     if (argless != (g->arg == NULL)) return pc_fail(c, g->arg, "aggregate argument"), c->msg;
-    if (g->arg && !pc_expr(c, g->arg, 0)) return c->msg;
+    if ((g->arg && !pc_expr(c, g->arg, 0)) || !pc_agg_filter(c, g)) return c->msg;
     if ((g->kind == SKY_AGG_MIN || g->kind == SKY_AGG_MAX) && pc_is_dict(g->arg) &&
         !pc_rc(c, g->arg, (uint32_t)g->rank_rc, SKY_RC_RANKS, g->arg->dom))
       return c->msg;

@@ -200,8 +200,9 @@ typedef enum rq_kind {
   RQ_E_IN,       /* args[0] IN (args[1..]); neg: NOT IN */
   RQ_E_LIKE,     /* args[0] LIKE text; neg: NOT LIKE */
   RQ_E_BUCKET,   /* fn over args[0] */
-  RQ_E_AGG,      /* agg over args[0] (none for count(), objects(), sessions()) */
-  RQ_E_OVER,     /* agg OVER OBJECT over args[0] (none for count()): one value per object, per event */
+  RQ_E_AGG,      /* agg over args[0] (none for count(), objects(), sessions()), maybe FILTER (WHERE filter) */
+  RQ_E_OVER,     /* agg [FILTER (WHERE filter)] OVER OBJECT over args[0] (none for count()): one value
+                    per object, per event */
   RQ_E_KEY,      /* post-aggregation: GROUP BY key number `index` */
   RQ_E_ALIAS,    /* HAVING: the value of SELECT item `index`, named by its alias */
   RQ_E_RAW,      /* mutants only: text as is, never evaluated */
@@ -240,6 +241,7 @@ typedef struct rq_node {
   uint64_t q_num, q_den;  /* quantile: q = q_num / q_den */
   int n_args;
   struct rq_node *args[RQ_MAX_ARGS];
+  struct rq_node *filter; /* RQ_E_AGG, RQ_E_OVER: FILTER (WHERE filter), or NULL */
 } rq_node;
 
 #define RQ_MAX_NODES 600
@@ -300,6 +302,8 @@ void rq_item_name(rq_buf *b, const rq_query *q, int i);
 /* Whether the statement holds OVER OBJECT, first() or last() (as a key or
  * a deliberate misuse), for the driver's counts. */
 bool rq_query_uses_over(const rq_query *q);
+/* Whether it holds an aggregate FILTER (WHERE ...) (or a misuse of one). */
+bool rq_query_uses_filter(const rq_query *q);
 
 /* ---- building expressions (rq_build.c) ------------------------------------ */
 

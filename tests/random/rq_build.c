@@ -125,8 +125,10 @@ rq_node *rqb_rebase(const rq_query *src, rq_query *dst, const rq_node *n) {
 
 void rqb_pool_copy(rq_query *dst, const rq_query *src) {
   memcpy(dst, src, sizeof *dst);
-  for (int i = 0; i < dst->n_nodes; i++)
+  for (int i = 0; i < dst->n_nodes; i++) {
     for (int a = 0; a < dst->nodes[i].n_args; a++) dst->nodes[i].args[a] = rqb_rebase(src, dst, src->nodes[i].args[a]);
+    dst->nodes[i].filter = rqb_rebase(src, dst, src->nodes[i].filter);
+  }
 }
 
 /* ---- random pieces ------------------------------------------------------------------- */

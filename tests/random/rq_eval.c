@@ -10,16 +10,22 @@
  * the default key order) and LIMIT. No hashing, no incremental state, no
  * code shared with Sky.
  *
- * INT arithmetic is checked: an overflow anywhere (an aggregate argument, an
- * INT sum that does not fit at the end) makes the expected answer the
- * numeric_overflow error. Every group's items and aggregates are evaluated,
- * HAVING or not, so detection never depends on evaluation order.
+ * INT arithmetic is checked: an overflow anywhere (an aggregate's
+ * argument or filter, an OVER OBJECT sum that does not fit) makes the
+ * expected answer the numeric_overflow error. Every group's items and
+ * aggregates are evaluated, HAVING or not, so detection never depends on
+ * evaluation order; only an INT sum of a group that does not fit at the
+ * end is an error just where it is read (HAVING, and the items and ORDER
+ * BY of the groups HAVING keeps), as LANGUAGE.md says.
+ *
+ * `agg(x) FILTER (WHERE f)` aggregates the group's events where f is TRUE
+ * (f evaluated at each of the group's events, x only at those).
  *
  * `agg(x) OVER OBJECT` (a GROUP BY key, or inside one) is recomputed at each
  * event from its definition: re-walk the event's object, keep the events
- * whose WHERE is TRUE, and aggregate x over them with the same code as a
- * group's aggregate (first/last: x at the first/last kept event where it is
- * not NULL). Quadratic per object, and meant to be.
+ * whose WHERE (and FILTER) is TRUE, and aggregate x over them with the same
+ * code as a group's aggregate (first/last: x at the first/last kept event
+ * where it is not NULL). Quadratic per object, and meant to be.
  */
 #include <math.h>
 #include <stdio.h>
@@ -47,6 +53,9 @@ typedef struct ctx {
   const row *cur;    /* per-event evaluation */
   const group *grp;  /* post-aggregation evaluation */
   bool *overflow;
+  bool *sum_overflow; /* where an INT sum beyond int64 goes: an error only when
+                         read, i.e. in a group HAVING keeps (or an OVER OBJECT
+                         value, which every matching event reads) */
 } ctx;
 
 static rq_val eval(const ctx *c, const rq_node *n);
@@ -240,7 +249,10 @@ static rq_val sum_avg(const ctx *c, const rq_node *n, const rq_val *vals, size_t
     __int128 acc = 0;
     for (size_t i = 0; i < k; i++) acc += vals[i].i;
     if (n->op == RQ_AVG) return rq_float((double)acc / (double)k);
-    if (acc > INT64_MAX || acc < INT64_MIN) return overflowed(c);
+    if (acc > INT64_MAX || acc < INT64_MIN) {
+      *(c->sum_overflow ? c->sum_overflow : c->overflow) = true;
+      return rq_null();
+    }
     return rq_int((int64_t)acc);
   }
   double acc = 0;
@@ -272,7 +284,8 @@ static rq_val stddev_of(const rq_node *n, const rq_val *vals, size_t k) {
   return rq_float(sqrt(ss / (double)k));
 }
 
-static rq_val eval_agg(const ctx *c, const rq_node *n) {
+/* The aggregate `n` over every row of the group, its FILTER aside. */
+static rq_val agg_value(const ctx *c, const rq_node *n) {
   const group *g = c->grp;
   if (n->op == RQ_COUNT_ALL) return rq_int((int64_t)g->n);
   if (n->op == RQ_OBJECTS || n->op == RQ_COUNT_DISTINCT_OBJECT) return distinct_paths(c, false);
@@ -305,8 +318,36 @@ static rq_val eval_agg(const ctx *c, const rq_node *n) {
   return out;
 }
 
-/* agg(x) OVER OBJECT at the current event: its object's events that WHERE
- * keeps, aggregated like a group's. */
+static void group_add(group *g, size_t row_index);
+
+/* Does condition `cond` (NULL: none) hold at row `i`: TRUE, not NULL or FALSE? */
+static bool holds_at(const ctx *c, const rq_node *cond, size_t i) {
+  if (!cond) return true;
+  ctx ec = *c;
+  ec.grp = NULL;
+  ec.cur = &c->rows[i];
+  rq_val v = eval(&ec, cond);
+  return v.t == RQ_BOOL && v.b;
+}
+
+/* An aggregate over the group's rows where its FILTER holds (evaluated at
+ * every row of the group; the argument then only at those it keeps). */
+static rq_val eval_agg(const ctx *c, const rq_node *n) {
+  if (!n->filter) return agg_value(c, n);
+  group kept;
+  memset(&kept, 0, sizeof kept);
+  for (size_t i = 0; i < c->grp->n; i++)
+    if (holds_at(c, n->filter, c->grp->rows[i])) group_add(&kept, c->grp->rows[i]);
+  ctx fc = *c;
+  fc.grp = &kept;
+  rq_val out = agg_value(&fc, n);
+  free(kept.rows);
+  return out;
+}
+
+/* agg(x) [FILTER (WHERE f)] OVER OBJECT at the current event: its object's
+ * events that WHERE keeps (and f, evaluated at each of those), aggregated
+ * like a group's. */
 static rq_val eval_over(const ctx *c, const rq_node *n) {
   if (!c->cur) abort(); /* only keys hold it, and keys are evaluated per event */
   size_t at = (size_t)(c->cur - c->rows), lo = at, hi = at + 1;
@@ -317,19 +358,8 @@ static rq_val eval_over(const ctx *c, const rq_node *n) {
   memset(&kept, 0, sizeof kept);
   ctx ec = *c;
   ec.grp = NULL;
-  for (size_t i = lo; i < hi; i++) {
-    ec.cur = &c->rows[i];
-    if (c->q->where) {
-      rq_val w = eval(&ec, c->q->where);
-      if (w.t != RQ_BOOL || !w.b) continue;
-    }
-    if (kept.n == kept.cap) {
-      kept.cap = kept.cap ? kept.cap * 2 : 8;
-      kept.rows = realloc(kept.rows, kept.cap * sizeof *kept.rows);
-      if (!kept.rows) abort();
-    }
-    kept.rows[kept.n++] = i;
-  }
+  for (size_t i = lo; i < hi; i++)
+    if (holds_at(c, c->q->where, i) && holds_at(c, n->filter, i)) group_add(&kept, i);
   rq_val out = rq_null();
   if (n->op == RQ_FIRST || n->op == RQ_LAST) {
     for (size_t j = 0; j < kept.n && out.t == RQ_NULL; j++) {
@@ -339,7 +369,8 @@ static rq_val eval_over(const ctx *c, const rq_node *n) {
   } else {
     ctx ac = *c;
     ac.grp = &kept;
-    out = eval_agg(&ac, n);
+    ac.sum_overflow = c->overflow; /* the scan reads it at every matching event */
+    out = agg_value(&ac, n);
   }
   free(kept.rows);
   return out;
@@ -456,11 +487,23 @@ static group *group_events(const rq_dataset *ds, const rq_query *q, const row *r
   return groups;
 }
 
-/* Items, HAVING and ORDER BY values of one group; false when HAVING rejects. */
+/* Items, HAVING and ORDER BY values of one group; false when HAVING
+ * rejects. Every item is evaluated (an INT overflow in an aggregate's
+ * argument is an error wherever the group goes), but an INT sum beyond
+ * int64 is an error only when read: in HAVING, or in the items and ORDER
+ * BY of a group HAVING keeps. */
 static bool finish_group(const ctx *c, out_row *o) {
   const rq_query *q = c->q;
   o->q = q;
   o->g = c->grp;
+  bool kept = true, dropped_sum = false;
+  if (q->having) {
+    rq_val h = eval(c, q->having);
+    kept = h.t == RQ_BOOL && h.b;
+  }
+  ctx ic = *c;
+  if (!kept) ic.sum_overflow = &dropped_sum;
+  c = &ic;
   for (int i = 0; i < q->n_items; i++) o->items[i] = eval(c, q->items[i]);
   for (int i = 0; i < q->n_order; i++) {
     const rq_order *ord = &q->order[i];
@@ -471,9 +514,7 @@ static bool finish_group(const ctx *c, out_row *o) {
     else
       o->ord[i] = eval(c, ord->expr);
   }
-  if (!q->having) return true;
-  rq_val h = eval(c, q->having);
-  return h.t == RQ_BOOL && h.b;
+  return kept;
 }
 
 void rq_evaluate(const rq_dataset *ds, const rq_query *q, rq_answer *out) {

@@ -16,7 +16,11 @@
  * aggregate arguments (a huge literal factor), where the language makes the
  * outcome unambiguous. A few percent of queries are mutants with a known
  * error (type errors, unknown names, missing WITHIN SESSION, bad syntax,
- * OVER OBJECT where it is not a key).
+ * OVER OBJECT where it is not a key, misused FILTER).
+ *
+ * About one aggregate in six (OVER OBJECT ones too) takes FILTER (WHERE c),
+ * c a per-event condition; now and then an item repeats the aggregate
+ * before it under another filter or none.
  *
  * Some GROUP BY keys are per-object aggregates, `agg(x) OVER OBJECT` (count,
  * count(DISTINCT), sum, min, max, first, last), alone, under a time bucket or
@@ -41,6 +45,7 @@ typedef struct gen {
 } gen;
 
 static rq_node *expr(gen *g, rq_type t, int depth, bool null_ok);
+static rq_op cmp_op(gen *g, bool ordered);
 static bool has_ref(const rq_node *n);
 
 static rq_node *node(gen *g, rq_kind kind, rq_type type) {
@@ -249,6 +254,39 @@ static rq_type random_type(gen *g) {
   return types[rq_below(&g->r, sizeof types / sizeof *types)];
 }
 
+static bool is_probe(const rq_node *n) {
+  return n->kind == RQ_E_BIN && n->op == RQ_MUL && n->args[1]->kind == RQ_E_LIT &&
+         n->args[1]->val.i == INT64_C(1000000000000000000);
+}
+
+/* Now and then FILTER (WHERE c) on aggregate `n`: a per-event condition
+ * like a WHERE (NULL literals included); rarely the overflow probe as the
+ * whole condition (a comparison, so that no AND/OR decides whether it is
+ * evaluated: the language evaluates a filter at every matching event, the
+ * argument only where it is TRUE). An argument that is the probe mostly
+ * gets a filter, often one on ei itself, so that the overflowing events
+ * are sometimes all filtered out (no error) and sometimes not. */
+static void maybe_filter(gen *g, rq_node *n) {
+  bool probe_arg = n->n_args && is_probe(n->args[0]);
+  if (!rq_chance(&g->r, probe_arg ? 75 : 18)) return;
+  gen sub = *g;
+  sub.post = false;
+  sub.exact = false;
+  sub.top = false;
+  if (probe_arg && rq_chance(&g->r, 60)) { /* |ei| < 10 does not overflow: ei * ei < 100 keeps just those */
+    static const int64_t bounds[] = {4, 50, 100, 100, 101, 225, 1000};
+    rq_node *square = bin(&sub, RQ_MUL, RQ_INT, prop(&sub, RQ_P_EI), prop(&sub, RQ_P_EI));
+    rq_node *bound = lit(&sub, rq_int(bounds[rq_below(&g->r, sizeof bounds / sizeof *bounds)]), RQ_INT);
+    n->filter = bin(&sub, RQ_LT, RQ_BOOL, square, bound);
+  } else if (rq_chance(&g->r, 3)) {
+    rq_node *probe = bin(&sub, RQ_MUL, RQ_INT, prop(&sub, RQ_P_EI), lit(&sub, rq_int(INT64_C(1000000000000000000)), RQ_INT));
+    n->filter = bin(&sub, cmp_op(&sub, true), RQ_BOOL, probe, int_lit(&sub));
+  } else {
+    n->filter = expr(&sub, RQ_BOOL, (int)rq_below(&g->r, 3), true);
+  }
+  g->r = sub.r;
+}
+
 /* An aggregate; its argument is built in the per-event context. */
 static rq_node *agg(gen *g, rq_agg kind, rq_type arg_type) {
   rq_type type = RQ_INT;
@@ -257,7 +295,10 @@ static rq_node *agg(gen *g, rq_agg kind, rq_type arg_type) {
   if (kind == RQ_STDDEV) type = RQ_FLOAT;
   rq_node *n = node(g, RQ_E_AGG, type);
   n->op = kind;
-  if (kind == RQ_COUNT_ALL || kind == RQ_OBJECTS || kind == RQ_SESSIONS || kind == RQ_COUNT_DISTINCT_OBJECT) return n;
+  if (kind == RQ_COUNT_ALL || kind == RQ_OBJECTS || kind == RQ_SESSIONS || kind == RQ_COUNT_DISTINCT_OBJECT) {
+    maybe_filter(g, n);
+    return n;
+  }
   gen sub = *g;
   sub.post = false;
   sub.exact = kind == RQ_SUM || kind == RQ_AVG;
@@ -284,6 +325,22 @@ static rq_node *agg(gen *g, rq_agg kind, rq_type arg_type) {
     n->q_num = qs[i].num;
     n->q_den = qs[i].den;
   }
+  maybe_filter(g, n);
+  return n;
+}
+
+/* The overflow probe under a filter, as a whole SELECT item: its argument
+ * overflows where |ei| >= 10 and is evaluated only where its filter holds. */
+static rq_node *probe_agg(gen *g) {
+  static const rq_agg kinds[] = {RQ_SUM, RQ_SUM, RQ_MIN, RQ_MAX, RQ_COUNT, RQ_MEDIAN};
+  rq_node *n = node(g, RQ_E_AGG, RQ_INT);
+  n->op = kinds[rq_below(&g->r, sizeof kinds / sizeof *kinds)];
+  gen sub = *g;
+  sub.post = false;
+  n->args[0] = bin(&sub, RQ_MUL, RQ_INT, prop(&sub, RQ_P_EI), lit(&sub, rq_int(INT64_C(1000000000000000000)), RQ_INT));
+  n->n_args = 1;
+  g->r = sub.r;
+  while (!n->filter) maybe_filter(g, n);
   return n;
 }
 
@@ -311,6 +368,25 @@ static bool holds_over(const rq_node *n) {
   for (int i = 0; i < n->n_args; i++)
     if (holds_over(n->args[i])) return true;
   return false;
+}
+
+static bool holds_filter(const rq_node *n) {
+  if (!n) return false;
+  if (n->filter) return true;
+  if (n->kind == RQ_E_RAW) return strstr(n->text, "FILTER") || strstr(n->text, "filter");
+  for (int i = 0; i < n->n_args; i++)
+    if (holds_filter(n->args[i])) return true;
+  return false;
+}
+
+bool rq_query_uses_filter(const rq_query *q) {
+  for (int k = 0; k < q->n_keys; k++)
+    if (holds_filter(q->keys[k])) return true;
+  for (int i = 0; i < q->n_items; i++)
+    if (holds_filter(q->items[i])) return true;
+  for (int i = 0; i < q->n_order; i++)
+    if (holds_filter(q->order[i].expr)) return true;
+  return holds_filter(q->where) || holds_filter(q->having);
 }
 
 bool rq_query_uses_over(const rq_query *q) {
@@ -665,6 +741,7 @@ static rq_node *over_agg(gen *g, bool ts) {
     n->n_args = 1;
     n->args[0] = arg;
   }
+  maybe_filter(g, n);
   return n;
 }
 
@@ -745,6 +822,18 @@ static void gen_items(gen *g) {
     add_item(q, expr(g, random_type(g), (int)rq_below(&g->r, 3), false));
   }
   g->top = false;
+  if (rq_chance(&g->r, 4)) add_item(q, probe_agg(g));
+  /* The same aggregate again under another filter (or none): a different aggregate. */
+  if (q->n_items && q->items[q->n_items - 1]->kind == RQ_E_AGG && rq_chance(&g->r, 12)) {
+    const rq_node *orig = q->items[q->n_items - 1];
+    rq_node *twin = node(g, RQ_E_AGG, orig->type);
+    *twin = *orig;
+    twin->filter = NULL;
+    if (!orig->filter || rq_chance(&g->r, 50)) {
+      while (!twin->filter) maybe_filter(g, twin);
+    }
+    add_item(q, twin);
+  }
   if (rq_chance(&g->r, 8)) {
     rq_type t = random_type(g);
     add_item(q, t == RQ_OBJ ? any_null(g) : lit_of(g, t));
@@ -834,6 +923,11 @@ static const mutant mutants[] = {
     {"first(e1)", SKY_ERR_SEMANTIC, true},      {"LAST(state.s2)", SKY_ERR_SEMANTIC, true},
     {"sum(count() OVER OBJECT)", SKY_ERR_SEMANTIC, true}, {"max(ei) over object", SKY_ERR_SEMANTIC, true},
     {"hour(timestamp) OVER OBJECT", SKY_ERR_SEMANTIC, true},
+    /* FILTER (WHERE c): c per event and BOOL, only on aggregates, WHERE inside parentheses */
+    {"count() FILTER (WHERE count() > 1)", SKY_ERR_SEMANTIC, true}, {"sum(ei) FILTER (WHERE ei)", SKY_ERR_TYPE, true},
+    {"hour(timestamp) FILTER (WHERE sb)", SKY_ERR_SEMANTIC, true}, {"count() FILTER (sb)", SKY_ERR_SYNTAX, true},
+    {"max(ei) FILTER (WHERE count() OVER OBJECT > 1)", SKY_ERR_SEMANTIC, true},
+    {"count() FILTER (WHERE sb) > 1", SKY_ERR_SEMANTIC, false}, {"count() OVER OBJECT FILTER (WHERE sb)", SKY_ERR_SYNTAX, true},
 };
 
 static void mutate(gen *g) {

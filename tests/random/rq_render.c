@@ -5,8 +5,9 @@
  * exercises Sky's precedence; a node's `paren` flag adds redundant ones.
  * Rendering is a pure function of the query: a GROUP BY key and the SELECT
  * item naming it print identically, and the expected column name of an item
- * is exactly its printed text (or its alias). `agg(x) OVER OBJECT` is one
- * primary (the grammar's call OVER OBJECT), so it never needs parentheses.
+ * is exactly its printed text (or its alias). `agg(x) [FILTER (WHERE c)]
+ * [OVER OBJECT]` is one primary (the grammar's call FILTER ... OVER
+ * OBJECT), so it never needs parentheses.
  */
 #include <string.h>
 
@@ -93,6 +94,11 @@ static void render_agg(rq_buf *b, const rq_query *q, const rq_node *n) {
   if (n->n_args) render(b, q, n->args[0]);
   if (n->op == RQ_QUANTILE) rq_buf_printf(b, ", %s", n->text);
   rq_buf_puts(b, ")");
+  if (n->filter) {
+    rq_buf_printf(b, " %s ", kw(q, "FILTER (WHERE", "filter (where"));
+    render(b, q, n->filter);
+    rq_buf_puts(b, ")");
+  }
   if (n->kind == RQ_E_OVER) rq_buf_printf(b, " %s", kw(q, "OVER OBJECT", "over object"));
 }
 
