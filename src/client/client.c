@@ -15,9 +15,6 @@
 
 #include "common/alloc.h"
 
-/* Longest reply accepted: far above any real result (max_result_rows). */
-#define SKY_CLIENT_MAX_LINE ((size_t)1 << 30)
-
 struct sky_client {
   int fd;
   volatile sig_atomic_t *interrupt; /* NULL: calls block until done */
@@ -102,6 +99,35 @@ int sky_client_send(sky_client *c, const void *data, size_t len) {
   return 0;
 }
 
+/* Refills the empty buffer with what the socket has (waiting for it).
+ * Returns 0, or -1 with a message. */
+static int fill(sky_client *c, char *err, size_t err_len) {
+  c->start = c->end = 0;
+  if (c->cap < 65536) {
+    char *p = sky_realloc(c->buf, 65536);
+    if (!p) {
+      set_err(err, err_len, "out of memory");
+      return -1;
+    }
+    c->buf = p;
+    c->cap = 65536;
+  }
+  for (;;) {
+    if (!wait_ready(c, POLLIN)) {
+      set_err(err, err_len, "interrupted");
+      return -1;
+    }
+    ssize_t n = recv(c->fd, c->buf, c->cap, 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      set_err(err, err_len, n == 0 ? "the server closed the connection" : strerror(errno));
+      return -1;
+    }
+    c->end = (size_t)n;
+    return 0;
+  }
+}
+
 int sky_client_read_line(sky_client *c, sky_buf *line, char *err, size_t err_len) {
   sky_buf_reset(line);
   for (;;) {
@@ -118,27 +144,7 @@ int sky_client_read_line(sky_client *c, sky_buf *line, char *err, size_t err_len
       set_err(err, err_len, "reply line longer than 1 GiB");
       return -1;
     }
-    c->start = c->end = 0;
-    if (c->cap < 65536) {
-      char *p = sky_realloc(c->buf, 65536);
-      if (!p) {
-        set_err(err, err_len, "out of memory");
-        return -1;
-      }
-      c->buf = p;
-      c->cap = 65536;
-    }
-    if (!wait_ready(c, POLLIN)) {
-      set_err(err, err_len, "interrupted");
-      return -1;
-    }
-    ssize_t n = recv(c->fd, c->buf, c->cap, 0);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      set_err(err, err_len, n == 0 ? "the server closed the connection" : strerror(errno));
-      return -1;
-    }
-    c->end = (size_t)n;
+    if (fill(c, err, err_len) != 0) return -1;
   }
 }
 
@@ -152,8 +158,8 @@ bool sky_client_closed(sky_client *c) {
   return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
 }
 
-int sky_client_request(sky_client *c, const char *text, size_t len, sky_reply *r, char *err, size_t err_len) {
-  memset(r, 0, sizeof *r);
+/* Sends `text` + "\n". */
+static int send_request(sky_client *c, const char *text, size_t len, char *err, size_t err_len) {
   sky_buf out;
   sky_buf_init(&out);
   sky_buf_append(&out, text, len);
@@ -161,15 +167,43 @@ int sky_client_request(sky_client *c, const char *text, size_t len, sky_reply *r
   bool oom = out.failed;
   int rc = oom ? -1 : sky_client_send(c, out.data, out.len);
   sky_buf_free(&out);
-  if (rc != 0) {
-    set_err(err, err_len, oom ? "out of memory" : "the connection to the server was lost");
-    return -1;
-  }
+  if (rc != 0) set_err(err, err_len, oom ? "out of memory" : "the connection to the server was lost");
+  return rc;
+}
+
+int sky_client_request(sky_client *c, const char *text, size_t len, sky_reply *r, char *err, size_t err_len) {
+  memset(r, 0, sizeof *r);
+  if (send_request(c, text, len, err, err_len) != 0) return -1;
   sky_buf line;
   sky_buf_init(&line);
-  rc = sky_client_read_line(c, &line, err, err_len);
+  int rc = sky_client_read_line(c, &line, err, err_len);
   if (rc == 0) rc = sky_reply_parse(line.data ? line.data : "", line.len, r, err, err_len);
   sky_buf_free(&line);
+  return rc;
+}
+
+int sky_client_request_stream(sky_client *c, const char *text, size_t len, const sky_row_sink *sink, sky_reply *r,
+                              char *err, size_t err_len) {
+  memset(r, 0, sizeof *r);
+  if (send_request(c, text, len, err, err_len) != 0) return -1;
+  sky_reply_reader *rd = sky_reply_reader_create(sink);
+  if (!rd) {
+    set_err(err, err_len, "out of memory");
+    return -1;
+  }
+  bool done = false;
+  int rc = 0;
+  while (rc == 0 && !done) { /* the buffer's bytes after the line stay for the next reply */
+    if (c->end == c->start && fill(c, err, err_len) != 0) {
+      rc = -1;
+      break;
+    }
+    ptrdiff_t used = sky_reply_reader_feed(rd, c->buf + c->start, c->end - c->start, &done, err, err_len);
+    if (used < 0) rc = -1;
+    else c->start += (size_t)used;
+  }
+  if (rc == 0) rc = sky_reply_reader_finish(rd, r, err, err_len);
+  sky_reply_reader_free(rd);
   return rc;
 }
 

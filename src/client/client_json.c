@@ -250,6 +250,29 @@ sky_jv *sky_jv_parse(const char *text, size_t len, sky_arena *arena, char *err, 
   return v;
 }
 
+/* Recursion depth is the tree's own (SKY_JV_MAX_DEPTH when parsed). */
+bool sky_jv_copy(sky_jv *dst, const sky_jv *src, sky_arena *arena) {
+  *dst = *src;
+  if (src->str && !(dst->str = sky_arena_strndup(arena, src->str, src->len))) return false;
+  if (!src->n) return true;
+  sky_jv *items = sky_arena_alloc(arena, src->n * sizeof *items);
+  if (!items) return false;
+  dst->items = items;
+  for (size_t i = 0; i < src->n; i++)
+    if (!sky_jv_copy(&items[i], &src->items[i], arena)) return false;
+  if (src->type != SKY_JV_OBJECT) return true;
+  const char **keys = sky_arena_alloc(arena, src->n * sizeof *keys);
+  size_t *lens = sky_arena_alloc(arena, src->n * sizeof *lens);
+  if (!keys || !lens) return false;
+  for (size_t i = 0; i < src->n; i++) {
+    lens[i] = src->key_lens[i];
+    if (!(keys[i] = sky_arena_strndup(arena, src->keys[i], lens[i]))) return false;
+  }
+  dst->keys = keys;
+  dst->key_lens = lens;
+  return true;
+}
+
 const sky_jv *sky_jv_get(const sky_jv *obj, const char *key) {
   if (!obj || obj->type != SKY_JV_OBJECT) return NULL;
   size_t len = strlen(key);

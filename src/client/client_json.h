@@ -53,6 +53,10 @@ struct sky_jv {
 /* Parses `text` (whitespace around the value allowed, nothing else).
  * Returns the root, or NULL with a message (and byte offset) in `err`. */
 sky_jv *sky_jv_parse(const char *text, size_t len, sky_arena *arena, char *err, size_t err_len);
+/* Sets *dst to a deep copy of `src` whose strings and items live in
+ * `arena` (sky-shell keeps streamed rows it must see again). False when
+ * out of memory; *dst is then unusable. */
+bool sky_jv_copy(sky_jv *dst, const sky_jv *src, sky_arena *arena);
 /* The member `key` of an object, or NULL. */
 const sky_jv *sky_jv_get(const sky_jv *obj, const char *key);
 

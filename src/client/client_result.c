@@ -6,7 +6,9 @@
  * the same members, numbers with the same text (the JSON writer's own
  * formatters, so a FLOAT prints identically in both modes; a non-finite
  * one is null, as on the wire), strings as they are. Nothing is encoded
- * and parsed back. Everything lives in the reply's arena.
+ * and parsed back. Everything lives in the reply's arena, except that a
+ * streamed result (sky_reply_stream_result) builds one row at a time in an
+ * arena of its own, so the result is never held twice.
  */
 #include <stdio.h>
 #include <string.h>
@@ -131,6 +133,47 @@ static int finish(sky_reply *r, const builder *b, char *err, size_t err_len) {
   return -1;
 }
 
+/* A result set's columns and types, without its rows. */
+static void set_header(builder *b, sky_reply *r, const sky_result *res) {
+  size_t n_cols = sky_result_columns(res);
+  sky_jv *top = values(b, 2);
+  if (!top) return;
+  set_array(b, &top[0], n_cols);
+  set_array(b, &top[1], n_cols);
+  for (size_t c = 0; c < n_cols && top[0].items && top[1].items; c++) {
+    const char *name = sky_result_column_name(res, c);
+    const char *type = sky_column_type_name(sky_result_column_type(res, c));
+    set_string(b, &top[0].items[c], name, strlen(name));
+    set_string(b, &top[1].items[c], type, strlen(type));
+  }
+  r->columns = &top[0];
+  r->types = &top[1];
+}
+
+/* Row `i` of `res` as an array. */
+static void set_row(builder *b, sky_jv *row, const sky_result *res, size_t i) {
+  size_t n_cols = sky_result_columns(res);
+  set_array(b, row, n_cols);
+  for (size_t c = 0; c < n_cols && row->items; c++) set_cell(b, &row->items[c], sky_result_cell(res, i, c));
+}
+
+/* A message result: the message, rows affected, skipped LOAD rows. */
+static void set_message(builder *b, sky_reply *r, const sky_result *res) {
+  const char *msg = sky_result_message(res);
+  char *copy = sky_arena_strndup(b->arena, msg, strlen(msg));
+  if (!copy) b->failed = true;
+  r->message = copy ? copy : "";
+  int64_t affected = sky_result_rows_affected(res);
+  if (affected >= 0) r->has_rows_affected = true, r->rows_affected = affected;
+  size_t n_errors = sky_result_load_errors(res);
+  if (!n_errors) return;
+  sky_jv *errors = values(b, 1);
+  if (!errors) return;
+  set_array(b, errors, n_errors);
+  for (size_t i = 0; i < n_errors && errors->items; i++) set_error(b, &errors->items[i], sky_result_load_error(res, i));
+  r->errors = errors;
+}
+
 int sky_reply_from_result(const sky_result *res, double elapsed_ms, sky_reply *r, char *err, size_t err_len) {
   begin(r);
   builder b = {&r->arena, false};
@@ -138,48 +181,49 @@ int sky_reply_from_result(const sky_result *res, double elapsed_ms, sky_reply *r
   switch (sky_result_kind_of(res)) {
   case SKY_RESULT_LOAD_STREAM: r->ready = true; return 0;
   case SKY_RESULT_ROWS: {
-    size_t n_cols = sky_result_columns(res), n_rows = sky_result_rows(res);
-    sky_jv *top = values(&b, 3);
-    if (!top) break;
-    set_array(&b, &top[0], n_cols);
-    set_array(&b, &top[1], n_cols);
-    set_array(&b, &top[2], n_rows);
-    for (size_t c = 0; c < n_cols && top[0].items && top[1].items; c++) {
-      const char *name = sky_result_column_name(res, c);
-      const char *type = sky_column_type_name(sky_result_column_type(res, c));
-      set_string(&b, &top[0].items[c], name, strlen(name));
-      set_string(&b, &top[1].items[c], type, strlen(type));
-    }
-    for (size_t i = 0; i < n_rows && top[2].items && !b.failed; i++) {
-      sky_jv *row = &top[2].items[i];
-      set_array(&b, row, n_cols);
-      for (size_t c = 0; c < n_cols && row->items; c++) set_cell(&b, &row->items[c], sky_result_cell(res, i, c));
-    }
-    r->columns = &top[0];
-    r->types = &top[1];
-    r->rows = &top[2];
+    size_t n_rows = sky_result_rows(res);
+    set_header(&b, r, res);
+    sky_jv *rows = values(&b, 1);
+    if (!rows) break;
+    set_array(&b, rows, n_rows);
+    for (size_t i = 0; i < n_rows && rows->items && !b.failed; i++) set_row(&b, &rows->items[i], res, i);
+    r->rows = rows;
     r->elapsed_ms = elapsed_ms;
     break;
   }
-  case SKY_RESULT_MESSAGE: {
-    const char *msg = sky_result_message(res);
-    char *copy = sky_arena_strndup(&r->arena, msg, strlen(msg));
-    if (!copy) b.failed = true;
-    r->message = copy ? copy : "";
-    int64_t affected = sky_result_rows_affected(res);
-    if (affected >= 0) r->has_rows_affected = true, r->rows_affected = affected;
-    size_t n_errors = sky_result_load_errors(res);
-    if (n_errors) {
-      sky_jv *errors = values(&b, 1);
-      if (errors) {
-        set_array(&b, errors, n_errors);
-        for (size_t i = 0; i < n_errors && errors->items; i++) set_error(&b, &errors->items[i], sky_result_load_error(res, i));
-        r->errors = errors;
-      }
-    }
+  case SKY_RESULT_MESSAGE:
+    set_message(&b, r, res);
     r->elapsed_ms = elapsed_ms;
     break;
   }
+  return finish(r, &b, err, err_len);
+}
+
+int sky_reply_stream_result(const sky_result *res, double elapsed_ms, const sky_row_sink *sink, sky_reply *r,
+                            char *err, size_t err_len) {
+  if (sky_result_kind_of(res) != SKY_RESULT_ROWS) return sky_reply_from_result(res, elapsed_ms, r, err, err_len);
+  begin(r);
+  builder b = {&r->arena, false};
+  r->ok = true;
+  r->elapsed_ms = elapsed_ms;
+  set_header(&b, r, res);
+  if (finish(r, &b, err, err_len) != 0) return -1;
+  bool stopped = sink->begin && sink->begin(sink->ctx, r) != 0;
+  size_t n_rows = sky_result_rows(res);
+  for (size_t i = 0; i < n_rows && !stopped && !b.failed; i++) {
+    sky_arena scratch;
+    sky_arena_init(&scratch);
+    builder rb = {&scratch, false};
+    sky_jv row = {0};
+    set_row(&rb, &row, res, i);
+    b.failed = rb.failed;
+    stopped = !rb.failed && sink->row(sink->ctx, &row) != 0;
+    sky_arena_free(&scratch);
+  }
+  if (stopped) {
+    sky_reply_free(r);
+    snprintf(err, err_len, "interrupted");
+    return -1;
   }
   return finish(r, &b, err, err_len);
 }

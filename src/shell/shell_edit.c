@@ -76,7 +76,7 @@ static void names_add(name_list *l, const char *s) {
 static void fetch_column(skysh_edit *e, const char *stmt, name_list *l) {
   sky_reply r;
   char err[256];
-  if (skysh_session_exec(e->session, stmt, strlen(stmt), &r, err, sizeof err) != 0) return;
+  if (skysh_session_exec(e->session, stmt, strlen(stmt), NULL, &r, err, sizeof err) != 0) return;
   for (size_t i = 0; r.ok && r.rows && i < r.rows->n; i++) {
     const sky_jv *row = &r.rows->items[i];
     if (row->type == SKY_JV_ARRAY && row->n > 0 && row->items[0].type == SKY_JV_STRING) names_add(l, row->items[0].str);

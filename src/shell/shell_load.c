@@ -203,7 +203,7 @@ int skysh_load_file(skysh_session *s, const char *args, const skysh_output *o, F
   char stmt[512], msg[512];
   snprintf(stmt, sizeof stmt, "LOAD INTO %s FORMAT %s FROM STDIN", a.table, a.format);
   sky_reply r;
-  int rc = skysh_session_exec(s, stmt, strlen(stmt), &r, msg, sizeof msg);
+  int rc = skysh_session_exec(s, stmt, strlen(stmt), NULL, &r, msg, sizeof msg);
   if (rc != 0 || !r.ok || !r.ready) {
     if (rc != 0 && skysh_interrupted()) fputs("Cancelled: nothing was loaded.\n", err);
     else if (rc != 0) fprintf(err, "ERROR: %s\n", msg);

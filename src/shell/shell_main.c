@@ -120,7 +120,15 @@ static void run_statement(void *ctx, const skysh_stmt *st) {
   double t0 = sky_clock_ms();
   sky_reply r;
   char err[512];
-  int rc = skysh_session_exec(sh->session, st->text, st->len, &r, err, sizeof err);
+  /* A result's rows print as they arrive (shell_print.h). */
+  skysh_printer *printer = skysh_printer_create(stdout, stderr, &sh->out);
+  if (!printer) {
+    fputs("ERROR: out of memory\n", stderr);
+    sh->failed = true;
+    return;
+  }
+  sky_row_sink sink = skysh_printer_sink(printer);
+  int rc = skysh_session_exec(sh->session, st->text, st->len, &sink, &r, err, sizeof err);
   bool streamed = rc == 0 && r.ok && r.ready;
   if (streamed) {
     sky_reply_free(&r);
@@ -134,6 +142,7 @@ static void run_statement(void *ctx, const skysh_stmt *st) {
           stderr);
     sh->failed = true;
   } else if (rc != 0) {
+    fflush(stdout); /* rows printed before the reply broke come first */
     fprintf(stderr, "ERROR: %s\n", err);
     sh->failed = true;
   } else if (!r.ok) {
@@ -141,13 +150,14 @@ static void run_statement(void *ctx, const skysh_stmt *st) {
     skysh_print_error(stderr, &r, st);
     sh->failed = true;
   } else {
-    skysh_print_result(stdout, stderr, &r, &sh->out);
+    skysh_printer_finish(printer, &r);
     if (sh->edit && (starts_with_word(st->text, st->len, "CREATE") || starts_with_word(st->text, st->len, "ALTER") ||
                      starts_with_word(st->text, st->len, "DROP")))
       skysh_edit_names_stale(sh->edit);
   }
   if (sh->timing) printf("Time: %.3f ms\n", sky_clock_ms() - t0);
   sky_reply_free(&r); /* safe in every state, and twice */
+  skysh_printer_free(printer);
   after_interrupt(sh);
   fflush(stdout);
   fflush(stderr);
@@ -485,7 +495,7 @@ static void use_table(shell *sh, const char *table) {
   snprintf(stmt, sizeof stmt, "USE \"%.500s\"", table);
   sky_reply r;
   char err[512];
-  if (skysh_session_exec(sh->session, stmt, strlen(stmt), &r, err, sizeof err) != 0) {
+  if (skysh_session_exec(sh->session, stmt, strlen(stmt), NULL, &r, err, sizeof err) != 0) {
     fprintf(stderr, "ERROR: %s\n", err);
     sh->failed = true;
     return;

@@ -19,6 +19,13 @@
  * `\set bars off`; a LIFECYCLE table is followed by its chart under the
  * same switch. With `\pivot on` a RETENTION result prints as its cohort
  * triangle (shell_cohort.c). CSV and JSON print the reply as it is.
+ *
+ * Results stream (skysh_printer): CSV and JSON print each row as it
+ * arrives and keep none. The table format must know its column widths
+ * before its first line, and the views need every row, so it holds rows
+ * (copies) up to SKYSH_TABLE_HOLD_ROWS / _BYTES; a result that fits is
+ * printed whole as before, a larger one as a plain table whose widths come
+ * from the rows held (shell_print.h). Nothing here keeps a whole result.
  */
 #include "shell/shell_print.h"
 
@@ -30,6 +37,7 @@
 #include "common/json.h"
 #include "shell/shell_cohort.h"
 #include "shell/shell_funnel.h"
+#include "shell/shell_interrupt.h"
 #include "shell/shell_time.h"
 
 int skysh_format_parse(const char *name) {
@@ -136,61 +144,98 @@ static void rule(FILE *out, size_t n) {
   for (size_t i = 0; i < n; i++) fputc('-', out);
 }
 
-static const sky_jv *cell_at(const sky_jv *rows, size_t r, size_t c) {
-  const sky_jv *row = &rows->items[r];
+static const sky_jv *cell_of(const sky_jv *row, size_t c) {
   static const sky_jv null_value = {.type = SKY_JV_NULL};
   return row->type == SKY_JV_ARRAY && c < row->n ? &row->items[c] : &null_value;
 }
 
-static void print_table(FILE *out, const sky_jv *cols, const sky_jv *rows, const col_kind *kinds) {
-  size_t nc = cols->n, nr = rows ? rows->n : 0;
-  size_t *width = sky_calloc(nc ? nc : 1, sizeof *width);
-  sky_buf *text = sky_calloc(nc * nr > 0 ? nc * nr : 1, sizeof *text);
-  if (!width || !text) {
-    fputs("out of memory\n", out);
-    sky_free(width);
-    sky_free(text);
-    return;
+/* The widths of a table's `nc` columns and how each prints. */
+typedef struct table_layout {
+  size_t nc;
+  size_t *width;
+  const col_kind *kinds;
+  sky_buf text; /* scratch: one cell's text */
+} table_layout;
+
+/* Widths start at the names'. False when out of memory. */
+static bool layout_init(table_layout *t, const sky_jv *cols, const col_kind *kinds) {
+  t->nc = cols->n;
+  t->kinds = kinds;
+  sky_buf_init(&t->text);
+  t->width = sky_calloc(t->nc ? t->nc : 1, sizeof *t->width);
+  for (size_t c = 0; t->width && c < t->nc; c++)
+    t->width[c] = width_of(cols->items[c].str ? cols->items[c].str : "", cols->items[c].len);
+  return t->width != NULL;
+}
+
+static void layout_reset(table_layout *t) {
+  sky_free(t->width);
+  sky_buf_free(&t->text);
+  t->width = NULL;
+}
+
+/* The text of cell c of `row` in t->text; returns its display width. */
+static size_t layout_cell(table_layout *t, const sky_jv *row, size_t c) {
+  sky_buf_reset(&t->text);
+  table_text(&t->text, cell_of(row, c), t->kinds[c]);
+  return width_of(t->text.data ? t->text.data : "", t->text.len);
+}
+
+static void layout_widen(table_layout *t, const sky_jv *row) {
+  for (size_t c = 0; c < t->nc; c++) {
+    size_t w = layout_cell(t, row, c);
+    if (w > t->width[c]) t->width[c] = w;
   }
-  for (size_t c = 0; c < nc; c++) width[c] = width_of(cols->items[c].str ? cols->items[c].str : "", cols->items[c].len);
-  for (size_t r = 0; r < nr; r++)
-    for (size_t c = 0; c < nc; c++) {
-      sky_buf *b = &text[r * nc + c];
-      table_text(b, cell_at(rows, r, c), kinds[c]);
-      size_t w = width_of(b->data ? b->data : "", b->len);
-      if (w > width[c]) width[c] = w;
-    }
-  for (size_t c = 0; c < nc; c++) {
+}
+
+/* The header (names centered) and the rule under it. */
+static void print_header(FILE *out, const table_layout *t, const sky_jv *cols) {
+  for (size_t c = 0; c < t->nc; c++) {
     const char *name = cols->items[c].type == SKY_JV_STRING ? cols->items[c].str : "?";
-    size_t w = width_of(name, strlen(name)), left = (width[c] - w) / 2;
+    size_t w = width_of(name, strlen(name)), left = (t->width[c] - w) / 2;
     fputs(c ? "| " : " ", out);
     pad(out, left);
     fputs(name, out);
-    if (c + 1 < nc) pad(out, width[c] - w - left + 1);
+    if (c + 1 < t->nc) pad(out, t->width[c] - w - left + 1);
   }
   fputc('\n', out);
-  for (size_t c = 0; c < nc; c++) {
+  for (size_t c = 0; c < t->nc; c++) {
     if (c) fputc('+', out);
-    rule(out, width[c] + 2);
+    rule(out, t->width[c] + 2);
   }
   fputc('\n', out);
-  for (size_t r = 0; r < nr; r++) {
-    for (size_t c = 0; c < nc; c++) {
-      sky_buf *b = &text[r * nc + c];
-      size_t w = width_of(b->data ? b->data : "", b->len);
-      bool right = kinds[c] == COL_RIGHT || (cell_at(rows, r, c)->type == SKY_JV_NUMBER && kinds[c] == COL_PLAIN);
-      fputs(c ? "| " : " ", out);
-      if (right && (b->len || c + 1 < nc)) pad(out, width[c] - w); /* an empty last cell: no trailing blanks */
-      fwrite(b->data ? b->data : "", 1, b->len, out);
-      if (!right && c + 1 < nc) pad(out, width[c] - w);
-      if (c + 1 < nc) fputc(' ', out);
-    }
-    fputc('\n', out);
+}
+
+/* One row at the layout's widths; a wider cell pushes the rest right. */
+static void print_row(FILE *out, table_layout *t, const sky_jv *row) {
+  for (size_t c = 0; c < t->nc; c++) {
+    size_t w = layout_cell(t, row, c), room = t->width[c] > w ? t->width[c] - w : 0;
+    const sky_buf *b = &t->text;
+    bool right = t->kinds[c] == COL_RIGHT || (cell_of(row, c)->type == SKY_JV_NUMBER && t->kinds[c] == COL_PLAIN);
+    fputs(c ? "| " : " ", out);
+    if (right && (b->len || c + 1 < t->nc)) pad(out, room); /* an empty last cell: no trailing blanks */
+    fwrite(b->data ? b->data : "", 1, b->len, out);
+    if (!right && c + 1 < t->nc) pad(out, room);
+    if (c + 1 < t->nc) fputc(' ', out);
   }
-  fprintf(out, "(%zu row%s)\n", nr, nr == 1 ? "" : "s");
-  for (size_t i = 0; i < nc * nr; i++) sky_buf_free(&text[i]);
-  sky_free(text);
-  sky_free(width);
+  fputc('\n', out);
+}
+
+static void print_footer(FILE *out, size_t nr) { fprintf(out, "(%zu row%s)\n", nr, nr == 1 ? "" : "s"); }
+
+static void print_table(FILE *out, const sky_jv *cols, const sky_jv *rows, const col_kind *kinds) {
+  size_t nr = rows ? rows->n : 0;
+  table_layout t;
+  if (!layout_init(&t, cols, kinds)) {
+    fputs("out of memory\n", out);
+    layout_reset(&t);
+    return;
+  }
+  for (size_t r = 0; r < nr; r++) layout_widen(&t, &rows->items[r]);
+  print_header(out, &t, cols);
+  for (size_t r = 0; r < nr; r++) print_row(out, &t, &rows->items[r]);
+  print_footer(out, nr);
+  layout_reset(&t);
 }
 
 static void csv_field(FILE *out, const sky_jv *v, col_kind kind) {
@@ -228,47 +273,48 @@ static void csv_field(FILE *out, const sky_jv *v, col_kind kind) {
   fputc('"', out);
 }
 
-static void print_csv(FILE *out, const sky_jv *cols, const sky_jv *rows, const col_kind *kinds) {
+static void csv_header(FILE *out, const sky_jv *cols) {
   for (size_t c = 0; c < cols->n; c++) {
     if (c) fputc(',', out);
     csv_field(out, &cols->items[c], COL_PLAIN);
   }
   fputc('\n', out);
-  for (size_t r = 0; rows && r < rows->n; r++) {
-    for (size_t c = 0; c < cols->n; c++) {
-      if (c) fputc(',', out);
-      csv_field(out, cell_at(rows, r, c), kinds[c]);
-    }
-    fputc('\n', out);
-  }
 }
 
-static void print_json(FILE *out, const sky_jv *cols, const sky_jv *types, const sky_jv *rows) {
-  sky_buf b;
-  sky_buf_init(&b);
-  if (types) { /* the header line: what each key holds */
-    sky_buf_puts(&b, "{\"columns\":");
-    jv_write(&b, cols);
-    sky_buf_puts(&b, ",\"types\":");
-    jv_write(&b, types);
-    sky_buf_puts(&b, "}\n");
-    fwrite(b.data, 1, b.len, out);
+static void csv_row(FILE *out, size_t nc, const sky_jv *row, const col_kind *kinds) {
+  for (size_t c = 0; c < nc; c++) {
+    if (c) fputc(',', out);
+    csv_field(out, cell_of(row, c), kinds[c]);
   }
-  for (size_t r = 0; rows && r < rows->n; r++) {
-    sky_buf_reset(&b);
-    sky_buf_putc(&b, '{');
-    for (size_t c = 0; c < cols->n; c++) {
-      if (c) sky_buf_putc(&b, ',');
-      const sky_jv *name = &cols->items[c];
-      if (name->type == SKY_JV_STRING) sky_json_string(&b, name->str, name->len);
-      else sky_buf_puts(&b, "\"?\"");
-      sky_buf_putc(&b, ':');
-      jv_write(&b, cell_at(rows, r, c));
-    }
-    sky_buf_puts(&b, "}\n");
-    fwrite(b.data, 1, b.len, out);
+  fputc('\n', out);
+}
+
+/* The first line of the JSON format: what each key holds (only when the
+ * reply says the types). */
+static void json_header(FILE *out, sky_buf *b, const sky_jv *cols, const sky_jv *types) {
+  if (!types) return;
+  sky_buf_reset(b);
+  sky_buf_puts(b, "{\"columns\":");
+  jv_write(b, cols);
+  sky_buf_puts(b, ",\"types\":");
+  jv_write(b, types);
+  sky_buf_puts(b, "}\n");
+  fwrite(b->data, 1, b->len, out);
+}
+
+static void json_row(FILE *out, sky_buf *b, const sky_jv *cols, const sky_jv *row) {
+  sky_buf_reset(b);
+  sky_buf_putc(b, '{');
+  for (size_t c = 0; c < cols->n; c++) {
+    if (c) sky_buf_putc(b, ',');
+    const sky_jv *name = &cols->items[c];
+    if (name->type == SKY_JV_STRING) sky_json_string(b, name->str, name->len);
+    else sky_buf_puts(b, "\"?\"");
+    sky_buf_putc(b, ':');
+    jv_write(b, cell_of(row, c));
   }
-  sky_buf_free(&b);
+  sky_buf_puts(b, "}\n");
+  fwrite(b->data, 1, b->len, out);
 }
 
 static void print_load_warnings(FILE *warn, const sky_jv *errors) {
@@ -328,24 +374,167 @@ static void print_table_view(FILE *out, const sky_reply *r, const skysh_output *
   sky_buf_free(&chart);
 }
 
+/* ---- the streaming printer ------------------------------------------------ */
+
+struct skysh_printer {
+  FILE *out, *warn;
+  skysh_output o;
+  bool begun;            /* rows are streaming: the sink's begin was called */
+  bool flowing;          /* table: past the hold limits, rows print as they come */
+  const sky_reply *head; /* valid while the rows stream */
+  const sky_jv *cols;    /* head->columns */
+  col_kind *kinds;
+  size_t n_rows;
+  sky_buf line; /* JSON: one row's text */
+  /* table: the rows held until the limits, copied (the sink's are not kept) */
+  sky_arena held_arena;
+  sky_jv *held;
+  size_t n_held, cap_held;
+  table_layout layout; /* once flowing */
+};
+
+skysh_printer *skysh_printer_create(FILE *out, FILE *warn, const skysh_output *o) {
+  skysh_printer *p = sky_calloc(1, sizeof *p);
+  if (!p) return NULL;
+  p->out = out;
+  p->warn = warn;
+  p->o = *o;
+  sky_buf_init(&p->line);
+  sky_arena_init(&p->held_arena);
+  return p;
+}
+
+static void drop_held(skysh_printer *p) {
+  sky_free(p->held);
+  sky_arena_free(&p->held_arena);
+  p->held = NULL;
+  p->n_held = p->cap_held = 0;
+}
+
+void skysh_printer_free(skysh_printer *p) {
+  if (!p) return;
+  drop_held(p);
+  layout_reset(&p->layout);
+  sky_free(p->kinds);
+  sky_buf_free(&p->line);
+  sky_free(p);
+}
+
+static int sink_begin(void *ctx, const sky_reply *head) {
+  skysh_printer *p = ctx;
+  p->begun = true;
+  p->head = head;
+  p->cols = head->columns;
+  p->kinds = column_kinds(head->types, p->cols->n, p->o.raw_times);
+  if (!p->kinds) {
+    fputs("out of memory\n", p->out);
+    return -1;
+  }
+  if (p->o.format == SKYSH_FORMAT_CSV) csv_header(p->out, p->cols);
+  else if (p->o.format == SKYSH_FORMAT_JSON) json_header(p->out, &p->line, p->cols, head->types);
+  return 0;
+}
+
+/* The view the table format would draw for `head` (the words of the note
+ * when the result is too large for it), or NULL. */
+static const char *lost_view(const sky_reply *head, const skysh_output *o) {
+  size_t at;
+  if (o->pivot && skysh_cohort_is_retention(head, &at)) return "the RETENTION pivot";
+  if (o->no_bars) return NULL;
+  if (skysh_funnel_is_steps(head, &at)) return "the conversion bars";
+  if (skysh_cohort_is_stickiness(head, &at)) return "the stickiness bars";
+  if (skysh_cohort_is_lifecycle(head, &at)) return "the LIFECYCLE chart";
+  return NULL;
+}
+
+/* The hold limits are passed: widths from the rows held, the note, the
+ * header and those rows; from now on each row prints as it comes. */
+static int start_flowing(skysh_printer *p) {
+  p->flowing = true;
+  if (!layout_init(&p->layout, p->cols, p->kinds)) {
+    fputs("out of memory\n", p->out);
+    return -1;
+  }
+  for (size_t i = 0; i < p->n_held; i++) layout_widen(&p->layout, &p->held[i]);
+  const char *view = lost_view(p->head, &p->o);
+  if (view)
+    fprintf(p->out, "Note: more than %d rows or %zu MiB: printed as a plain table, without %s.\n",
+            SKYSH_TABLE_HOLD_ROWS, SKYSH_TABLE_HOLD_BYTES >> 20, view);
+  print_header(p->out, &p->layout, p->cols);
+  for (size_t i = 0; i < p->n_held; i++) print_row(p->out, &p->layout, &p->held[i]);
+  drop_held(p);
+  return 0;
+}
+
+/* A table row: held while the result may still fit, else printed. */
+static int table_row(skysh_printer *p, const sky_jv *row) {
+  if (p->flowing) {
+    print_row(p->out, &p->layout, row);
+    return 0;
+  }
+  if (p->n_held < SKYSH_TABLE_HOLD_ROWS && p->held_arena.total < SKYSH_TABLE_HOLD_BYTES) {
+    void *held = p->held;
+    if (sky_grow(&held, &p->cap_held, p->n_held + 1, sizeof *p->held) != 0) return -1;
+    p->held = held;
+    if (!sky_jv_copy(&p->held[p->n_held], row, &p->held_arena)) return -1;
+    p->n_held++;
+    return 0;
+  }
+  if (start_flowing(p) != 0) return -1;
+  print_row(p->out, &p->layout, row);
+  return 0;
+}
+
+static int sink_row(void *ctx, const sky_jv *row) {
+  skysh_printer *p = ctx;
+  if (skysh_interrupted()) return -1; /* Ctrl-C: stop reading and printing */
+  p->n_rows++;
+  switch (p->o.format) {
+  case SKYSH_FORMAT_CSV: csv_row(p->out, p->cols->n, row, p->kinds); return 0;
+  case SKYSH_FORMAT_JSON: json_row(p->out, &p->line, p->cols, row); return 0;
+  case SKYSH_FORMAT_TABLE: break;
+  }
+  if (table_row(p, row) == 0) return 0;
+  fputs("out of memory\n", p->out);
+  return -1;
+}
+
+sky_row_sink skysh_printer_sink(skysh_printer *p) {
+  return (sky_row_sink){.begin = sink_begin, .row = sink_row, .ctx = p};
+}
+
+void skysh_printer_finish(skysh_printer *p, const sky_reply *r) {
+  print_load_warnings(p->warn, r->errors);
+  if (!p->begun) {
+    if (!r->columns) {
+      print_message(p->out, r, p->o.format);
+      return;
+    }
+    /* Held whole: the same way as a stream. */
+    if (sink_begin(p, r) != 0) return;
+    for (size_t i = 0; r->rows && i < r->rows->n; i++)
+      if (sink_row(p, &r->rows->items[i]) != 0) return;
+  }
+  if (p->o.format != SKYSH_FORMAT_TABLE) return;
+  if (p->flowing) {
+    print_footer(p->out, p->n_rows);
+    return;
+  }
+  /* It fits: the table of the rows held, with its view. */
+  sky_jv rows = {.type = SKY_JV_ARRAY, .n = p->n_held, .items = p->held};
+  sky_reply whole = *r;
+  whole.rows = &rows;
+  print_table_view(p->out, &whole, &p->o);
+}
+
 void skysh_print_result(FILE *out, FILE *warn, const sky_reply *r, const skysh_output *o) {
-  print_load_warnings(warn, r->errors);
-  if (!r->columns) {
-    print_message(out, r, o->format);
+  skysh_printer *p = skysh_printer_create(out, warn, o);
+  if (!p) {
+    fputs("out of memory\n", out);
     return;
   }
-  if (o->format == SKYSH_FORMAT_JSON) {
-    print_json(out, r->columns, r->types, r->rows);
-    return;
-  }
-  if (o->format == SKYSH_FORMAT_TABLE) {
-    print_table_view(out, r, o);
-    return;
-  }
-  col_kind *kinds = column_kinds(r->types, r->columns->n, o->raw_times);
-  if (kinds) print_csv(out, r->columns, r->rows, kinds);
-  else fputs("out of memory\n", out);
-  sky_free(kinds);
+  skysh_printer_finish(p, r);
+  skysh_printer_free(p);
 }
 
 void skysh_print_error(FILE *out, const sky_reply *r, const skysh_stmt *stmt) {

@@ -134,7 +134,8 @@ static char *use_target(const char *text, size_t len) {
   return end > p ? sky_strndup(p, (size_t)(end - p)) : NULL;
 }
 
-static int exec_embedded(skysh_session *s, const char *text, size_t len, sky_reply *r, char *err, size_t err_len) {
+static int exec_embedded(skysh_session *s, const char *text, size_t len, const sky_row_sink *sink, sky_reply *r,
+                         char *err, size_t err_len) {
   sky_error e;
   sky_error_clear(&e);
   double t0 = sky_clock_ms();
@@ -144,21 +145,25 @@ static int exec_embedded(skysh_session *s, const char *text, size_t len, sky_rep
   double ms = sky_clock_ms() - t0;
   if (!res) return sky_reply_from_error(&e, r, err, err_len);
   if (sky_result_kind_of(res) == SKY_RESULT_LOAD_STREAM) s->loader = sky_result_take_loader(res);
-  int rc = sky_reply_from_result(res, ms, r, err, err_len);
+  int rc = sink ? sky_reply_stream_result(res, ms, sink, r, err, err_len)
+               : sky_reply_from_result(res, ms, r, err, err_len);
   sky_result_free(res);
   return rc;
 }
 
-int skysh_session_exec(skysh_session *s, const char *text, size_t len, sky_reply *r, char *err, size_t err_len) {
+int skysh_session_exec(skysh_session *s, const char *text, size_t len, const sky_row_sink *sink, sky_reply *r,
+                       char *err, size_t err_len) {
   memset(r, 0, sizeof *r);
-  if (s->conn) return exec_embedded(s, text, len, r, err, err_len);
+  if (s->conn) return exec_embedded(s, text, len, sink, r, err, err_len);
   if (s->client && sky_client_closed(s->client)) { /* e.g. closed for idling */
     sky_client_close(s->client);
     s->client = NULL;
   }
   if (!s->client && remote_connect(s, err, err_len) != 0) return -1;
-  if (sky_client_request(s->client, text, len, r, err, err_len) != 0) {
-    sky_client_abort(s->client); /* a reset: skyd cancels the statement if it runs */
+  int rc = sink ? sky_client_request_stream(s->client, text, len, sink, r, err, err_len)
+               : sky_client_request(s->client, text, len, r, err, err_len);
+  if (rc != 0) {
+    sky_client_abort(s->client); /* a reset: skyd cancels the statement if it runs (or stops sending) */
     s->client = NULL;
     return -1;
   }

@@ -2,8 +2,10 @@
  * the wire protocol, or a data directory opened in-process (--data).
  *
  * Both give back the same sky_reply, so printing, errors and completion do
- * not know which one they talk to: the embedded side encodes its result
- * with sky_result_to_json() and parses it like a server's reply. A remote
+ * not know which one they talk to: the embedded side builds the reply the
+ * server's JSON would parse to (client_result.c). Result rows can stream
+ * to a sky_row_sink in both, so a large result is never held whole by the
+ * shell (embedded: beyond the sky_result itself). A remote
  * session reconnects (and re-authenticates, and re-issues USE) when the
  * server has closed an idle connection, but never resends a statement
  * that may have reached the server.
@@ -41,8 +43,12 @@ void skysh_session_close(skysh_session *s);
 /* Runs one statement. Returns 0 with `r` filled (success or failure
  * reply; `r->ready` for LOAD ... FROM STDIN, which must then be fed with
  * skysh_session_stream and ended with skysh_session_stream_end), or -1 when
- * the server cannot be reached (message in `err`). */
-int skysh_session_exec(skysh_session *s, const char *text, size_t len, sky_reply *r, char *err, size_t err_len);
+ * the server cannot be reached (message in `err`). With a `sink` (may be
+ * NULL) a result's rows go to it as they arrive (remote) or one at a time
+ * from the result (embedded) and `r->rows` is NULL; a sink that stops, or
+ * a broken reply, gives -1 after some rows. */
+int skysh_session_exec(skysh_session *s, const char *text, size_t len, const sky_row_sink *sink, sky_reply *r,
+                       char *err, size_t err_len);
 /* Sends LOAD stream data (whole lines). Returns 0, or -1 when the server
  * went away (it may have said why: call skysh_session_stream_end). */
 int skysh_session_stream(skysh_session *s, const char *data, size_t len);

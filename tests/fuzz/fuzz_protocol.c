@@ -4,7 +4,10 @@
  * request recognizer (PING/QUIT/AUTH/HTTP/statement/bad), every reply skyd would
  * write for it through the client's JSON reader (replies must always be
  * valid JSON, whatever the request held), and the whole input through the
- * JSON reader and sky-shell's statement splitter as well. */
+ * JSON reader and sky-shell's statement splitter as well. Its first line
+ * also goes, as a reply, through the streaming reply reader in irregular
+ * pieces: when both it and the whole-line parse accept the line, they
+ * agree on the reply and on the number of rows. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +15,7 @@
 #include "common/arena.h"
 #include "common/buf.h"
 #include "common/utf8.h"
+#include "client/client.h"
 #include "client/client_json.h"
 #include "server/net_frame.h"
 #include "server/net_reply.h"
@@ -77,6 +81,50 @@ static void collect_stmt(void *ctx, const skysh_stmt *st) {
   }
 }
 
+static int count_begin(void *ctx, const sky_reply *head) {
+  (void)ctx;
+  if (!head->ok || !head->columns || head->rows) abort();
+  return 0;
+}
+
+static int count_row(void *ctx, const sky_jv *row) {
+  (void)row;
+  (*(size_t *)ctx)++;
+  return 0;
+}
+
+static void check_reply_stream(const char *data, size_t size) {
+  size_t n_rows = 0;
+  sky_row_sink sink = {count_begin, count_row, &n_rows};
+  sky_reply_reader *rd = sky_reply_reader_create(&sink);
+  if (!rd) abort();
+  char err[200];
+  bool done = false;
+  size_t pos = 0, step = 2;
+  while (pos < size && !done) {
+    size_t n = step < size - pos ? step : size - pos;
+    ptrdiff_t used = sky_reply_reader_feed(rd, data + pos, n, &done, err, sizeof err);
+    if (used < 0) break;
+    if ((size_t)used > n || (!done && (size_t)used != n)) abort();
+    pos += (size_t)used;
+    step = step * 5 % 23 + 1;
+  }
+  sky_reply streamed, whole;
+  if (done && sky_reply_reader_finish(rd, &streamed, err, sizeof err) == 0) {
+    if (streamed.rows || sky_reply_reader_rows(rd) != n_rows) abort();
+    const char *nl = memchr(data, '\n', size);
+    if (!nl || (size_t)(nl - data) + 1 != pos) abort(); /* the reader stops right after the line */
+    if (sky_reply_parse(data, pos - 1, &whole, err, sizeof err) == 0) {
+      if (whole.ok != streamed.ok || strcmp(whole.code, streamed.code) != 0 ||
+          strcmp(whole.message, streamed.message) != 0 || (whole.rows ? whole.rows->n : 0) != n_rows)
+        abort();
+      sky_reply_free(&whole);
+    }
+    sky_reply_free(&streamed);
+  }
+  sky_reply_reader_free(rd);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   sky_frame f;
   sky_frame_init(&f, 64);
@@ -113,6 +161,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   char err[160];
   sky_jv_parse((const char *)data, size, &a, err, sizeof err);
   sky_arena_free(&a);
+  check_reply_stream((const char *)data, size);
 
   skysh_splitter sp;
   skysh_split_init(&sp);

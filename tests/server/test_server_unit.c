@@ -1,8 +1,8 @@
 /* test_server_unit.c — unit tests of skyd's and sky-shell's parts that need
  * no server: request framing, request recognition, protocol replies,
  * settings (config file, command line, addresses), the users file, the
- * worker pool, the pace of password checks, the client's JSON reply parser and the shell's statement
- * splitter. */
+ * worker pool, the pace of password checks, the client's JSON reply parser (whole and
+ * streamed) and the shell's statement splitter. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -322,6 +322,56 @@ static void assert_same_reply(const sky_reply *a, const sky_reply *b) {
   assert_true(a->elapsed_ms == b->elapsed_ms);
 }
 
+/* What a sink of a streamed reply received: copies of the rows, in order
+ * (or only their number, with `count_only`). */
+typedef struct rows_seen {
+  sky_arena arena;
+  sky_jv items[64];
+  size_t n;
+  int begun;
+  size_t stop_at; /* nonzero: the sink stops before this row (1-based) */
+  bool count_only;
+} rows_seen;
+
+static void seen_init(rows_seen *s) {
+  memset(s, 0, sizeof *s);
+  sky_arena_init(&s->arena);
+}
+
+static int seen_begin(void *ctx, const sky_reply *head) {
+  rows_seen *s = ctx;
+  s->begun++;
+  assert_true(head->ok);
+  assert_non_null(head->columns);
+  assert_null(head->rows);
+  return 0;
+}
+
+static int seen_row(void *ctx, const sky_jv *row) {
+  rows_seen *s = ctx;
+  assert_int_equal(s->begun, 1);
+  if (s->stop_at && s->n + 1 == s->stop_at) return 1;
+  if (!s->count_only) {
+    assert_true(s->n < 64);
+    assert_true(sky_jv_copy(&s->items[s->n], row, &s->arena));
+  }
+  s->n++;
+  return 0;
+}
+
+/* `got` holds the rows of `whole` and `streamed` the rest of it. */
+static void assert_same_streamed(const sky_reply *whole, const rows_seen *got, const sky_reply *streamed) {
+  if (whole->rows) {
+    assert_int_equal(got->begun, 1);
+    assert_int_equal(got->n, whole->rows->n);
+    for (size_t i = 0; i < got->n; i++) assert_same_jv(&got->items[i], &whole->rows->items[i]);
+  }
+  assert_null(streamed->rows);
+  sky_reply rest = *whole;
+  rest.rows = NULL;
+  assert_same_reply(streamed, &rest);
+}
+
 /* The embedded reply of `res` equals the parse of the JSON skyd sends. */
 static void check_result_reply(const sky_result *res) {
   char err[160];
@@ -332,6 +382,23 @@ static void check_result_reply(const sky_result *res) {
   assert_int_equal(sky_reply_parse(json, len, &wire, err, sizeof err), 0);
   assert_int_equal(sky_reply_from_result(res, 12.5, &direct, err, sizeof err), 0);
   assert_same_reply(&direct, &wire);
+  /* Streamed, one row at a time, it is the same; a sink may stop it. */
+  rows_seen seen;
+  seen_init(&seen);
+  sky_row_sink sink = {seen_begin, seen_row, &seen};
+  sky_reply streamed;
+  assert_int_equal(sky_reply_stream_result(res, 12.5, &sink, &streamed, err, sizeof err), 0);
+  assert_same_streamed(&wire, &seen, &streamed);
+  sky_reply_free(&streamed);
+  sky_arena_free(&seen.arena);
+  if (wire.rows && wire.rows->n > 1) {
+    seen_init(&seen);
+    seen.stop_at = 2;
+    assert_int_equal(sky_reply_stream_result(res, 12.5, &sink, &streamed, err, sizeof err), -1);
+    assert_string_equal(err, "interrupted");
+    assert_int_equal(seen.n, 1);
+    sky_arena_free(&seen.arena);
+  }
   sky_reply_free(&wire);
   sky_reply_free(&direct);
   free(json);
@@ -897,6 +964,147 @@ static void test_reply_parse(void **state) {
   sky_reply_free(&r);
 }
 
+/* ---- streamed replies --------------------------------------------------------- */
+
+/* Feeds `line`, its "\n" and a pipelined reply after it to a reader in
+ * pieces of `chunk` bytes. Returns 0 with `r` and `seen` filled, or -1
+ * with `err`. The reader must stop right after the newline. */
+static int stream_in_chunks(const char *line, size_t chunk, rows_seen *seen, sky_reply *r, char *err,
+                            size_t err_len) {
+  sky_buf text;
+  sky_buf_init(&text);
+  sky_buf_puts(&text, line);
+  sky_buf_puts(&text, "\n{\"ok\":true}\n");
+  sky_row_sink sink = {seen_begin, seen_row, seen};
+  sky_reply_reader *rd = sky_reply_reader_create(&sink);
+  assert_non_null(rd);
+  size_t at = 0;
+  bool done = false;
+  int rc = 0;
+  while (!done) {
+    size_t n = text.len - at < chunk ? text.len - at : chunk;
+    ptrdiff_t used = sky_reply_reader_feed(rd, text.data + at, n, &done, err, err_len);
+    if (used < 0) {
+      rc = -1;
+      break;
+    }
+    assert_true(done || (size_t)used == n);
+    at += (size_t)used;
+  }
+  if (rc == 0) {
+    assert_int_equal(at, strlen(line) + 1);
+    rc = sky_reply_reader_finish(rd, r, err, err_len);
+    assert_int_equal(sky_reply_reader_rows(rd), seen->n);
+  }
+  sky_reply_reader_free(rd);
+  sky_buf_free(&text);
+  return rc;
+}
+
+static const size_t g_chunks[] = {1, 2, 3, 5, 7, 13, 64, 65536};
+#define N_CHUNKS (sizeof g_chunks / sizeof *g_chunks)
+
+/* Whatever the pieces, the rows and the rest equal sky_reply_parse's. */
+static void check_streams_like_parse(const char *line) {
+  char err[200];
+  sky_reply whole;
+  if (sky_reply_parse(line, strlen(line), &whole, err, sizeof err) != 0) fail_msg("parse: %s: %s", err, line);
+  for (size_t k = 0; k < N_CHUNKS; k++) {
+    rows_seen seen;
+    seen_init(&seen);
+    sky_reply r;
+    if (stream_in_chunks(line, g_chunks[k], &seen, &r, err, sizeof err) != 0)
+      fail_msg("pieces of %zu: %s: %s", g_chunks[k], err, line);
+    assert_same_streamed(&whole, &seen, &r);
+    sky_reply_free(&r);
+    sky_arena_free(&seen.arena);
+  }
+  sky_reply_free(&whole);
+}
+
+static void test_reply_stream(void **state) {
+  (void)state;
+  static const char *const lines[] = {
+      /* Escapes of every kind, brackets and commas inside strings, a
+       * surrogate pair, raw UTF-8: with 1-byte pieces each is split at
+       * every byte. */
+      "{\"ok\":true,\"columns\":[\"s\",\"n\"],\"types\":[\"STRING\",\"INT\"],\"rows\":[[\"a\\\"]b,[c\",1],"
+      "[\"\\\\\",-2],[\"caf\\u00e9 \\ud83d\\ude00 \\/ \\b\\f\\n\\r\\t\",18446744073709551615],[null,1.5e3],"
+      "[\"h\xc3\xa9\\\\\\\"\",true],[\"\",false]],\"elapsed_ms\":1.840}",
+      "{\"ok\":true,\"columns\":[\"a\"],\"types\":[\"INT\"],\"rows\":[],\"elapsed_ms\":0.5}",
+      /* Whitespace between every token. */
+      "{ \"ok\" : true , \"columns\" : [ \"a\" ] , \"rows\" : [ [ 1 ] , [ \"x\" ] ,[2] ] , \"elapsed_ms\" : 2 }",
+      /* An escaped name is still "rows"; members in another order. */
+      "{\"ok\":true,\"elapsed_ms\":3.5,\"columns\":[\"a\"],\"r\\u006fws\":[[1],[2]],\"types\":[\"INT\"]}",
+      /* "rows" inside strings and nested objects is not the rows. */
+      "{\"ok\":true,\"message\":\"\\\"rows\\\":[1]\",\"columns\":[\"a\"],\"meta\":{\"rows\":[1,2]},"
+      "\"rows\":[[{\"rows\":[3]}],[[[4]]]]}",
+      /* Elements that are not arrays reach the sink as they are. */
+      "{\"ok\":true,\"columns\":[\"a\"],\"rows\":[1,\"x]\",null,[2],-0.5e-3,{\"k\":\"}\"}]}",
+      /* A second "rows" is ordinary text (the first one counts). */
+      "{\"ok\":true,\"columns\":[\"a\"],\"rows\":[[1]],\"rows\":[[2]]}",
+      /* Replies without rows. */
+      "{\"ok\":true,\"message\":\"loaded 2 events\",\"rows_affected\":2,\"errors\":[{\"line\":3,\"field\":\"price\","
+      "\"code\":\"bad_value\",\"message\":\"m [\\\"\"}],\"elapsed_ms\":9.000}",
+      "{\"ok\":false,\"error\":{\"code\":\"syntax_error\",\"message\":\"unexpected 'rows'\",\"line\":1,\"column\":24},"
+      "\"elapsed_ms\":0.210}",
+      "{\"ok\":true,\"ready\":true}",
+      "{\"ok\":true,\"pong\":true}",
+      "{\"ok\":true,\"columns\":[\"a\"],\"rows\":null}",
+  };
+  for (size_t i = 0; i < sizeof lines / sizeof *lines; i++) check_streams_like_parse(lines[i]);
+}
+
+/* A broken reply is an error, whatever the pieces; so is a sink that stops. */
+static void check_stream_fails(const char *line, size_t stop_at, const char *want) {
+  for (size_t k = 0; k < N_CHUNKS; k++) {
+    char err[200] = "";
+    rows_seen seen;
+    seen_init(&seen);
+    seen.stop_at = stop_at;
+    sky_reply r;
+    if (stream_in_chunks(line, g_chunks[k], &seen, &r, err, sizeof err) == 0) fail_msg("accepted: %s", line);
+    if (!strstr(err, want)) fail_msg("pieces of %zu: '%s' does not say '%s'", g_chunks[k], err, want);
+    sky_arena_free(&seen.arena);
+  }
+}
+
+static void test_reply_stream_errors(void **state) {
+  (void)state;
+  check_stream_fails("{\"ok\":true,\"columns\":[\"a\"],\"rows\":[[1],[2,}]]}", 0, "row 2");
+  check_stream_fails("{\"ok\":true,\"columns\":[\"a\"],\"rows\":[[\"\\x\"]]}", 0, "bad escape");
+  check_stream_fails("{\"ok\":true,\"columns\":[\"a\"],\"rows\":[[\"\\ud800\"]]}", 0, "surrogate");
+  check_stream_fails("{\"ok\":true,\"columns\":[\"a\"],\"rows\":[[1],[2]", 0, "the line ended inside \"rows\"");
+  check_stream_fails("{\"ok\":true,\"rows\":[[1]],\"columns\":[\"a\"]}", 0, "\"rows\" without \"columns\"");
+  check_stream_fails("{\"ok\":1,\"columns\":[\"a\"],\"rows\":[[1]]}", 0, "no \"ok\" member");
+  check_stream_fails("{\"ok\":true,\"message\":\"abc", 0, "unterminated string");
+  check_stream_fails("not json", 0, "malformed reply");
+  check_stream_fails("{\"ok\":true,\"columns\":[\"a\"],\"rows\":[[1],[2],[3]]}", 2, "interrupted");
+}
+
+/* Many rows: each reaches the sink, none is kept by the reader. */
+static void test_reply_stream_many(void **state) {
+  (void)state;
+  sky_buf line;
+  sky_buf_init(&line);
+  sky_buf_puts(&line, "{\"ok\":true,\"columns\":[\"o\",\"s\"],\"types\":[\"INT\",\"STRING\"],\"rows\":[");
+  for (int i = 0; i < 200000; i++) sky_buf_printf(&line, "%s[%d,\"v\\u00e9\\\"%d\"]", i ? "," : "", i, i % 97);
+  sky_buf_puts(&line, "],\"elapsed_ms\":1.0}");
+  assert_false(line.failed);
+  char err[200];
+  rows_seen seen;
+  seen_init(&seen);
+  seen.count_only = true;
+  sky_reply r;
+  assert_int_equal(stream_in_chunks(line.data, 65536, &seen, &r, err, sizeof err), 0);
+  assert_int_equal(seen.n, 200000);
+  assert_non_null(r.columns);
+  assert_null(r.rows);
+  assert_true(r.elapsed_ms == 1.0);
+  sky_reply_free(&r);
+  sky_buf_free(&line);
+}
+
 /* ---- shell statement splitting ----------------------------------------------------- */
 
 typedef struct collected {
@@ -1010,6 +1218,9 @@ int main(void) {
       cmocka_unit_test(test_json_malformed),
       cmocka_unit_test(test_reply_parse),
       cmocka_unit_test(test_reply_from_result),
+      cmocka_unit_test(test_reply_stream),
+      cmocka_unit_test(test_reply_stream_errors),
+      cmocka_unit_test(test_reply_stream_many),
       cmocka_unit_test(test_split),
       cmocka_unit_test(locate_case),
   };
