@@ -62,7 +62,7 @@ typedef struct cohort_state {
   size_t n, cap;
   size_t charged;   /* bytes taken from the budget */
   sky_ival *entry;  /* [SKY_ENTRY_KEY0 + nv] the entry row */
-  uint8_t *kept;    /* [n_periods] RETENTION: retained at k, for one entry */
+  uint64_t *counts; /* [tally.counts] scratch: one conclusion's counts */
   bool tallying;    /* conclusions go to `tally` (compiled scans), not rows */
   tally tally;
   uint64_t *key;    /* [tally.key_words] scratch */
@@ -79,7 +79,7 @@ static void cohort_free(sky_walk *w) {
   sky_free(cs->ev);
   sky_free(cs->vals);
   sky_free(cs->entry);
-  sky_free(cs->kept);
+  sky_free(cs->counts);
   sky_free(cs->tally.slots);
   sky_free(cs->key);
   sky_free(cs);
@@ -94,27 +94,34 @@ static int cohort_init(sky_walk *w) {
   cs->c = c;
   cs->nv = c->n_group;
   cs->entry = sky_calloc(SKY_ENTRY_KEY0 + cs->nv, sizeof *cs->entry);
-  cs->kept = sky_calloc(c->n_periods + 1, 1);
   cs->tally.key_words = 2 * cs->nv + 1;
   cs->tally.counts = w->plan->kind == SKY_PLAN_RETENTION ? c->n_periods + 1
                      : w->plan->kind == SKY_PLAN_LIFECYCLE ? 4
                                                            : 1;
   cs->tally.words = 1 + cs->tally.key_words + cs->tally.counts;
   cs->key = sky_calloc(cs->tally.key_words, sizeof *cs->key);
-  if (!cs->entry || !cs->kept || !cs->key) return -1;
+  cs->counts = sky_calloc(cs->tally.counts, sizeof *cs->counts);
+  if (!cs->entry || !cs->key || !cs->counts) return -1;
   w->env.entry = cs->entry;
   return 0;
 }
 
 static void cohort_begin(sky_walk *w) { ((cohort_state *)w->state)->n = 0; }
 
+/* Takes `bytes` from the query budget for the walk's state. */
+static bool charge(sky_walk *w, size_t bytes) {
+  cohort_state *cs = w->state;
+  if (!sky_budget_take(w->g->budget, bytes)) return false;
+  cs->charged += bytes;
+  return true;
+}
+
 /* Room for one more event, charged to the query budget. */
 static bool grow(sky_walk *w, cohort_state *cs) {
   if (cs->n < cs->cap) return true;
   size_t cap = cs->cap ? cs->cap * 2 : 64;
   size_t per = sizeof(cevent) + (size_t)cs->nv * sizeof(sky_ival);
-  if (!sky_budget_take(w->g->budget, (cap - cs->cap) * per)) return false;
-  cs->charged += (cap - cs->cap) * per;
+  if (!charge(w, (cap - cs->cap) * per)) return false;
   cevent *ev = sky_realloc(cs->ev, cap * sizeof *ev);
   if (ev) cs->ev = ev;
   sky_ival *v = sky_realloc(cs->vals, cap * (cs->nv ? cs->nv : 1) * sizeof *v); /* never NULL + 0 */
@@ -136,14 +143,7 @@ static int cohort_push(sky_walk *w, const sky_path_event *e, const sky_ival *val
   return SKY_SCAN_OK;
 }
 
-/* ---- the tally ----------------------------------------------------------------- */
-
-static bool charge(sky_walk *w, size_t bytes) {
-  cohort_state *cs = w->state;
-  if (!sky_budget_take(w->g->budget, bytes)) return false;
-  cs->charged += bytes;
-  return true;
-}
+/* ---- one conclusion: rows, or the tally ------------------------------------ */
 
 static uint64_t *tally_probe(tally *t, const uint64_t *key, uint64_t tag) {
   size_t mask = t->cap - 1;
@@ -187,47 +187,81 @@ static const uint64_t *key_of(cohort_state *cs, const sky_ival *vals, int64_t la
   return cs->key;
 }
 
-/* A fresh entry row: every field NULL but the keys of event `p` (if any). */
-static sky_ival *entry_row(cohort_state *cs, size_t p) {
+/* The entry rows of counts `n` (plan.h, SKY_ENTRY_FIELDS; each count a
+ * sum the rows carry) with GROUP BY values `vals` and a label: RETENTION
+ * n rows (size n[0], retained at k n[1 + k]), LIFECYCLE one (new,
+ * returning, resurrecting, dormant), STICKINESS one (`label` periods,
+ * size n[0]). */
+static int add_rows(sky_walk *w, const sky_ival *vals, int64_t label, const uint64_t *n) {
+  cohort_state *cs = w->state;
   sky_ival *en = cs->entry;
-  for (uint32_t i = 0; i < SKY_ENTRY_KEY0; i++) en[i] = NULL_VAL;
-  if (cs->nv) memcpy(en + SKY_ENTRY_KEY0, cs->vals + p * cs->nv, cs->nv * sizeof *en);
-  return en;
+  for (uint32_t f = 0; f < SKY_ENTRY_KEY0; f++) en[f] = NULL_VAL;
+  if (cs->nv) memcpy(en + SKY_ENTRY_KEY0, vals, cs->nv * sizeof *en);
+  switch (w->plan->kind) {
+  case SKY_PLAN_RETENTION:
+    set_int(&en[SKY_ENTRY_COHORT], label);
+    set_int(&en[SKY_ENTRY_SIZE], (int64_t)n[0]);
+    for (uint32_t k = 0; k < cs->c->n_periods; k++) {
+      set_int(&en[SKY_ENTRY_PERIOD], k);
+      set_int(&en[SKY_ENTRY_RETAINED], (int64_t)n[1 + k]);
+      int rc = sky_walk_add_row(w);
+      if (rc != SKY_SCAN_OK) return rc;
+    }
+    return SKY_SCAN_OK;
+  case SKY_PLAN_LIFECYCLE:
+    set_int(&en[SKY_ENTRY_COHORT], label);
+    for (uint32_t f = SKY_ENTRY_NEW; f <= SKY_ENTRY_DORMANT; f++) set_int(&en[f], (int64_t)n[f - SKY_ENTRY_NEW]);
+    return sky_walk_add_row(w);
+  default:
+    set_int(&en[SKY_ENTRY_PERIODS], label);
+    set_int(&en[SKY_ENTRY_SIZE], (int64_t)n[0]);
+    return sky_walk_add_row(w);
+  }
+}
+
+/* One conclusion of an object (an entry, a period's state, its number of
+ * periods) as counts: rows at once on the interpreter, summed into the
+ * tally on a compiled scan. */
+static int conclude(sky_walk *w, const sky_ival *vals, int64_t label, const uint64_t *n) {
+  cohort_state *cs = w->state;
+  if (!cs->tallying) return add_rows(w, vals, label, n);
+  uint64_t *sum = tally_counts(w, key_of(cs, vals, label));
+  if (!sum) return SKY_SCAN_NO_MEMORY;
+  for (uint32_t i = 0; i < cs->tally.counts; i++) sum[i] += n[i];
+  return SKY_SCAN_OK;
+}
+
+/* Counts of `tally.counts` zeros, in the scratch. */
+static uint64_t *zero_counts(cohort_state *cs) {
+  memset(cs->counts, 0, cs->tally.counts * sizeof *cs->counts);
+  return cs->counts;
 }
 
 /* ---- RETENTION ----------------------------------------------------------------- */
 
-/* The entry starting at event s: its n rows. */
+/* An entry's counts: size 1 and, at k, whether a return had index k or,
+ * with ON OR AFTER, whether the largest index `top` is at least k. n[1 + k]
+ * holds the exact flags on entry. */
+static void entry_counts(const sky_cohort *c, uint64_t *n, int64_t top) {
+  n[0] = 1;
+  for (uint32_t k = 0; c->on_or_after && k < c->n_periods; k++) n[1 + k] = top >= (int64_t)k;
+}
+
+/* The entry starting at event s. */
 static int retention_entry(sky_walk *w, size_t s) {
   cohort_state *cs = w->state;
   const sky_cohort *c = cs->c;
   const cevent *ev = cs->ev;
   int64_t span = sky_period_us(c->unit), top = -1;
-  memset(cs->kept, 0, c->n_periods);
+  uint64_t *n = zero_counts(cs);
   for (size_t j = s; j < cs->n; j++) {
     if (!(ev[j].bits & (UINT64_C(1) << SKY_COHORT_RETURN))) continue;
     int64_t idx = c->rolling ? (ev[j].ts - ev[s].ts) / span : ev[j].period - ev[s].period;
     if (idx > top) top = idx;
-    if (idx < c->n_periods) cs->kept[idx] = 1;
+    if (idx < c->n_periods) n[1 + idx] = 1;
   }
-  int64_t label = sky_period_label(c->unit, ev[s].period);
-  if (cs->tallying) {
-    uint64_t *n = tally_counts(w, key_of(cs, cs->vals + s * cs->nv, label));
-    if (!n) return SKY_SCAN_NO_MEMORY;
-    n[0]++;
-    for (uint32_t k = 0; k < c->n_periods; k++) n[1 + k] += c->on_or_after ? top >= (int64_t)k : cs->kept[k];
-    return SKY_SCAN_OK;
-  }
-  sky_ival *en = entry_row(cs, s);
-  set_int(&en[SKY_ENTRY_COHORT], label);
-  set_int(&en[SKY_ENTRY_SIZE], 1);
-  for (uint32_t k = 0; k < c->n_periods; k++) {
-    set_int(&en[SKY_ENTRY_PERIOD], k);
-    set_int(&en[SKY_ENTRY_RETAINED], c->on_or_after ? top >= (int64_t)k : cs->kept[k]);
-    int rc = sky_walk_add_row(w);
-    if (rc != SKY_SCAN_OK) return rc;
-  }
-  return SKY_SCAN_OK;
+  entry_counts(c, n, top);
+  return conclude(w, cs->vals + s * cs->nv, sky_period_label(c->unit, ev[s].period), n);
 }
 
 static int retention_flush(sky_walk *w) {
@@ -254,17 +288,9 @@ static int retention_flush(sky_walk *w) {
 /* A row for period `period` with `field` (NEW .. DORMANT) 1, the others 0. */
 static int lifecycle_row(sky_walk *w, int64_t period, uint32_t field) {
   cohort_state *cs = w->state;
-  int64_t label = sky_period_label(cs->c->unit, period);
-  if (cs->tallying) {
-    uint64_t *n = tally_counts(w, key_of(cs, NULL, label));
-    if (!n) return SKY_SCAN_NO_MEMORY;
-    n[field - SKY_ENTRY_NEW]++;
-    return SKY_SCAN_OK;
-  }
-  sky_ival *en = entry_row(cs, 0);
-  set_int(&en[SKY_ENTRY_COHORT], label);
-  for (uint32_t f = SKY_ENTRY_NEW; f <= SKY_ENTRY_DORMANT; f++) set_int(&en[f], f == field);
-  return sky_walk_add_row(w);
+  uint64_t *n = zero_counts(cs);
+  n[field - SKY_ENTRY_NEW] = 1;
+  return conclude(w, NULL, sky_period_label(cs->c->unit, period), n);
 }
 
 static int lifecycle_flush(sky_walk *w) {
@@ -305,16 +331,9 @@ static int lifecycle_seed(const sky_plan *p, sky_groups *merged) {
 static int stickiness_flush(sky_walk *w) {
   cohort_state *cs = w->state;
   if (!cs->n) return SKY_SCAN_OK;
-  if (cs->tallying) {
-    uint64_t *n = tally_counts(w, key_of(cs, NULL, (int64_t)cs->n));
-    if (!n) return SKY_SCAN_NO_MEMORY;
-    n[0]++;
-    return SKY_SCAN_OK;
-  }
-  sky_ival *en = entry_row(cs, 0);
-  set_int(&en[SKY_ENTRY_PERIODS], (int64_t)cs->n);
-  set_int(&en[SKY_ENTRY_SIZE], 1);
-  return sky_walk_add_row(w);
+  uint64_t *n = zero_counts(cs);
+  n[0] = 1;
+  return conclude(w, NULL, (int64_t)cs->n, n);
 }
 
 /* ---- the compiled scan's side ------------------------------------------------ */
@@ -330,36 +349,12 @@ static int cohort_conclude(sky_walk *w) {
 static int cohort_finish(sky_walk *w) {
   cohort_state *cs = w->state;
   const tally *t = &cs->tally;
-  const sky_cohort *c = cs->c;
+  sky_ival vals[SKY_PLAN_MAX_KEYS];
   for (size_t i = 0; i < t->cap; i++) {
-    const uint64_t *slot = t->slots + i * t->words, *key = slot + 1, *n = key + t->key_words;
+    const uint64_t *slot = t->slots + i * t->words, *key = slot + 1;
     if (!slot[0]) continue;
-    sky_ival *en = cs->entry;
-    for (uint32_t f = 0; f < SKY_ENTRY_KEY0; f++) en[f] = NULL_VAL;
-    for (uint32_t v = 0; v < cs->nv; v++) en[SKY_ENTRY_KEY0 + v] = (sky_ival){key[2 * v], key[2 * v + 1] != 0};
-    int64_t label = (int64_t)key[2 * cs->nv];
-    int rc = SKY_SCAN_OK;
-    switch (w->plan->kind) {
-    case SKY_PLAN_RETENTION:
-      set_int(&en[SKY_ENTRY_COHORT], label);
-      set_int(&en[SKY_ENTRY_SIZE], (int64_t)n[0]);
-      for (uint32_t k = 0; k < c->n_periods && rc == SKY_SCAN_OK; k++) {
-        set_int(&en[SKY_ENTRY_PERIOD], k);
-        set_int(&en[SKY_ENTRY_RETAINED], (int64_t)n[1 + k]);
-        rc = sky_walk_add_row(w);
-      }
-      break;
-    case SKY_PLAN_LIFECYCLE:
-      set_int(&en[SKY_ENTRY_COHORT], label);
-      for (uint32_t f = SKY_ENTRY_NEW; f <= SKY_ENTRY_DORMANT; f++) set_int(&en[f], (int64_t)n[f - SKY_ENTRY_NEW]);
-      rc = sky_walk_add_row(w);
-      break;
-    default:
-      set_int(&en[SKY_ENTRY_PERIODS], label);
-      set_int(&en[SKY_ENTRY_SIZE], (int64_t)n[0]);
-      rc = sky_walk_add_row(w);
-      break;
-    }
+    for (uint32_t v = 0; v < cs->nv; v++) vals[v] = (sky_ival){key[2 * v], key[2 * v + 1] != 0};
+    int rc = add_rows(w, vals, (int64_t)key[2 * cs->nv], key + t->key_words);
     if (rc != SKY_SCAN_OK) return rc;
   }
   return SKY_SCAN_OK;
@@ -372,12 +367,11 @@ int32_t sky_cohort_jit_entry(void *wp, int64_t period, const uint64_t *retained,
   sky_ival canon[SKY_PLAN_MAX_KEYS];
   if (cs->nv) memcpy(canon, vals, cs->nv * sizeof *canon);
   sky_path_canon(c->group, cs->nv, canon);
-  uint64_t *n = tally_counts(w, key_of(cs, canon, sky_period_label(c->unit, period)));
-  if (!n) return SKY_SCAN_NO_MEMORY;
-  n[0]++;
-  for (uint32_t k = 0; k < c->n_periods; k++)
-    n[1 + k] += c->on_or_after ? top >= (int64_t)k : (retained[k / 64] >> (k % 64)) & 1;
-  return SKY_SCAN_OK;
+  uint64_t *n = cs->counts;
+  for (uint32_t k = 0; k < c->n_periods; k++) n[1 + k] = (retained[k / 64] >> (k % 64)) & 1;
+  entry_counts(c, n, top);
+  cs->tallying = true; /* only compiled scans call this */
+  return conclude(w, canon, sky_period_label(c->unit, period), n);
 }
 
 #define COHORT_KIND(flush_fn, seed_fn)                                                                             \
