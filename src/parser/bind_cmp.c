@@ -177,18 +177,35 @@ static bool direct(const sky_expr *x, const sky_expr *item) {
   return x->type != SKY_VT_STRING || (x->dom == item->dom && x->dom != SKY_DOM_LITERAL);
 }
 
+/* A bound item that can never equal a non-NULL x: text that is not a
+ * canonical label, against a time bucket (compared by bytes, it differs
+ * from every label). */
+static bool never_equal(const sky_expr *x, const sky_expr *item) {
+  return sky_dom_is_bucket(x->dom) && item->type == SKY_VT_STRING && item->dom == SKY_DOM_LITERAL &&
+         item->op == SKY_OP_CONST && !item->value.is_null;
+}
+
 /* Binds the items of x IN (...) as counterparts of x; *n_out of them
- * remain (items that can never equal x are dropped). */
-static sky_expr **bind_items(bind_ctx *b, sky_expr *x, const ast_expr *node, uint32_t *n_out) {
+ * remain. Items that can never equal x are dropped; the first that can
+ * never equal a non-NULL x is kept aside in *never (x = *never is FALSE,
+ * or NULL when x is NULL, so the list keeps its meaning in one comparison
+ * however many such items it had). */
+static sky_expr **bind_items(bind_ctx *b, sky_expr *x, const ast_expr *node, uint32_t *n_out, sky_expr **never) {
   sky_expr **items = sky_arena_alloc(b->arena, sizeof *items * node->n_args);
   if (!items) return bind_oom(b);
   uint32_t n = 0;
+  *never = NULL;
   for (uint32_t i = 1; i < node->n_args; i++) {
     const ast_expr *it = node->args[i];
     sky_expr *whole = NULL, *e;
     e = is_special_literal(it) ? counterpart(b, SKY_OP_EQ, it, it, x, false, &whole) : bind_expr(b, it);
     if (b->failed) return NULL;
-    if (!whole) items[n++] = e; /* a constant outcome is always FALSE here: never equal */
+    if (whole) continue; /* a constant outcome is always FALSE here: never equal */
+    if (never_equal(x, e)) {
+      if (!*never) *never = e;
+      continue;
+    }
+    items[n++] = e;
   }
   *n_out = n;
   return items;
@@ -232,7 +249,8 @@ sky_expr *bind_in(bind_ctx *b, const ast_expr *node) {
     res = in_dict_set(b, x, node);
   } else {
     uint32_t n = 0;
-    sky_expr **items = bind_items(b, x, node, &n);
+    sky_expr *never = NULL;
+    sky_expr **items = bind_items(b, x, node, &n, &never);
     if (!items) return NULL;
     for (uint32_t i = 0; i < n && x->type == SKY_VT_NULL; i++) bx_type_null(x, items[i]->type, items[i]->dom);
     bx_type_null(x, SKY_VT_INT, 0);
@@ -260,6 +278,10 @@ sky_expr *bind_in(bind_ctx *b, const ast_expr *node) {
       }
     } else {
       res = or_tree(b, x, items, 0, n, node);
+    }
+    if (res && never) {
+      sky_expr *cmp = compare_bound(b, SKY_OP_EQ, x, never, node);
+      res = n == 0 ? cmp : bx_binary(b, SKY_OP_OR, SKY_VT_BOOL, SKY_DOM_NONE, res, cmp, node);
     }
   }
   if (!res || !node->neg) return res;
