@@ -227,16 +227,37 @@ static bool const_item(const sky_expr *e, sky_const *out) {
   return true;
 }
 
-/* x IN (many constants): one IN_SET node, or NULL (not all constants). */
+/* x IN (items): one inline IN node (items of x's type and domain). */
+static sky_expr *in_node(bind_ctx *b, sky_expr *x, sky_expr **items, uint32_t n, const ast_expr *node) {
+  sky_expr *res = bx_new(b, SKY_OP_IN, SKY_VT_BOOL, SKY_DOM_NONE, node);
+  if (res && !(res->args = sky_arena_alloc(b->arena, sizeof *res->args * (n + 1)))) return bind_oom(b);
+  if (res) {
+    res->n_args = n + 1;
+    res->args[0] = x;
+    memcpy(res->args + 1, items, sizeof *items * n);
+  }
+  return res;
+}
+
+/* x IN (many constants, and maybe a few expressions): one IN_SET node for
+ * the constants, OR an inline IN of the rest (IN is an OR of equalities,
+ * so the split keeps its three-valued answer). NULL when too few items are
+ * constants. */
 static sky_expr *in_set(bind_ctx *b, sky_expr *x, sky_expr **items, uint32_t n, const ast_expr *node) {
   sky_const *vals = sky_arena_alloc(b->arena, sizeof *vals * n);
-  if (!vals) return bind_oom(b);
+  sky_expr **rest = sky_arena_alloc(b->arena, sizeof *rest * n);
+  if (!vals || !rest) return bind_oom(b);
+  uint32_t n_vals = 0, n_rest = 0;
   for (uint32_t i = 0; i < n; i++)
-    if (!const_item(items[i], &vals[i])) return NULL;
-  int64_t idx = bind_in_set(b, x->type, vals, n);
+    if (const_item(items[i], &vals[n_vals])) n_vals++;
+    else rest[n_rest++] = items[i];
+  if (n_vals <= SKY_IN_SET_MIN_ITEMS) return NULL;
+  int64_t idx = bind_in_set(b, x->type, vals, n_vals);
   sky_expr *e = idx < 0 ? NULL : bx_unary(b, SKY_OP_IN_SET, SKY_VT_BOOL, SKY_DOM_NONE, x, node);
   if (e) e->index = (uint32_t)idx;
-  return e;
+  if (!e || !n_rest) return e;
+  sky_expr *others = in_node(b, x, rest, n_rest, node);
+  return others ? bx_binary(b, SKY_OP_OR, SKY_VT_BOOL, SKY_DOM_NONE, e, others, node) : NULL;
 }
 
 /* x IN (items) / x NOT IN (items) */
@@ -269,13 +290,7 @@ sky_expr *bind_in(bind_ctx *b, const ast_expr *node) {
     } else if (b->failed) {
       return NULL;
     } else if (ok) {
-      res = bx_new(b, SKY_OP_IN, SKY_VT_BOOL, SKY_DOM_NONE, node);
-      if (res && !(res->args = sky_arena_alloc(b->arena, sizeof *res->args * (n + 1)))) return bind_oom(b);
-      if (res) {
-        res->n_args = n + 1;
-        res->args[0] = x;
-        memcpy(res->args + 1, items, sizeof *items * n);
-      }
+      res = in_node(b, x, items, n, node);
     } else {
       res = or_tree(b, x, items, 0, n, node);
     }

@@ -31,3 +31,9 @@ SELECT day(timestamp), count() WHERE day(timestamp) IN ('2026-01-02', 'junk', '2
 SELECT count() WHERE month(timestamp) IN ('x', 'y', NULL)
 SELECT count() WHERE month(timestamp) NOT IN ('x', 'y')
 SELECT (day(timestamp + n * 0) IN ('junk', 'bad', '2026-01-02')) AS hit, count() GROUP BY (day(timestamp + n * 0) IN ('junk', 'bad', '2026-01-02'))
+-- Constants and a few expressions in one long list: the constants are one
+-- set test, OR an inline IN of the expressions (a NULL from either side
+-- makes a miss NULL).
+EXPLAIN SELECT count() WHERE n IN (100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115, 116, 117, 118, 119, n + 1)
+SELECT (n IN (100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115, 116, 117, 118, 119, n * 1)) AS hit, count() GROUP BY (n IN (100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115, 116, 117, 118, 119, n * 1))
+SELECT (n IN (100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115, 116, 117, 118, 119, NULL, n * 0)) AS hit, count() GROUP BY (n IN (100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115, 116, 117, 118, 119, NULL, n * 0))
