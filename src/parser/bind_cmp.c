@@ -140,6 +140,15 @@ static sky_expr *or_tree(bind_ctx *b, sky_expr *x, sky_expr **items, uint32_t lo
   return bx_binary(b, SKY_OP_OR, SKY_VT_BOOL, SKY_DOM_NONE, l, r, node);
 }
 
+/* A balanced OR of parts[lo..hi) (OR evaluates left to right either way). */
+static sky_expr *or_parts(bind_ctx *b, sky_expr **parts, uint32_t lo, uint32_t hi, const ast_expr *node) {
+  if (hi - lo == 1) return parts[lo];
+  uint32_t mid = lo + (hi - lo) / 2;
+  sky_expr *l = or_parts(b, parts, lo, mid, node);
+  sky_expr *r = l ? or_parts(b, parts, mid, hi, node) : NULL;
+  return r ? bx_binary(b, SKY_OP_OR, SKY_VT_BOOL, SKY_DOM_NONE, l, r, node) : NULL;
+}
+
 /* x IN ('a', 'b'[, NULL]) with x a dictionary string: one set lookup. */
 static sky_expr *in_dict_set(bind_ctx *b, sky_expr *x, const ast_expr *node) {
   uint32_t n = 0;
@@ -239,25 +248,39 @@ static sky_expr *in_node(bind_ctx *b, sky_expr *x, sky_expr **items, uint32_t n,
   return res;
 }
 
-/* x IN (many constants, and maybe a few expressions): one IN_SET node for
- * the constants, OR an inline IN of the rest (IN is an OR of equalities,
- * so the split keeps its three-valued answer). NULL when too few items are
- * constants. */
-static sky_expr *in_set(bind_ctx *b, sky_expr *x, sky_expr **items, uint32_t n, const ast_expr *node) {
+/* x IN (items) with long runs of constants: a run of more than
+ * SKY_IN_SET_MIN_ITEMS constants is one IN_SET node, the items between
+ * runs stay inline IN nodes, and the parts are ORed in the items' order.
+ * IN tests its items in order and stops at the first equal one (later
+ * items' errors do not count), and OR evaluates left to right and stops
+ * at TRUE, so the parts keep the answer, NULLs and errors of the whole.
+ * NULL when no run is long enough (or out of memory: b->failed). */
+static sky_expr *in_runs(bind_ctx *b, sky_expr *x, sky_expr **items, uint32_t n, const ast_expr *node) {
   sky_const *vals = sky_arena_alloc(b->arena, sizeof *vals * n);
-  sky_expr **rest = sky_arena_alloc(b->arena, sizeof *rest * n);
-  if (!vals || !rest) return bind_oom(b);
-  uint32_t n_vals = 0, n_rest = 0;
-  for (uint32_t i = 0; i < n; i++)
-    if (const_item(items[i], &vals[n_vals])) n_vals++;
-    else rest[n_rest++] = items[i];
-  if (n_vals <= SKY_IN_SET_MIN_ITEMS) return NULL;
-  int64_t idx = bind_in_set(b, x->type, vals, n_vals);
-  sky_expr *e = idx < 0 ? NULL : bx_unary(b, SKY_OP_IN_SET, SKY_VT_BOOL, SKY_DOM_NONE, x, node);
-  if (e) e->index = (uint32_t)idx;
-  if (!e || !n_rest) return e;
-  sky_expr *others = in_node(b, x, rest, n_rest, node);
-  return others ? bx_binary(b, SKY_OP_OR, SKY_VT_BOOL, SKY_DOM_NONE, e, others, node) : NULL;
+  sky_expr **parts = sky_arena_alloc(b->arena, sizeof *parts * n);
+  if (!vals || !parts) return bind_oom(b);
+  uint32_t n_parts = 0, inline_from = 0, i = 0;
+  bool any_set = false;
+  while (i < n) {
+    uint32_t run = 0;
+    while (i + run < n && const_item(items[i + run], &vals[run])) run++;
+    if (run <= SKY_IN_SET_MIN_ITEMS) {
+      i += run ? run : 1; /* short run or an expression: stays inline */
+      continue;
+    }
+    if (i > inline_from && !(parts[n_parts++] = in_node(b, x, items + inline_from, i - inline_from, node))) return NULL;
+    int64_t idx = bind_in_set(b, x->type, vals, run);
+    sky_expr *set = idx < 0 ? NULL : bx_unary(b, SKY_OP_IN_SET, SKY_VT_BOOL, SKY_DOM_NONE, x, node);
+    if (!set) return NULL;
+    set->index = (uint32_t)idx;
+    parts[n_parts++] = set;
+    any_set = true;
+    i += run;
+    inline_from = i;
+  }
+  if (!any_set) return NULL;
+  if (n > inline_from && !(parts[n_parts++] = in_node(b, x, items + inline_from, n - inline_from, node))) return NULL;
+  return or_parts(b, parts, 0, n_parts, node);
 }
 
 /* x IN (items) / x NOT IN (items) */
@@ -285,7 +308,7 @@ sky_expr *bind_in(bind_ctx *b, const ast_expr *node) {
     for (uint32_t i = 0; i < n && ok; i++) ok = direct(x, items[i]);
     if (n == 0) {
       res = bx_bool(b, false, node);
-    } else if (ok && n > SKY_IN_SET_MIN_ITEMS && (res = in_set(b, x, items, n, node)) != NULL) {
+    } else if (ok && n > SKY_IN_SET_MIN_ITEMS && (res = in_runs(b, x, items, n, node)) != NULL) {
       /* one membership test */
     } else if (b->failed) {
       return NULL;

@@ -33,7 +33,9 @@
  *    SKY_OP_DICT_MATCH lookups prepared per snapshot.
  *  - An IN of more than SKY_IN_SET_MIN_ITEMS constant items is SKY_OP_IN_SET:
  *    one membership test in a sorted word set (plan->sets) of the operand's
- *    type, which both engines run through one C helper.
+ *    type, which both engines run through one C helper; a list mixing such
+ *    runs of constants with other items is an OR, in the items' order, of
+ *    IN_SET nodes and inline IN nodes.
  *  - Per-event expressions (filter, keys, aggregate filters and arguments)
  *    never contain KEY_REF or AGG_REF, and aggregate filters no OBJ_AGG; post-aggregation expressions (outputs, HAVING,
  *    ORDER BY) reach per-event values only through KEY_REF and AGG_REF.

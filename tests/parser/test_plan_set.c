@@ -122,7 +122,7 @@ static void test_zeros_and_nan(void **state) {
 }
 
 /* The filter's operator for `q` bound against "shop". */
-static sky_op filter_op(const char *q) {
+static int filter_op(const char *q) {
   fixture_schema fs;
   fixture_schema_init(&fs, "shop");
   sky_arena arena;
@@ -136,10 +136,16 @@ static sky_op filter_op(const char *q) {
   plan_check pc;
   const char *bad = plan_check_run(&pc, plan);
   if (bad) fail_msg("invariant violated for %s: %s", q, bad);
-  sky_op op = plan->filter->op;
+  const sky_expr *f = plan->filter;
+  int op = (int)f->op;
+  if (f->op == SKY_OP_OR) /* the parts of a split list: OR(first, second) */
+    op = 1000 + 100 * (int)f->args[0]->op + (int)f->args[1]->op;
   sky_arena_free(&arena);
   return op;
 }
+
+/* filter_op's code of OR(a, b). */
+static int or_of(sky_op a, sky_op b) { return 1000 + 100 * (int)a + (int)b; }
 
 static void test_binder_chooses_the_set_for_long_constant_lists(void **state) {
   (void)state;
@@ -150,10 +156,20 @@ static void test_binder_chooses_the_set_for_long_constant_lists(void **state) {
     snprintf(q + len, sizeof q - len, ")");
     assert_int_equal(filter_op(q), n > SKY_IN_SET_MIN_ITEMS ? SKY_OP_IN_SET : SKY_OP_IN);
   }
-  /* An item that is not a constant keeps the inline IN (it stops at the
-   * first equal item, so later items' errors do not count). */
+  /* An item that is not a constant stays inline, in its place: IN stops at
+   * the first equal item, so later items' errors do not count; a long run
+   * of constants around it is still a set, ORed in the items' order. */
   size_t len = (size_t)snprintf(q, sizeof q, "SELECT count() FROM shop WHERE price IN (price + 1");
   for (int i = 0; i < 20; i++) len += (size_t)snprintf(q + len, sizeof q - len, ", %d", i);
+  snprintf(q + len, sizeof q - len, ")");
+  assert_int_equal(filter_op(q), or_of(SKY_OP_IN, SKY_OP_IN_SET));
+  len = (size_t)snprintf(q, sizeof q, "SELECT count() FROM shop WHERE price IN (");
+  for (int i = 0; i < 20; i++) len += (size_t)snprintf(q + len, sizeof q - len, "%d, ", i);
+  snprintf(q + len, sizeof q - len, "price + 1)");
+  assert_int_equal(filter_op(q), or_of(SKY_OP_IN_SET, SKY_OP_IN));
+  /* short runs stay inline */
+  len = (size_t)snprintf(q, sizeof q, "SELECT count() FROM shop WHERE price IN (");
+  for (int i = 0; i < 20; i++) len += (size_t)snprintf(q + len, sizeof q - len, "%s%d, price + %d", i ? ", " : "", i, i);
   snprintf(q + len, sizeof q - len, ")");
   assert_int_equal(filter_op(q), SKY_OP_IN);
 }

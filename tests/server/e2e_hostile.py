@@ -411,12 +411,19 @@ def test_long_in_lists_and_wide_selects_answer_quickly():
         assert secs < 4 * SLOW, secs
         r, secs = timed_ok(c, "SELECT action, %s FROM t GROUP BY action" % sums)
         assert [row[:2] for row in r["rows"]] == [["a", 8], ["b", 4]] and secs < 4 * SLOW, (r, secs)
-        # One item that is not a constant keeps the inline IN: over the
-        # budget, the interpreter answers, and EXPLAIN IR says so.
+        # An item that is not a constant stays inline, in its place; the
+        # constants around it are still one set test, so this compiles.
         mixed = "SELECT count() FROM t WHERE price IN (%s, price * 0 + 2.5)" % in_list(str(i) for i in range(2000))
         r, secs = timed_ok(c, mixed)
         assert r["rows"] == [[3]] and secs < 2 * SLOW, (r, secs)
         ir = c.ok("EXPLAIN IR " + mixed)["rows"]
+        assert len(ir) > 1 and any("sky_rt_in_set" in row[0] for row in ir), ir
+        # Items that are all expressions stay one inline IN: over the
+        # budget, the interpreter answers, and EXPLAIN IR says so.
+        exprs = "SELECT count() FROM t WHERE price IN (%s)" % in_list("price * 0 + %d.5" % i for i in range(2000))
+        r, secs = timed_ok(c, exprs)
+        assert r["rows"] == [[1]] and secs < 2 * SLOW, (r, secs)
+        ir = c.ok("EXPLAIN IR " + exprs)["rows"]
         assert len(ir) == 1 and "over the compile budget" in ir[0][0], ir
         assert s.stop() == 0
 

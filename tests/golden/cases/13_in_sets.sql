@@ -37,3 +37,8 @@ SELECT (day(timestamp + n * 0) IN ('junk', 'bad', '2026-01-02')) AS hit, count()
 EXPLAIN SELECT count() WHERE n IN (100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115, 116, 117, 118, 119, n + 1)
 SELECT (n IN (100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115, 116, 117, 118, 119, n * 1)) AS hit, count() GROUP BY (n IN (100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115, 116, 117, 118, 119, n * 1))
 SELECT (n IN (100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115, 116, 117, 118, 119, NULL, n * 0)) AS hit, count() GROUP BY (n IN (100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115, 116, 117, 118, 119, NULL, n * 0))
+-- Items are tested in order and the first equal one stops the test, so an
+-- expression after the constants that match is never evaluated; before
+-- them it is, and its overflow is the answer.
+SELECT count() WHERE n IN (1, 2, 40, -7, 9223372036854775807, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115, n + 9223372036854775807)
+SELECT count() WHERE n IN (n + 9223372036854775807, 1, 2, 40, -7, 9223372036854775807, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115)
