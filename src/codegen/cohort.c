@@ -48,6 +48,20 @@ typedef struct tally {
   uint32_t key_words, counts, words; /* words = 1 + key_words + counts */
 } tally;
 
+/* Without GROUP BY a tally key is only a label (a period, or STICKINESS's
+ * number of periods), and a chunk's labels are few and close together:
+ * their counts sit in an array indexed by label - base, [len * counts]
+ * words, until the labels span more than DENSE_MAX_WORDS words; then the
+ * array is moved into the tally and the tally takes over. */
+typedef struct dense {
+  bool on;
+  int64_t base;
+  size_t len;
+  uint64_t *counts;
+} dense;
+
+enum { DENSE_MAX_WORDS = 1 << 15 };
+
 typedef struct cevent {
   int64_t ts;
   int64_t period; /* sky_period_of(unit, ts) */
@@ -65,6 +79,7 @@ typedef struct cohort_state {
   uint64_t *counts; /* [tally.counts] scratch: one conclusion's counts */
   bool tallying;    /* conclusions go to `tally` (compiled scans), not rows */
   tally tally;
+  dense dense;      /* before `tally` when there is no GROUP BY */
   uint64_t *key;    /* [tally.key_words] scratch */
 } cohort_state;
 
@@ -81,6 +96,7 @@ static void cohort_free(sky_walk *w) {
   sky_free(cs->entry);
   sky_free(cs->counts);
   sky_free(cs->tally.slots);
+  sky_free(cs->dense.counts);
   sky_free(cs->key);
   sky_free(cs);
   w->state = NULL;
@@ -102,6 +118,7 @@ static int cohort_init(sky_walk *w) {
   cs->key = sky_calloc(cs->tally.key_words, sizeof *cs->key);
   cs->counts = sky_calloc(cs->tally.counts, sizeof *cs->counts);
   if (!cs->entry || !cs->key || !cs->counts) return -1;
+  cs->dense.on = cs->nv == 0;
   w->env.entry = cs->entry;
   return 0;
 }
@@ -180,6 +197,52 @@ static uint64_t *tally_counts(sky_walk *w, const uint64_t *key) {
   return slot + 1 + t->key_words;
 }
 
+/* Whether a dense row was ever concluded into (every conclusion counts
+ * at least one 1). */
+static bool row_used(const uint64_t *row, uint32_t per) {
+  for (uint32_t i = 0; i < per; i++)
+    if (row[i]) return true;
+  return false;
+}
+
+/* Widens the dense array to hold `label` (zeros), or moves it into the
+ * tally and turns it off when it would grow past DENSE_MAX_WORDS. */
+static bool dense_widen(sky_walk *w, cohort_state *cs, int64_t label) {
+  dense *d = &cs->dense;
+  uint32_t per = cs->tally.counts;
+  int64_t lo = d->len ? (label < d->base ? label : d->base) : label;
+  int64_t hi = d->len ? (label > d->base + (int64_t)d->len - 1 ? label : d->base + (int64_t)d->len - 1) : label;
+  uint64_t len = (uint64_t)hi - (uint64_t)lo + 1;
+  if (len == 0 || len > DENSE_MAX_WORDS / per) {
+    d->on = false;
+    for (size_t i = 0; i < d->len; i++) {
+      const uint64_t *row = d->counts + i * per;
+      if (!row_used(row, per)) continue;
+      cs->key[0] = (uint64_t)(d->base + (int64_t)i);
+      uint64_t *sum = tally_counts(w, cs->key);
+      if (!sum) return false;
+      memcpy(sum, row, per * sizeof *row);
+    }
+    return true;
+  }
+  if (!charge(w, (len - d->len) * per * sizeof(uint64_t))) return false;
+  uint64_t *counts = sky_calloc(len * per, sizeof *counts);
+  if (!counts) return false;
+  if (d->len) memcpy(counts + (size_t)(d->base - lo) * per, d->counts, d->len * per * sizeof *counts);
+  sky_free(d->counts);
+  d->counts = counts, d->base = lo, d->len = len;
+  return true;
+}
+
+/* The counts of `label` in the dense array; NULL when out of memory or
+ * when the array just turned off (check d->on). */
+static uint64_t *dense_counts(sky_walk *w, cohort_state *cs, int64_t label) {
+  dense *d = &cs->dense;
+  uint64_t at = (uint64_t)label - (uint64_t)d->base;
+  if (at >= d->len && (!dense_widen(w, cs, label) || !d->on)) return NULL;
+  return d->counts + ((uint64_t)label - (uint64_t)d->base) * cs->tally.counts;
+}
+
 /* The tally key of values `vals` (nv of them) and a label. */
 static const uint64_t *key_of(cohort_state *cs, const sky_ival *vals, int64_t label) {
   for (uint32_t i = 0; i < cs->nv; i++) cs->key[2 * i] = vals[i].w, cs->key[2 * i + 1] = vals[i].null;
@@ -225,7 +288,9 @@ static int add_rows(sky_walk *w, const sky_ival *vals, int64_t label, const uint
 static int conclude(sky_walk *w, const sky_ival *vals, int64_t label, const uint64_t *n) {
   cohort_state *cs = w->state;
   if (!cs->tallying) return add_rows(w, vals, label, n);
-  uint64_t *sum = tally_counts(w, key_of(cs, vals, label));
+  uint64_t *sum = cs->dense.on ? dense_counts(w, cs, label) : NULL;
+  if (!sum && cs->dense.on) return SKY_SCAN_NO_MEMORY;
+  if (!sum) sum = tally_counts(w, key_of(cs, vals, label));
   if (!sum) return SKY_SCAN_NO_MEMORY;
   for (uint32_t i = 0; i < cs->tally.counts; i++) sum[i] += n[i];
   return SKY_SCAN_OK;
@@ -350,6 +415,13 @@ static int cohort_finish(sky_walk *w) {
   cohort_state *cs = w->state;
   const tally *t = &cs->tally;
   sky_ival vals[SKY_PLAN_MAX_KEYS];
+  const dense *d = &cs->dense;
+  for (size_t i = 0; d->on && i < d->len; i++) {
+    const uint64_t *row = d->counts + i * t->counts;
+    if (!row_used(row, t->counts)) continue;
+    int rc = add_rows(w, NULL, d->base + (int64_t)i, row);
+    if (rc != SKY_SCAN_OK) return rc;
+  }
   for (size_t i = 0; i < t->cap; i++) {
     const uint64_t *slot = t->slots + i * t->words, *key = slot + 1;
     if (!slot[0]) continue;
@@ -360,10 +432,28 @@ static int cohort_finish(sky_walk *w) {
   return SKY_SCAN_OK;
 }
 
+/* An entry without GROUP BY straight into the dense array: size and each
+ * retained index (set bits only, or every index up to `top`). False when
+ * the array is off or out of memory (then the general path decides). */
+static bool dense_entry(sky_walk *w, cohort_state *cs, int64_t period, const uint64_t *retained, int64_t top) {
+  const sky_cohort *c = cs->c;
+  uint64_t *sum = dense_counts(w, cs, sky_period_label(c->unit, period));
+  if (!sum) return false;
+  sum[0]++;
+  if (c->on_or_after) {
+    for (int64_t k = 0; k < c->n_periods && k <= top; k++) sum[1 + k]++;
+    return true;
+  }
+  for (uint32_t i = 0; i < (c->n_periods + 63) / 64; i++)
+    for (uint64_t m = retained[i]; m; m &= m - 1) sum[1 + 64 * i + (uint32_t)__builtin_ctzll(m)]++;
+  return true;
+}
+
 int32_t sky_cohort_jit_entry(void *wp, int64_t period, const uint64_t *retained, int64_t top, const sky_ival *vals) {
   sky_walk *w = wp;
   cohort_state *cs = w->state;
   const sky_cohort *c = cs->c;
+  if (cs->dense.on && dense_entry(w, cs, period, retained, top)) return SKY_SCAN_OK;
   sky_ival canon[SKY_PLAN_MAX_KEYS];
   if (cs->nv) memcpy(canon, vals, cs->nv * sizeof *canon);
   sky_path_canon(c->group, cs->nv, canon);
