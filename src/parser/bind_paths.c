@@ -11,9 +11,12 @@
  *   keys step, source, target; count = count(), objects = objects(),
  *   avg_time = avg(time) (FLOAT µs, shown as a DURATION)
  *
- * Without ORDER BY the rows are sorted by step, count descending, source,
- * target (an explicit order of the plan, so LIMIT cuts that order).
+ * The rows are sorted by step, count descending, source, target: an
+ * explicit order of the plan, after the items of an ORDER BY (whose ties
+ * keep it), so LIMIT cuts that order.
  */
+#include <string.h>
+
 #include "common/error.h"
 #include "parser/bind.h"
 
@@ -68,27 +71,33 @@ static bool bind_value(bind_ctx *b, sky_paths *ps) {
   return (ps->value = bind_synth(b, SKY_OP_ACTION, SKY_VT_STRING, SKY_DICT_ACTION, "action", 0)) != NULL;
 }
 
-/* step, source, target, count, objects, avg_time; the default order. */
+/* step, source, target, count, objects, avg_time. */
 static bool bind_result(bind_ctx *b, const sky_paths *ps) {
-  sky_plan *p = b->plan;
   const sky_expr *v = ps->value;
   if (!bind_entry_columns(b, 8) || !bind_entry_key(b, SKY_ENTRY_STEP, SKY_VT_INT, 0, "step", NULL) ||
       !bind_entry_key(b, SKY_ENTRY_SOURCE, v->type, v->dom, "source", NULL) ||
       !bind_entry_key(b, SKY_ENTRY_TARGET, v->type, v->dom, "target", NULL))
     return false;
-  sky_expr *count = bind_entry_agg(b, SKY_AGG_COUNT_ALL, 0, SKY_VT_INT, "count");
-  if (!bind_entry_output(b, count, "count") ||
+  if (!bind_entry_output(b, bind_entry_agg(b, SKY_AGG_COUNT_ALL, 0, SKY_VT_INT, "count"), "count") ||
       !bind_entry_output(b, bind_entry_agg(b, SKY_AGG_OBJECTS, 0, SKY_VT_INT, "objects"), "objects") ||
       !bind_entry_output(b, bind_entry_agg(b, SKY_AGG_AVG, SKY_ENTRY_TIME, SKY_VT_FLOAT, "avg_time"), "avg_time"))
     return false;
-  if (b->sel->n_order) return true;
-  if (!(p->order = sky_arena_alloc(b->arena, sizeof *p->order * 4))) return bind_oom(b), false;
-  p->order[0] = (sky_order){.expr = p->outputs[0], .desc = false};
-  p->order[1] = (sky_order){.expr = count, .desc = true};
-  p->order[2] = (sky_order){.expr = p->outputs[1], .desc = false};
-  p->order[3] = (sky_order){.expr = p->outputs[2], .desc = false};
-  p->n_order = 4;
   return true;
+}
+
+/* The default order, after an explicit ORDER BY's items (its ties keep the
+ * default order, as a SELECT's keep the key order): step, count
+ * descending, source, target. */
+static int default_order(bind_ctx *b, sky_plan *p) {
+  sky_order *o = sky_arena_alloc(b->arena, sizeof *o * (p->n_order + 4));
+  if (!o) return bind_oom(b), -1;
+  if (p->n_order) memcpy(o, p->order, sizeof *o * p->n_order);
+  o[p->n_order++] = (sky_order){.expr = p->outputs[0], .desc = false};
+  o[p->n_order++] = (sky_order){.expr = p->outputs[3], .desc = true};
+  o[p->n_order++] = (sky_order){.expr = p->outputs[1], .desc = false};
+  o[p->n_order++] = (sky_order){.expr = p->outputs[2], .desc = false};
+  p->order = o;
+  return 0;
 }
 
 int sky_bind_paths(const sky_stmt *stmt, const sky_schema *schema, sky_arena *arena, sky_plan **out,
@@ -111,5 +120,6 @@ int sky_bind_paths(const sky_stmt *stmt, const sky_schema *schema, sky_arena *ar
   if (!bind_head(&b, ps) || !bind_session(&b) || !bind_anchor(&b, ps) || !bind_value(&b, ps) ||
       !bind_result(&b, ps))
     return -1;
-  return bind_entry_finish(&b, out);
+  if (bind_entry_finish(&b, out) != 0) return -1;
+  return default_order(&b, p);
 }
