@@ -24,8 +24,10 @@ bool skysh_paths_is_edges(const sky_reply *r) {
   for (size_t i = 0; i < N_COLS; i++)
     if (!is_string(&r->columns->items[i], names[i]) || (types[i] && !is_string(&r->types->items[i], types[i])))
       return false;
+  /* TIMESTAMP and DURATION ends keep their columns, which the printer formats */
   const sky_jv *src = &r->types->items[COL_SOURCE];
-  return src->type == SKY_JV_STRING && is_string(&r->types->items[COL_TARGET], src->str);
+  return (is_string(src, "STRING") || is_string(src, "INT") || is_string(src, "FLOAT") || is_string(src, "BOOL")) &&
+         is_string(&r->types->items[COL_TARGET], src->str);
 }
 
 /* One end of an edge as text. */

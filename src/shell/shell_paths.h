@@ -20,8 +20,10 @@
 #define SKYSH_PATHS_ARROW " \u2192 "
 
 /* True when `r` is a PATHS result: "types" present and the columns are
- * exactly step INT, source, target (any one type, the same for both),
- * count INT, objects INT, avg_time DURATION. */
+ * exactly step INT, source, target (one type, the same for both: STRING,
+ * INT, FLOAT or BOOL; TIMESTAMP and DURATION ends keep their own columns,
+ * which the table printer formats), count INT, objects INT, avg_time
+ * DURATION. */
 bool skysh_paths_is_edges(const sky_reply *r);
 
 /* When `r` is a PATHS result, sets *cols, *types and *rows to copies with

@@ -79,7 +79,8 @@ static void test_other_types(void **state) {
   sky_reply_free(&r);
 }
 
-/* Not PATHS: another column set, a type that differs, no types. */
+/* Not PATHS (or not joined): another column set, ends of different types,
+ * avg_time not a DURATION, no types, TIMESTAMP ends. */
 static void test_not_paths(void **state) {
   (void)state;
   static const char *const lines[] = {
@@ -88,6 +89,7 @@ static void test_not_paths(void **state) {
       "{\"ok\":true," COLS ",\"types\":[\"INT\",\"STRING\",\"INT\",\"INT\",\"INT\",\"DURATION\"],\"rows\":[]}",
       "{\"ok\":true," COLS ",\"types\":[\"INT\",\"STRING\",\"STRING\",\"INT\",\"INT\",\"FLOAT\"],\"rows\":[]}",
       "{\"ok\":true," COLS ",\"rows\":[]}",
+      "{\"ok\":true," COLS ",\"types\":[\"INT\",\"TIMESTAMP\",\"TIMESTAMP\",\"INT\",\"INT\",\"DURATION\"],\"rows\":[]}",
   };
   for (size_t i = 0; i < sizeof lines / sizeof *lines; i++) {
     sky_reply r;
