@@ -50,6 +50,10 @@ PATHS AFTER action = 'view' STEPS 64 WHERE object = 1
 PATHS AFTER action = 'view' STEPS 1
 PATHS AFTER action = 'view' STEPS 1 HAVING objects > 1
 PATHS AFTER action = 'view' STEPS 1 ORDER BY count, target DESC LIMIT 2
+-- ORDER BY's ties keep the default order: view -> pay and view -> view
+-- both take 2m (pay before view), then view -> cart (13m).
+PATHS AFTER action = 'view' STEPS 1 ORDER BY avg_time
+PATHS AFTER action = 'view' STEPS 1 HAVING "objects" = 1 AND avg_time > 0 ORDER BY 3 DESC
 PATHS AFTER action = 'view' STEPS 1 OF hour(timestamp) WHERE object = 4
 PATHS AFTER action = 'nothing' STEPS 3
 PATHS AFTER TRUE STEPS 1 OF page WHERE object = 3
