@@ -6,7 +6,7 @@
  * object at its end.
  *
  * The object's events are kept in path order with their timestamp,
- * session number, value and anchor bit. At the flush, for each anchor a
+ * session number, value and anchor bit (AFTER: from its first anchor on). At the flush, for each anchor a
  * and i = 1..k, the event i places after a (AFTER) or before it (BEFORE),
  * when it exists in a's session, gives an edge whose far end x(i) is that
  * event's value: from x(i-1) to x(i) at step i (AFTER), from x(i) to
@@ -64,9 +64,11 @@ static int paths_init(sky_walk *w) {
 
 static void paths_begin(sky_walk *w) { ((paths_state *)w->state)->n = 0; }
 
-/* Every event of the path, in order. */
+/* Every event of the path, in order (AFTER: from the object's first
+ * anchor on; nothing before it is a step of any edge). */
 static int paths_push(sky_walk *w, const sky_path_event *e, const sky_ival *vals) {
   paths_state *st = w->state;
+  if (st->n == 0 && !st->ps->before && !(e->bits & 1)) return SKY_SCAN_OK;
   if (st->n == st->cap) {
     size_t cap = st->cap ? st->cap * 2 : 64;
     if (!sky_budget_take(w->g->budget, (cap - st->cap) * sizeof *st->ev)) return SKY_SCAN_NO_MEMORY;
