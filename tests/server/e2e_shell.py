@@ -252,6 +252,9 @@ def test_paths_edges():
         assert p.returncode == 0 and p.stderr == "", p.stderr
         assert p.stdout.splitlines() == PATHS_TABLE, p.stdout
         remote = p.stdout
+        # EXPLAIN IR compiles it, WHERE (folded into the anchor) included.
+        p = shell(s.port, "--table", "pa", "--format", "csv", "-c", "EXPLAIN IR " + PATHS + " WHERE object > 1")
+        assert p.returncode == 0 and "sky_path_jit_push" in p.stdout and "not compiled" not in p.stdout, p.stdout
         p = shell(s.port, "--table", "pa", "--format", "csv", "-c", PATHS)
         assert p.stdout.splitlines()[:2] == ["step,source,target,count,objects,avg_time",
                                              "1,home,product,1,1,00:10:00"], p.stdout
