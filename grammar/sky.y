@@ -126,8 +126,10 @@ static void yyerror(sky_loc *loc, sky_parse_ctx *ctx, const char *msg) {
 %token KW_RETENTION "RETENTION" KW_LIFECYCLE "LIFECYCLE" KW_STICKINESS "STICKINESS" KW_FIRST "FIRST"
 %token KW_RECURRING "RECURRING" KW_EVERY "EVERY" KW_ROLLING "ROLLING" KW_FOR "FOR" KW_ON "ON"
 %token KW_HOUR "HOUR" KW_DAY "DAY" KW_WEEK "WEEK" KW_MONTH "MONTH"
+/* PATHS (PATHS.md §4): non-reserved, so that `paths` and `before` stay names */
+%token KW_PATHS "PATHS" KW_BEFORE "BEFORE"
 
-%type <stmt> stmt query select funnel retention lifecycle stickiness
+%type <stmt> stmt query select funnel retention lifecycle stickiness paths
 %type <cohort> retention_head
 %type <flag> retention_mode opt_rolling opt_on_or_after
 %type <funnel> funnel_head
@@ -146,7 +148,8 @@ static void yyerror(sky_loc *loc, sky_parse_ctx *ctx, const char *msg) {
 %type <lopt> load_opts load_max
 %type <lit> value opt_as_of as_of_value
 %type <def> propdef
-%type <ival> opt_dir format opt_format kind type funnel_order period
+%type <ival> opt_dir format opt_format kind type funnel_order period paths_dir
+%type <expr> opt_of
 
 %left KW_OR
 %left KW_AND
@@ -202,6 +205,7 @@ nonreserved:
   | KW_RETENTION | KW_LIFECYCLE | KW_STICKINESS | KW_FIRST | KW_RECURRING | KW_EVERY | KW_ROLLING | KW_FOR | KW_ON
   | KW_HOUR | KW_DAY | KW_WEEK | KW_MONTH
   | KW_FILTER
+  | KW_PATHS | KW_BEFORE
   ;
 
 /* ---- CREATE TABLE / ALTER TABLE ---- */
@@ -325,6 +329,7 @@ query:
   | retention                           { $$ = $1; }
   | lifecycle                           { $$ = $1; }
   | stickiness                          { $$ = $1; }
+  | paths                               { $$ = $1; }
   ;
 
 select:
@@ -510,6 +515,23 @@ lifecycle:
 stickiness:
     KW_STICKINESS KW_EVERY period opt_from opt_where group_session opt_having opt_order opt_limit
                                         { A($$ = ast_cohort_stmt(ctx, SKY_STMT_STICKINESS, ast_period_head(ctx, $3, &@1), &$4, $5, $6, $7, $8, $9)); }
+  ;
+
+/* ---- PATHS (PATHS.md §4) ---- */
+
+paths:
+    KW_PATHS paths_dir expr KW_STEPS T_INTEGER opt_of opt_from opt_where group_session opt_having opt_order opt_limit
+                                        { A($$ = ast_paths_stmt(ctx, ast_paths_head(ctx, $2, $3, ast_int(ctx, &$5, &@5), $6, &@1), &$7, $8, $9, $10, $11, $12)); }
+  ;
+
+paths_dir:
+    KW_AFTER                            { $$ = 0; }
+  | KW_BEFORE                           { $$ = 1; }
+  ;
+
+opt_of:
+    %empty                              { $$ = NULL; }
+  | KW_OF expr                          { $$ = $2; }
   ;
 
 /* ---- expressions ---- */

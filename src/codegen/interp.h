@@ -105,6 +105,7 @@ typedef struct sky_path_values {
   sky_expr *const *exprs;
   uint32_t n;
   uint64_t when; /* evaluated when (bits & when) != 0 */
+  bool always;   /* evaluated on every kept event (PATHS's value) */
 } sky_path_values;
 
 typedef struct sky_path_parts {

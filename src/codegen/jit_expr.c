@@ -205,6 +205,23 @@ static LLVMValueRef right_guard(jit_cg *cg, sky_op op, jit_val left, LLVMValueRe
   return and1(cg, guard, not1(cg, decided));
 }
 
+/* IF(c, x, y) per event (PATHS's anchor, WHERE folded in): the branch not
+ * chosen is computed under a false guard, as the interpreter evaluates only
+ * the chosen one. A BOOL result keeps no cheaper truth. */
+static jit_val op_if(jit_cg *cg, const sky_expr *e, const jit_val *a, LLVMValueRef guard) {
+  LLVMValueRef c = jit_truth(cg, a[0]);
+  LLVMValueRef x = a[1].v, y = a[2].v;
+  if (e->args[1]->type == SKY_VT_NULL) x = LLVMConstNull(LLVMTypeOf(y));
+  if (e->args[2]->type == SKY_VT_NULL) y = LLVMConstNull(LLVMTypeOf(x));
+  return jv(LLVMBuildSelect(cg->b, c, x, y, "if"), LLVMBuildSelect(cg->b, c, a[1].null, a[2].null, "if.null"));
+}
+
+/* Guard of IF's branch k (1 or 2): the condition chooses it. */
+static LLVMValueRef if_guard(jit_cg *cg, uint32_t k, jit_val cond, LLVMValueRef guard) {
+  LLVMValueRef t = jit_truth(cg, cond);
+  return and1(cg, guard, k == 1 ? t : not1(cg, t));
+}
+
 /* ---- comparisons ----------------------------------------------------------- */
 
 static const struct cmp_pred {
@@ -524,7 +541,7 @@ void jit_expr_prepare(jit_cg *cg) {
 #define JIT_OP_AGG_REF op_post_agg, false
 #define JIT_OP_ENTRY op_post_agg, false
 #define JIT_OP_OBJ_AGG op_obj_agg, false
-#define JIT_OP_IF op_post_agg, false
+#define JIT_OP_IF op_if, false
 #define JIT_OP_NOT op_not, true
 #define JIT_OP_NEG op_neg, true
 #define JIT_OP_IS_NULL op_is_null, false
@@ -589,6 +606,7 @@ jit_val jit_expr(jit_cg *cg, const sky_expr *e, LLVMValueRef guard) {
   for (uint32_t k = 0; k < e->n_args; k++) {
     LLVMValueRef g = guard;
     if (k == 1 && (e->op == SKY_OP_AND || e->op == SKY_OP_OR)) g = right_guard(cg, e->op, a[0], guard);
+    if (k >= 1 && e->op == SKY_OP_IF) g = if_guard(cg, k, a[0], guard);
     if (k >= 2 && e->op == SKY_OP_IN) {
       in_found = or1(cg, in_found, in_hit(cg, e, a, k - 1));
       g = and1(cg, guard, not1(cg, in_found));

@@ -124,7 +124,8 @@ void jit_path_values(jit_cg *cg, const sky_path_parts *pp, LLVMValueRef bits) {
   uint32_t from = 0;
   for (uint32_t g = 0; g < 2; g++) {
     LLVMValueRef met = LLVMBuildAnd(b, bits, jit_const_i64(cg, pp->vals[g].when), "");
-    store_values(cg, LLVMBuildICmp(b, LLVMIntNE, met, zero, ""), from, &pp->vals[g]);
+    LLVMValueRef when = pp->vals[g].always ? jit_const_i1(cg, true) : LLVMBuildICmp(b, LLVMIntNE, met, zero, "");
+    store_values(cg, when, from, &pp->vals[g]);
     from += pp->vals[g].n;
   }
 }

@@ -19,16 +19,22 @@ sky_path_parts sky_path_parts_of(const sky_plan *p) {
     parts.excl = f->excludes;
     parts.keep_all = f->order == SKY_FUNNEL_STRICT; /* adjacency counts */
     /* HOLDING at every step event; GROUP BY where an entry may start */
-    parts.vals[0] = (sky_path_values){f->hold, f->n_hold, ~UINT64_C(0)};
-    parts.vals[1] = (sky_path_values){f->group, f->n_group, f->order == SKY_FUNNEL_ANY_ORDER ? ~UINT64_C(0) : 1};
+    parts.vals[0] = (sky_path_values){f->hold, f->n_hold, ~UINT64_C(0), false};
+    parts.vals[1] = (sky_path_values){f->group, f->n_group, f->order == SKY_FUNNEL_ANY_ORDER ? ~UINT64_C(0) : 1, false};
   } else if (c) {
     if (p->kind == SKY_PLAN_RETENTION) {
       parts.n_conds = 2;
       parts.conds = c->conds;
-      parts.vals[1] = (sky_path_values){c->group, c->n_group, UINT64_C(1) << SKY_COHORT_START};
+      parts.vals[1] = (sky_path_values){c->group, c->n_group, UINT64_C(1) << SKY_COHORT_START, false};
     } else {
       parts.keep_all = true; /* every matching event makes its period active */
     }
+  }
+  if (p->paths) { /* every event of the path: its value, and whether it is an anchor */
+    parts.n_conds = 1;
+    parts.conds = &p->paths->anchor;
+    parts.keep_all = true;
+    parts.vals[0] = (sky_path_values){&p->paths->value, 1, 0, true};
   }
   parts.n_vals = parts.vals[0].n + parts.vals[1].n;
   return parts;
@@ -64,7 +70,7 @@ int sky_path_walk_event(sky_walk *w) {
     const sky_path_values *pv = &pp->vals[g];
     for (uint32_t i = 0; i < pv->n; i++) {
       vals[at + i] = NULL_VAL;
-      if ((e.bits & pv->when) && (rc = sky_walk_eval(w, pv->exprs[i], &vals[at + i])) != SKY_SCAN_OK) return rc;
+      if ((pv->always || (e.bits & pv->when)) && (rc = sky_walk_eval(w, pv->exprs[i], &vals[at + i])) != SKY_SCAN_OK) return rc;
     }
     at += pv->n;
   }

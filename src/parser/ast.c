@@ -459,6 +459,30 @@ sky_stmt *ast_cohort_stmt(sky_parse_ctx *ctx, sky_stmt_kind kind, ast_cohort *he
   return s;
 }
 
+/* ---- PATHS ------------------------------------------------------------------- */
+
+ast_paths *ast_paths_head(sky_parse_ctx *ctx, int before, ast_expr *cond, ast_expr *k, ast_expr *of,
+                          const sky_loc *loc) {
+  if (!cond || !k || ctx->failed) return NULL;
+  ast_paths *h = alloc0(ctx, sizeof *h);
+  if (!h) return NULL;
+  h->loc = *loc;
+  h->before = before != 0;
+  h->cond = cond;
+  h->k = k;
+  h->of = of;
+  return h;
+}
+
+/* paths: PATHS AFTER|BEFORE cond STEPS k [OF expr] [FROM t] [WHERE c] group_session [HAVING] [ORDER BY] [LIMIT] */
+sky_stmt *ast_paths_stmt(sky_parse_ctx *ctx, ast_paths *head, const ast_ident *from, ast_expr *where, ast_gs gs,
+                         ast_expr *having, ast_list *order, ast_expr *limit) {
+  if (!head) return NULL;
+  sky_stmt *s = new_query(ctx, SKY_STMT_PATHS, from, where, gs, having, order, limit);
+  if (s) s->select->paths = head;
+  return s;
+}
+
 /* ---- other statements ------------------------------------------------------ */
 
 /* propdef: ident kind type */

@@ -187,11 +187,22 @@ typedef struct ast_cohort {
   ast_expr *n;             /* FOR n: an INT literal */
 } ast_cohort;
 
+/* PATHS AFTER | BEFORE cond STEPS k [OF expr] (PATHS.md §4): the parts
+ * beyond what it shares with SELECT. */
+typedef struct ast_paths {
+  sky_loc loc;             /* of PATHS */
+  bool before;             /* BEFORE (AFTER is false) */
+  ast_expr *cond;          /* the anchor condition */
+  ast_expr *k;             /* STEPS k: an INT literal */
+  ast_expr *of;            /* OF expr, or NULL (action) */
+} ast_paths;
+
 /* SELECT, and the clauses the path statements share with it. */
 struct sky_select {
   const char *text; /* the statement text (item source text, positions) */
   ast_funnel *funnel; /* FUNNEL: its own clauses; the items are unused */
   ast_cohort *cohort; /* RETENTION, LIFECYCLE, STICKINESS: theirs; no items */
+  ast_paths *paths;   /* PATHS: its own clauses; no items */
   uint32_t n_items;
   ast_item **items;
   ast_expr *where;
@@ -327,6 +338,14 @@ ast_cohort *ast_retention_head(sky_parse_ctx *ctx, bool recurring, ast_expr *sta
 ast_cohort *ast_period_head(sky_parse_ctx *ctx, int unit, const sky_loc *loc);
 sky_stmt *ast_cohort_stmt(sky_parse_ctx *ctx, sky_stmt_kind kind, ast_cohort *head, const ast_ident *from,
                           ast_expr *where, ast_gs gs, ast_expr *having, ast_list *order, ast_expr *limit);
+
+/* ---- PATHS ------------------------------------------------------------------- */
+
+/* PATHS AFTER | BEFORE cond STEPS k [OF expr] */
+ast_paths *ast_paths_head(sky_parse_ctx *ctx, int before, ast_expr *cond, ast_expr *k, ast_expr *of,
+                          const sky_loc *loc);
+sky_stmt *ast_paths_stmt(sky_parse_ctx *ctx, ast_paths *head, const ast_ident *from, ast_expr *where, ast_gs gs,
+                         ast_expr *having, ast_list *order, ast_expr *limit);
 
 /* ---- other statements ------------------------------------------------------ */
 

@@ -5,6 +5,7 @@
  *   bind_funnel.c sky_bind_funnel(): steps, window, exclusions, HOLDING
  *   bind_cohort.c sky_bind_retention / _lifecycle / _stickiness: periods,
  *                FROM / TO conditions
+ *   bind_paths.c sky_bind_paths: the anchor, OF, the edges' columns
  *   bind_entry.c the path statements' result half: entry rows' keys,
  *                aggregates and result columns, HAVING / ORDER BY over them
  *   bind_util.c  plan building blocks: nodes, constants, literal and
@@ -168,7 +169,8 @@ bool bind_entry_key(bind_ctx *b, uint32_t field, sky_vtype type, uint32_t dom, c
 /* Entry key #i: the value of per-event expression `src`, named by its text. */
 bool bind_entry_key_of(bind_ctx *b, uint32_t i, sky_expr *src);
 bool bind_entry_output(bind_ctx *b, sky_expr *e, const char *name);
-/* An aggregate over entry field `field` (COUNT_ALL: none); its AGG_REF. */
+/* An aggregate over entry field `field` (none for one without arguments:
+ * count(), objects()); its AGG_REF. */
 sky_expr *bind_entry_agg(bind_ctx *b, sky_agg_kind kind, uint32_t field, sky_vtype type, const char *text);
 /* FLOAT num / den. */
 sky_expr *bind_ratio(bind_ctx *b, sky_expr *num, sky_expr *den, const char *text);

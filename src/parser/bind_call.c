@@ -367,6 +367,9 @@ sky_expr *bind_post(bind_ctx *b, const ast_expr *a, bool *done) {
   if (!ast_is_leaf_ref(a)) return NULL; /* operators and buckets: over their parts */
   char q[80];
   *done = true;
+  if (b->alias_outputs && b->plan->kind == SKY_PLAN_PATHS)
+    return bind_fail(b, SKY_ERR_SEMANTIC, a, "%s is not a result column of this PATHS (step, source, target, "
+                     "count, objects, avg_time)", bind_quote(bind_src(b, a), q));
   if (b->alias_outputs)
     return bind_fail(b, SKY_ERR_SEMANTIC, a, "%s is not a result column of this %s (nor one of its %s expressions)",
                      bind_quote(bind_src(b, a), q), b->statement,

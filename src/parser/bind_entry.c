@@ -90,7 +90,7 @@ bool bind_entry_output(bind_ctx *b, sky_expr *e, const char *name) {
 
 sky_expr *bind_entry_agg(bind_ctx *b, sky_agg_kind kind, uint32_t field, sky_vtype type, const char *text) {
   sky_agg g = {.kind = kind, .type = type, .dom = SKY_DOM_NONE, .rank_rc = -1, .text = text};
-  if (kind != SKY_AGG_COUNT_ALL &&
+  if (sky_agg_defs[kind].args != SKY_AARGS_NONE &&
       !(g.arg = bind_entry_leaf(b, field, SKY_VT_INT, SKY_DOM_NONE, sky_entry_field_name(field))))
     return NULL;
   int64_t idx = bind_agg_add(b, &g, NULL);

@@ -50,8 +50,9 @@ static sky_unit agg_unit(const sky_plan *p, const sky_agg *g) {
   return SKY_UNIT_NONE;
 }
 
-/* An entry field: FUNNEL's times are instants or lengths; an entry key has
- * the unit of the HOLDING or GROUP BY expression it was read from. */
+/* An entry field: FUNNEL's times are instants or lengths (PATHS's time a
+ * length); an entry key has the unit of the HOLDING or GROUP BY expression
+ * it was read from, PATHS's source and target that of OF. */
 static sky_unit entry_unit(const sky_plan *p, uint32_t field) {
   const sky_funnel *f = p->funnel;
   switch (field) {
@@ -60,6 +61,8 @@ static sky_unit entry_unit(const sky_plan *p, uint32_t field) {
   case SKY_ENTRY_BUCKET: return SKY_UNIT_DURATION;
   case SKY_ENTRY_STARTED:
   case SKY_ENTRY_CONVERTED: return SKY_UNIT_TIMESTAMP;
+  case SKY_ENTRY_SOURCE:
+  case SKY_ENTRY_TARGET: return p->paths ? sky_expr_unit(p, p->paths->value) : SKY_UNIT_NONE;
   default: break;
   }
   if (field < SKY_ENTRY_KEY0) return SKY_UNIT_NONE;

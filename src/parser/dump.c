@@ -284,6 +284,18 @@ static void dump_cohort(sky_buf *b, const sky_stmt *s) {
 #define dump_lifecycle dump_cohort
 #define dump_stickiness dump_cohort
 
+/* PATHS: its own clauses, then the shared ones. */
+static void dump_paths(sky_buf *b, const sky_stmt *s) {
+  const ast_paths *h = s->select->paths;
+  put_explain(b, s);
+  sky_buf_puts(b, h->before ? "PATHS BEFORE" : "PATHS AFTER");
+  sky_buf_puts(b, "\n  anchor "), put_expr(b, h->cond);
+  sky_buf_puts(b, "\n  steps "), put_expr(b, h->k);
+  if (h->of) sky_buf_puts(b, "\n  of "), put_expr(b, h->of);
+  put_sources(b, s);
+  put_result_clauses(b, s);
+}
+
 static void dump_create_table(sky_buf *b, const sky_stmt *s) {
   sky_buf_puts(b, "CREATE TABLE");
   put_table(b, " ", s);

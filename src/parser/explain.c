@@ -331,6 +331,18 @@ static void put_cohort(const explain_ctx *x) {
   }
 }
 
+/* PATHS: the per-object part, read on every event of the path. */
+static void put_paths(const explain_ctx *x) {
+  const sky_paths *ps = x->plan->paths;
+  sky_buf *b = x->out;
+  sky_buf_printf(b, "paths: %s, steps %s1..%s%u on the whole path (one entry row per edge)\n",
+                 ps->before ? "before" : "after", ps->before ? "-" : "", ps->before ? "-" : "", ps->n_steps);
+  sky_buf_puts(b, "  anchor (WHERE, then the condition)\n");
+  put_tree(x, ps->anchor, 2);
+  sky_buf_puts(b, "  value at every event\n");
+  put_tree(x, ps->value, 2);
+}
+
 void sky_plan_explain(const sky_plan *plan, const sky_schema *schema, sky_buf *out) {
   explain_ctx x = {plan, schema, out};
   put_inputs(&x);
@@ -340,6 +352,7 @@ void sky_plan_explain(const sky_plan *plan, const sky_schema *schema, sky_buf *o
   for (uint32_t i = 0; i < plan->n_obj_aggs; i++) put_agg(&x, i, &plan->obj_aggs[i]);
   if (plan->funnel) put_funnel(&x);
   if (plan->cohort) put_cohort(&x);
+  if (plan->paths) put_paths(&x);
   sky_buf_puts(out, plan->n_keys ? "keys:\n" : "keys: none (one group)\n");
   for (uint32_t i = 0; i < plan->n_keys; i++) {
     sky_buf_printf(out, "  #%u\n", i);

@@ -33,7 +33,8 @@ int sky_lex_error_token(void) { return SKY_YYerror; }
  * `nonreserved` rule): `max(x)`, a property called `format`. */
 #define SKY_KEYWORDS(X) \
   X(action, KW_ACTION, 1) X(add, KW_ADD, 0) X(after, KW_AFTER, 0) X(alter, KW_ALTER, 1)               \
-  X(and, KW_AND, 1) X(any, KW_ANY, 0) X(as, KW_AS, 1) X(asc, KW_ASC, 1) X(between, KW_BETWEEN, 0)     \
+  X(and, KW_AND, 1) X(any, KW_ANY, 0) X(as, KW_AS, 1) X(asc, KW_ASC, 1) X(before, KW_BEFORE, 0)        \
+  X(between, KW_BETWEEN, 0)                                                                           \
   X(bool, KW_BOOL, 0) X(bucket, KW_BUCKET, 0) X(by, KW_BY, 1) X(create, KW_CREATE, 1)                 \
   X(csv, KW_CSV, 0) X(day, KW_DAY, 0) X(delete, KW_DELETE, 1) X(desc, KW_DESC, 1)                     \
   X(describe, KW_DESCRIBE, 1) X(distinct, KW_DISTINCT, 1) X(drop, KW_DROP, 1)                         \
@@ -47,7 +48,8 @@ int sky_lex_error_token(void) { return SKY_YYerror; }
   X(like, KW_LIKE, 1) X(limit, KW_LIMIT, 1) X(load, KW_LOAD, 1) X(max, KW_MAX, 0)                     \
   X(month, KW_MONTH, 0) X(ndjson, KW_NDJSON, 0) X(not, KW_NOT, 1) X(null, KW_NULL, 1)                 \
   X(object, KW_OBJECT, 1) X(objects, KW_OBJECTS, 0) X(of, KW_OF, 1) X(on, KW_ON, 0) X(or, KW_OR, 1)   \
-  X(order, KW_ORDER, 1) X(over, KW_OVER, 1) X(reached, KW_REACHED, 0) X(recurring, KW_RECURRING, 0)   \
+  X(order, KW_ORDER, 1) X(over, KW_OVER, 1) X(paths, KW_PATHS, 0) X(reached, KW_REACHED, 0)            \
+  X(recurring, KW_RECURRING, 0)                                                                       \
   X(retention, KW_RETENTION, 0) X(return, KW_RETURN, 1) X(rolling, KW_ROLLING, 0)                     \
   X(select, KW_SELECT, 1) X(session, KW_SESSION, 1) X(show, KW_SHOW, 1) X(state, KW_STATE, 1)         \
   X(stdin, KW_STDIN, 0) X(step, KW_STEP, 0) X(steps, KW_STEPS, 0) X(stickiness, KW_STICKINESS, 0)     \

@@ -155,9 +155,10 @@ static inline uint32_t sky_period_dom(sky_period unit) {
   X(MOD, 2, "%")                       /* INT or FLOAT; x % 0 is NULL; sign of dividend */ \
   X(STR_CMP, 2, "strcmp")              /* any STRINGs -> INT -1/0/1 by UTF-8 bytes (helper) */ \
   /* ternary */                                                                          \
-  X(IF, 3, "if")                       /* post-aggregation: args[0] ? args[1] : args[2]  \
-                                          (NULL condition: args[2]); only the chosen \
-                                          branch is evaluated */                          \
+  X(IF, 3, "if")                       /* args[0] ? args[1] : args[2] (NULL condition: \
+                                          args[2]); only the chosen branch is evaluated; \
+                                          made up by the binder: post-aggregation, and \
+                                          per event in PATHS's anchor (WHERE folded in) */ \
   /* n-ary */                                                                            \
   X(IN, -1, "IN")                      /* args[0] IN (args[1..]); SQL NULL rules */
 
@@ -349,7 +350,7 @@ typedef struct sky_order {
  * skeleton advances and flushes into the same mergeable group tables. */
 #define SKY_PLAN_KINDS(X)                                                           \
   X(SELECT, "SELECT") X(FUNNEL, "FUNNEL") X(RETENTION, "RETENTION") X(LIFECYCLE, "LIFECYCLE") \
-  X(STICKINESS, "STICKINESS")
+  X(STICKINESS, "STICKINESS") X(PATHS, "PATHS")
 
 typedef enum sky_plan_kind {
 #define SKY_X_PLAN_KIND(name, text) SKY_PLAN_##name,
@@ -412,7 +413,10 @@ typedef struct sky_funnel_exclude {
   X(RETURNING, "returning")                                                         \
   X(RESURRECTING, "resurrecting")                                                   \
   X(DORMANT, "dormant")                                                             \
-  X(PERIODS, "periods")           /* STICKINESS: an object's active periods */
+  X(PERIODS, "periods")           /* STICKINESS: an object's active periods */   \
+  /* PATHS (sky_paths): one row per edge; its step is STEP, its time TIME */   \
+  X(SOURCE, "source")             /* the edge's earlier value */                    \
+  X(TARGET, "target")             /* the edge's later value */
 
 typedef enum sky_entry_field {
 #define SKY_X_ENTRY(name, text) SKY_ENTRY_##name,
@@ -467,10 +471,31 @@ typedef struct sky_cohort {
   sky_expr **group;         /* GROUP BY, evaluated at the entry's start event */
 } sky_cohort;
 
+/* ---- PATHS (PATHS.md §4) -------------------------------------------------------------
+ *
+ * Per object, the whole path (not only matching events): every event's
+ * value (OF, default action) and whether it is an anchor — a matching
+ * event satisfying the condition. The plan has no filter: WHERE is folded
+ * into `anchor` as IF(WHERE, condition, FALSE), so that the engines hand
+ * over every event. For each anchor a and i = 1..k, the i-th event after
+ * (before) a in the same session gives an edge between x(i-1) and x(i),
+ * left out when the far end x(i) is NULL. Each edge is one entry row:
+ * STEP i (BEFORE: -i), SOURCE and TARGET in time order, TIME the gap
+ * between their events (>= 0). */
+#define SKY_PATHS_MAX_STEPS 64
+
+typedef struct sky_paths {
+  bool before;              /* BEFORE: steps -1 .. -k */
+  uint32_t n_steps;         /* STEPS k, 1..SKY_PATHS_MAX_STEPS */
+  sky_expr *anchor;         /* BOOL per event: WHERE and the condition */
+  sky_expr *value;          /* OF expr, per event (every event) */
+} sky_paths;
+
 typedef struct sky_plan {
   sky_plan_kind kind;
   sky_funnel *funnel;                  /* SKY_PLAN_FUNNEL: the per-object part */
   sky_cohort *cohort;                  /* RETENTION, LIFECYCLE, STICKINESS: theirs */
+  sky_paths *paths;                    /* SKY_PLAN_PATHS: its per-object part */
   /* inputs */
   uint64_t schema_uid, schema_version; /* what the plan was bound against */
   uint32_t n_props;                    /* schema's property count at bind time */
@@ -518,7 +543,8 @@ typedef struct sky_plan {
 
 /* The per-event expressions of a path statement's per-object part, in the
  * order an event evaluates them — FUNNEL: steps, exclusions, HOLDING,
- * GROUP BY; RETENTION: FROM, TO, GROUP BY — each passed to fn (none for a
+ * GROUP BY; RETENTION: FROM, TO, GROUP BY; PATHS: the anchor, then the
+ * value — each passed to fn (none for a
  * SELECT). The plan's keys and aggregates then read entry rows. */
 void sky_plan_each_path_expr(const sky_plan *p, void (*fn)(sky_expr *e, void *ctx), void *ctx);
 

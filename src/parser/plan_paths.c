@@ -24,4 +24,6 @@ void sky_plan_each_path_expr(const sky_plan *p, void (*fn)(sky_expr *e, void *ct
   for (uint32_t i = 0; c && i < 2; i++)
     if (c->conds[i]) fn(c->conds[i], ctx);
   for (uint32_t i = 0; c && i < c->n_group; i++) fn(c->group[i], ctx);
+  const sky_paths *ps = p->paths;
+  if (ps) fn(ps->anchor, ctx), fn(ps->value, ctx);
 }

@@ -40,7 +40,7 @@
 
 #define SKY_QUERY_STMTS(X)                                                                 \
   X(SELECT, select, "SELECT") X(FUNNEL, funnel, "FUNNEL") X(RETENTION, retention, "RETENTION") \
-  X(LIFECYCLE, lifecycle, "LIFECYCLE") X(STICKINESS, stickiness, "STICKINESS")
+  X(LIFECYCLE, lifecycle, "LIFECYCLE") X(STICKINESS, stickiness, "STICKINESS") X(PATHS, paths, "PATHS")
 
 typedef enum sky_stmt_kind {
 #define SKY_X_STMT(NAME, name, text) SKY_STMT_##NAME,

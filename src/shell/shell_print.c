@@ -38,6 +38,7 @@
 #include "shell/shell_cohort.h"
 #include "shell/shell_funnel.h"
 #include "shell/shell_interrupt.h"
+#include "shell/shell_paths.h"
 #include "shell/shell_time.h"
 
 int skysh_format_parse(const char *name) {
@@ -359,6 +360,7 @@ static void print_table_view(FILE *out, const sky_reply *r, const skysh_output *
   bool pivoted = o->pivot && skysh_cohort_pivot(r, &arena, &cols, &types, &rows);
   if (!pivoted && !o->no_bars && !skysh_funnel_add_bars(r, &arena, &cols, &rows))
     skysh_cohort_add_stickiness_bars(r, &arena, &cols, &rows);
+  skysh_paths_edges(r, &arena, &cols, &types, &rows); /* PATHS: source → target */
   col_kind *kinds = column_kinds(types, cols->n, o->raw_times);
   if (kinds) print_table(out, cols, rows, kinds);
   else fputs("out of memory\n", out);
@@ -440,6 +442,7 @@ static int sink_begin(void *ctx, const sky_reply *head) {
 static const char *lost_view(const sky_reply *head, const skysh_output *o) {
   size_t at;
   if (o->pivot && skysh_cohort_is_retention(head, &at)) return "the RETENTION pivot";
+  if (skysh_paths_is_edges(head)) return "the source \u2192 target column";
   if (o->no_bars) return NULL;
   if (skysh_funnel_is_steps(head, &at)) return "the conversion bars";
   if (skysh_cohort_is_stickiness(head, &at)) return "the stickiness bars";

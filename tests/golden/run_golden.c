@@ -58,7 +58,7 @@ static void reply_line(sky_conn *conn, const char *stmt, sky_buf *out) {
 }
 
 static int is_query(const char *stmt) {
-  static const char *const words[] = {"SELECT", "FUNNEL", "RETENTION", "LIFECYCLE", "STICKINESS", "EXPLAIN"};
+  static const char *const words[] = {"SELECT", "FUNNEL", "RETENTION", "LIFECYCLE", "STICKINESS", "EXPLAIN", "PATHS"};
   while (*stmt == ' ') stmt++;
   for (size_t i = 0; i < sizeof words / sizeof *words; i++)
     if (strncasecmp(stmt, words[i], strlen(words[i])) == 0) return 1;

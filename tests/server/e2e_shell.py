@@ -224,6 +224,45 @@ def test_funnel_bars():
         assert local.returncode == 0 and local.stdout == remote, local.stdout + local.stderr
 
 
+PATHS_SETUP = [
+    "CREATE TABLE pa (page EVENT STRING)",
+    "INSERT INTO pa (object, timestamp, action, page) VALUES (1, 0, 'view', 'home'), (1, 60000000, 'cart', NULL), "
+    "(1, 300000000, 'pay', 'checkout'), (2, 0, 'view', 'home'), (2, 600000000, 'cart', 'product')",
+]
+PATHS = "PATHS AFTER action = 'view' STEPS 2 OF page"
+PATHS_TABLE = [
+    " step | source \u2192 target | count | objects | avg_time",
+    "------+-----------------+-------+---------+----------",
+    "    1 | home \u2192 product  |     1 |       1 | 00:10:00",
+    "    2 | NULL \u2192 checkout |     1 |       1 | 00:04:00",
+    "(2 rows)",
+]
+
+
+def test_paths_edges():
+    """A PATHS result prints source and target as one `source → target`
+    column in the table format (a NULL end as NULL), counts right-aligned,
+    remotely and embedded; CSV keeps the reply's columns."""
+    with Skyd() as s:
+        c = s.connect()
+        for stmt in PATHS_SETUP:
+            c.ok(stmt)
+        c.close()
+        p = shell(s.port, "--table", "pa", "-c", PATHS)
+        assert p.returncode == 0 and p.stderr == "", p.stderr
+        assert p.stdout.splitlines() == PATHS_TABLE, p.stdout
+        remote = p.stdout
+        # EXPLAIN IR compiles it, WHERE (folded into the anchor) included.
+        p = shell(s.port, "--table", "pa", "--format", "csv", "-c", "EXPLAIN IR " + PATHS + " WHERE object > 1")
+        assert p.returncode == 0 and "sky_path_jit_push" in p.stdout and "not compiled" not in p.stdout, p.stdout
+        p = shell(s.port, "--table", "pa", "--format", "csv", "-c", PATHS)
+        assert p.stdout.splitlines()[:2] == ["step,source,target,count,objects,avg_time",
+                                             "1,home,product,1,1,00:10:00"], p.stdout
+        assert s.stop() == 0
+        local = embedded(s.data, "--table", "pa", "-c", PATHS)
+        assert local.returncode == 0 and local.stdout == remote, local.stdout + local.stderr
+
+
 # SELECTs shaped like RETENTION, LIFECYCLE and STICKINESS results: the shell
 # knows them by their columns' names and types alone.
 COHORT_SETUP = [
