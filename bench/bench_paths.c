@@ -6,7 +6,7 @@
  *               [--only TEXT]
  *
  * LOADs FILE into DIR/db (unless --keep finds it loaded), then runs each
- * path query (FUNNEL, RETENTION, LIFECYCLE, STICKINESS; --only: those whose
+ * path query (FUNNEL, RETENTION, LIFECYCLE, STICKINESS, next(); --only: those whose
  * text contains TEXT) warm (best and median of R runs, events/s over the
  * table's events), prints its first rows so the answer can be checked
  * against the peers', and the compile time of fresh 3-, 32- and 64-step
@@ -116,6 +116,12 @@ int main(int argc, char **argv) {
       "RETENTION FROM action = 'view' TO action = 'purchase' EVERY WEEK FOR 5 GROUP BY state.country",
       "LIFECYCLE EVERY DAY",
       "STICKINESS EVERY DAY",
+      /* what comes next (PATHS.md §4; issue 12's goal: >= 500 M events/s on 2 threads) */
+      "SELECT count() WHERE action = 'add_to_cart' GROUP BY action", /* next()'s reference: the same without it */
+      "SELECT count() WHERE action = 'add_to_cart' GROUP BY next(action)",
+      "SELECT count(), objects() WHERE action = 'add_to_cart' GROUP BY next(action), next(action, 2) ORDER BY 1 DESC "
+      "LIMIT 20",
+      "SELECT count() WHERE action = 'add_to_cart' GROUP BY next(DISTINCT action)",
   };
   double *ms = malloc(sizeof *ms * (size_t)runs);
   for (size_t q = 0; q < sizeof queries / sizeof *queries; q++) {

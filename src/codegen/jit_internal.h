@@ -224,6 +224,7 @@ typedef struct jit_cg {
   LLVMValueRef pf_base;  /* ptr: its arrays for the current object */
   LLVMValueRef pf_m;     /* i64: the object's events */
   LLVMValueRef pf_start; /* i64: the chunk index of its first event */
+  LLVMValueRef pf_end;   /* i64: the chunk index after its last event */
 
   /* path statements (jit_path.c) */
   LLVMValueRef path_w;    /* alloca ptr: the walk state (interp.h) */
@@ -281,6 +282,11 @@ void jit_pathfn_state(jit_cg *cg);
 void jit_pathfn_prepare(jit_cg *cg);
 void jit_pathfn_close(jit_cg *cg);
 jit_val jit_pathfn_value(jit_cg *cg, const sky_expr *e);
+/* The current object's events [start, end), at its start (every plan with
+ * path functions); whether any of them needs the pre-pass (the others read
+ * their x at an offset). */
+void jit_pathfn_object(jit_cg *cg, LLVMValueRef start, LLVMValueRef end);
+bool jit_pathfn_needs_prepass(const sky_plan *p);
 void jit_pathfn_prepass(jit_cg *cg, LLVMValueRef start, LLVMValueRef end, LLVMValueRef prev_ts,
                         void (*per_event)(jit_cg *cg, LLVMValueRef prev_ts), void (*reset)(jit_cg *cg));
 

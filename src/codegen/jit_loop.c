@@ -654,7 +654,8 @@ static void object_loop(jit_cg *cg, LLVMBasicBlockRef done) {
   LLVMValueRef start = load_elem(cg, cg->t_i64, cg->obj_starts, k, "start");
   L.end = load_elem(cg, cg->t_i64, cg->obj_starts, k1, "end");
   cg->obj = load_elem(cg, cg->t_i64, cg->obj_ids, k, "obj");
-  if (cg->plan->n_path_fns)
+  if (cg->plan->n_path_fns) jit_pathfn_object(cg, start, L.end);
+  if (cg->plan->n_path_fns && jit_pathfn_needs_prepass(cg->plan))
     jit_pathfn_prepass(cg, start, L.end, cg->session ? L.prev_ts : NULL, pre_event, reset_registers);
   if (cg->plan->n_obj_aggs) jit_object_prepass(cg, start, L.end, cg->session ? L.prev_ts : NULL, pre_event, reset_registers);
   reset_registers(cg);

@@ -12,6 +12,15 @@
  * a PATH_FN leaf in the walk is two loads at the event's index in the
  * object. Sessions bound the look-ahead through the stored session
  * numbers, the same cut the walk computes.
+ *
+ * A plain next(x, n) / prev(x, n) whose x is a column of the chunk or a
+ * constant (action, timestamp, event.p, object: no state, nothing that
+ * can fail) needs no pre-pass: its value is x read at the event n places
+ * away when that lies inside the object (and, under WITHIN SESSION with
+ * n = 1, when the gap to it does not cut the session). When every path
+ * function of the plan is of that kind the pre-pass is not emitted at all
+ * (issue 12's `GROUP BY next(action)`). The answers are the interpreter's:
+ * such an x reads the same value at that event and cannot raise an error.
  */
 #include "codegen/interp.h"
 #include "codegen/jit_internal.h"
@@ -28,12 +37,90 @@ static LLVMValueRef slot_of(jit_cg *cg, LLVMValueRef base, uint32_t f, uint32_t 
   return word_ptr(cg, base, LLVMBuildAdd(b, row, i, ""));
 }
 
+/* Read at another event without the pre-pass (see the top of the file). */
+static bool offset_leaf(const sky_expr *x) {
+  switch (x->op) {
+  case SKY_OP_CONST:
+  case SKY_OP_OBJECT:
+  case SKY_OP_TIMESTAMP:
+  case SKY_OP_ACTION:
+  case SKY_OP_PROP_EVENT: return true;
+  default: return false;
+  }
+}
+
+static bool fast(const sky_plan *p, const sky_path_fn *f) {
+  return f->kind != SKY_PATH_FN_NTH && !f->cond && !f->distinct && offset_leaf(f->arg) &&
+         (p->session_gap_us < 0 || f->n == 1);
+}
+
+bool jit_pathfn_needs_prepass(const sky_plan *p) {
+  for (uint32_t f = 0; f < p->n_path_fns; f++)
+    if (!fast(p, &p->path_fns[f])) return true;
+  return false;
+}
+
+void jit_pathfn_object(jit_cg *cg, LLVMValueRef start, LLVMValueRef end) {
+  LLVMBuildStore(cg->b, start, cg->pf_start);
+  LLVMBuildStore(cg->b, end, cg->pf_end);
+}
+
+static LLVMValueRef zero_of(jit_cg *cg, sky_vtype t) {
+  if (t == SKY_VT_BOOL) return jit_const_i1(cg, false);
+  if (t == SKY_VT_FLOAT) return LLVMConstReal(cg->t_f64, 0.0);
+  return jit_const_i64(cg, 0);
+}
+
+/* x at the event n places away, or NULL past the object (or session). */
+static jit_val offset_value(jit_cg *cg, const sky_path_fn *f) {
+  LLVMBuilderRef b = cg->b;
+  LLVMValueRef i = cg->ev, n = jit_const_i64(cg, f->n);
+  LLVMValueRef start = LLVMBuildLoad2(b, cg->t_i64, cg->pf_start, ""), end = LLVMBuildLoad2(b, cg->t_i64, cg->pf_end, "");
+  bool next = f->kind == SKY_PATH_FN_NEXT;
+  LLVMValueRef j = next ? LLVMBuildAdd(b, i, n, "at") : LLVMBuildSub(b, i, n, "at");
+  LLVMValueRef inside = next ? LLVMBuildICmp(b, LLVMIntULT, j, end, "") : LLVMBuildICmp(b, LLVMIntUGE, i, LLVMBuildAdd(b, start, n, ""), "");
+  LLVMBasicBlockRef from = LLVMGetInsertBlock(b), there = jit_block(cg, "pathfn.there");
+  LLVMBasicBlockRef join = jit_block(cg, "pathfn.join");
+  LLVMBuildCondBr(b, inside, there, join);
+  LLVMPositionBuilderAtEnd(b, there);
+  if (cg->plan->session_gap_us >= 0) { /* n = 1: the one gap between them */
+    LLVMValueRef ti = LLVMBuildLoad2(b, cg->t_i64, LLVMBuildGEP2(b, cg->t_i64, cg->ts, &i, 1, ""), "");
+    LLVMValueRef tj = LLVMBuildLoad2(b, cg->t_i64, LLVMBuildGEP2(b, cg->t_i64, cg->ts, &j, 1, ""), "");
+    LLVMValueRef gap = next ? LLVMBuildSub(b, tj, ti, "") : LLVMBuildSub(b, ti, tj, "");
+    LLVMValueRef cut = LLVMBuildICmp(b, LLVMIntUGT, gap, jit_const_i64(cg, (uint64_t)cg->plan->session_gap_us), "");
+    LLVMBasicBlockRef same = jit_block(cg, "pathfn.same.session");
+    LLVMBuildCondBr(b, cut, join, same);
+    LLVMPositionBuilderAtEnd(b, same);
+  }
+  LLVMBasicBlockRef cut_from = LLVMGetInsertBlock(b) == there ? NULL : there;
+  LLVMValueRef saved = cg->ev;
+  cg->ev = j;
+  jit_val x = jit_expr(cg, f->arg, jit_const_i1(cg, true));
+  cg->ev = saved;
+  LLVMBasicBlockRef got = LLVMGetInsertBlock(b);
+  LLVMBuildBr(b, join);
+  LLVMPositionBuilderAtEnd(b, join);
+  LLVMTypeRef ty = LLVMTypeOf(x.v);
+  LLVMValueRef v = LLVMBuildPhi(b, ty, "pathfn.val"), null = LLVMBuildPhi(b, cg->t_i1, "pathfn.null");
+  LLVMValueRef zero = zero_of(cg, f->type), yes = jit_const_i1(cg, true);
+  LLVMAddIncoming(v, &x.v, &got, 1);
+  LLVMAddIncoming(null, &x.null, &got, 1);
+  LLVMAddIncoming(v, &zero, &from, 1);
+  LLVMAddIncoming(null, &yes, &from, 1);
+  if (cut_from) {
+    LLVMAddIncoming(v, &zero, &cut_from, 1);
+    LLVMAddIncoming(null, &yes, &cut_from, 1);
+  }
+  return jv(v, null);
+}
+
 void jit_pathfn_state(jit_cg *cg) {
   cg->pf_buf = jit_entry_alloca(cg, cg->t_ptr, "pathfn.buf");
   LLVMBuildStore(cg->b, LLVMConstNull(cg->t_ptr), cg->pf_buf);
   cg->pf_base = jit_entry_alloca(cg, cg->t_ptr, "pathfn.base");
   cg->pf_m = jit_entry_alloca(cg, cg->t_i64, "pathfn.m");
   cg->pf_start = jit_entry_alloca(cg, cg->t_i64, "pathfn.start");
+  cg->pf_end = jit_entry_alloca(cg, cg->t_i64, "pathfn.end");
 }
 
 void jit_pathfn_close(jit_cg *cg) {
@@ -53,6 +140,8 @@ void jit_pathfn_prepare(jit_cg *cg) {
 /* A PATH_FN leaf: the resolved value at the current event. */
 jit_val jit_pathfn_value(jit_cg *cg, const sky_expr *e) {
   LLVMBuilderRef b = cg->b;
+  const sky_path_fn *f = &cg->plan->path_fns[e->index];
+  if (fast(cg->plan, f)) return offset_value(cg, f);
   LLVMValueRef base = LLVMBuildLoad2(b, cg->t_ptr, cg->pf_base, "pathfn.base");
   LLVMValueRef m = LLVMBuildLoad2(b, cg->t_i64, cg->pf_m, "");
   LLVMValueRef i = LLVMBuildSub(b, cg->ev, LLVMBuildLoad2(b, cg->t_i64, cg->pf_start, ""), "");
@@ -96,7 +185,6 @@ void jit_pathfn_prepass(jit_cg *cg, LLVMValueRef start, LLVMValueRef end, LLVMVa
   LLVMPositionBuilderAtEnd(b, reserved);
   LLVMBuildStore(b, base, cg->pf_base);
   LLVMBuildStore(b, m, cg->pf_m);
-  LLVMBuildStore(b, start, cg->pf_start);
   reset(cg);
   if (cg->session) LLVMBuildStore(b, jit_const_i64(cg, 0), cg->session);
   if (prev_ts)
