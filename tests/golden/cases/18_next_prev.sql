@@ -31,6 +31,7 @@ SELECT next(action) AS after, count() GROUP BY next(action) HAVING next(action) 
 SELECT sum(dwell()) OVER OBJECT AS span, objects() GROUP BY span
 -- path statements: a step condition and a key
 FUNNEL action = 'view' AND next(action) = 'view' THEN action = 'add_to_cart' WITHIN 1d GROUP BY next(action, 2)
+RETENTION FROM action = 'view' AND next(action) IS NOT NULL TO prev(action) = 'view' EVERY DAY FOR 1
 -- misuse
 SELECT count() GROUP BY next(action, 0)
 SELECT count() GROUP BY prev(action, 65)
