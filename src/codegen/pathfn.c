@@ -77,25 +77,34 @@ static uint64_t counted(const sky_path_fn *f, const uint64_t *x, const uint64_t 
   return n;
 }
 
-/* next / prev: the target of each event, then x there. */
+/* The value at event i from its target t (UINT64_MAX: none), written over
+ * x[i] (out == x): t is never an event already written. */
+static inline void put_value(uint64_t *x, uint64_t *xn, const uint64_t *sess, uint64_t i, uint64_t t) {
+  if (t != UINT64_MAX && sess[t] == sess[i] && !xn[t]) {
+    x[i] = x[t];
+    xn[i] = 0;
+  } else {
+    x[i] = 0;
+    xn[i] = 1;
+  }
+}
+
+/* next / prev: the target of each event, then x there, in place: next
+ * from the first event on (its targets lie later), prev from the last. */
 static void resolve_step(const sky_path_fn *f, uint64_t *fb, const uint64_t *sess, uint64_t *list, uint64_t m) {
-  const uint64_t *x = fb + SKY_PATHFN_X * m, *xn = fb + SKY_PATHFN_X_NULL * m, *c = fb + SKY_PATHFN_COND * m;
-  uint64_t *out = fb + SKY_PATHFN_OUT * m, *out_null = fb + SKY_PATHFN_OUT_NULL * m;
-  uint64_t n_list = counted(f, x, xn, c, list, m), p = 0, n = f->n;
-  bool next = f->kind == SKY_PATH_FN_NEXT;
-  for (uint64_t i = 0; i < m; i++) {
-    /* p: counted events before i (prev), or at or before i (next) */
-    while (p < n_list && (next ? list[p] <= i : list[p] < i)) p++;
-    uint64_t t = UINT64_MAX;
-    if (next && p + n - 1 < n_list) t = list[p + n - 1];
-    if (!next && p >= n) t = list[p - n];
-    if (t != UINT64_MAX && sess[t] == sess[i] && !xn[t]) {
-      out[i] = x[t];
-      out_null[i] = 0;
-    } else {
-      out[i] = 0;
-      out_null[i] = 1;
+  uint64_t *x = fb + SKY_PATHFN_X * m, *xn = fb + SKY_PATHFN_X_NULL * m;
+  const uint64_t *c = fb + SKY_PATHFN_COND * m;
+  uint64_t n_list = counted(f, x, xn, c, list, m), n = f->n;
+  if (f->kind == SKY_PATH_FN_NEXT) {
+    for (uint64_t i = 0, p = 0; i < m; i++) {
+      while (p < n_list && list[p] <= i) p++; /* p: counted events at or before i */
+      put_value(x, xn, sess, i, p + n - 1 < n_list ? list[p + n - 1] : UINT64_MAX);
     }
+    return;
+  }
+  for (uint64_t i = m, p = n_list; i-- > 0;) {
+    while (p > 0 && list[p - 1] >= i) p--; /* p: counted events before i */
+    put_value(x, xn, sess, i, p >= n ? list[p - n] : UINT64_MAX);
   }
 }
 

@@ -13,7 +13,9 @@
  * Layout, for an object of m events (all arrays m words, path order): for
  * path function f, at base + (SKY_PATHFN_ARRAYS * f + k) * m, k one of the
  * SKY_PATHFN_* below; then the session numbers (SKY_PATHFN_SESSION), then
- * the resolver's scratch. Words are canonical: a NULL's word is 0, a
+ * the resolver's scratch: (3 f + 2) words per event in all. The values
+ * replace x in place (next reads x only at later events, so it fills
+ * from the first event on; prev from the last). Words are canonical: a NULL's word is 0, a
  * FLOAT's is sky_canon_float's (so -0 = 0 and NaN = NaN when DISTINCT
  * compares), a BOOL's 0/1.
  */
@@ -26,12 +28,14 @@
 #include "parser/plan.h"
 
 enum {
-  SKY_PATHFN_X = 0,     /* x's word at the event */
-  SKY_PATHFN_X_NULL,    /* 1: x is NULL there */
-  SKY_PATHFN_COND,      /* 1: the condition is TRUE there */
-  SKY_PATHFN_OUT,       /* the function's value at the event (resolved) */
-  SKY_PATHFN_OUT_NULL,  /* 1: it is NULL */
-  SKY_PATHFN_ARRAYS
+  SKY_PATHFN_X = 0,  /* x's word at the event */
+  SKY_PATHFN_X_NULL, /* 1: x is NULL there */
+  SKY_PATHFN_COND,   /* 1: the condition is TRUE there */
+  SKY_PATHFN_ARRAYS,
+  /* after sky_pathfn_resolve, in place of x: the function's value at the
+   * event and its NULL flag */
+  SKY_PATHFN_OUT = SKY_PATHFN_X,
+  SKY_PATHFN_OUT_NULL = SKY_PATHFN_X_NULL,
 };
 
 typedef struct sky_pathfn_buf {
@@ -52,8 +56,8 @@ static inline uint64_t sky_pathfn_at(uint32_t f, uint32_t k, uint64_t m) {
 uint64_t *sky_pathfn_reserve(sky_pathfn_buf *pb, const sky_plan *plan, uint64_t m);
 /* Frees the arrays and gives back their charge. */
 void sky_pathfn_release(sky_pathfn_buf *pb);
-/* Fills every function's OUT and OUT_NULL from its inputs and the
- * session numbers, for an object of m events. */
+/* Replaces every function's inputs by its values (OUT, OUT_NULL), using
+ * the session numbers, for an object of m events. */
 void sky_pathfn_resolve(const sky_plan *plan, uint64_t *base, uint64_t m);
 
 /* The compiled scan's view (jit_pathfn.c): a buffer on the heap. */
