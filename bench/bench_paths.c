@@ -6,7 +6,7 @@
  *               [--only TEXT]
  *
  * LOADs FILE into DIR/db (unless --keep finds it loaded), then runs each
- * path query (FUNNEL, RETENTION, LIFECYCLE, STICKINESS, PATHS; --only: those whose
+ * path query (FUNNEL, RETENTION, LIFECYCLE, STICKINESS, PATHS, next(); --only: those whose
  * text contains TEXT) warm (best and median of R runs, events/s over the
  * table's events), prints its first rows so the answer can be checked
  * against the peers', and the compile time of fresh 3-, 32- and 64-step
@@ -117,6 +117,12 @@ int main(int argc, char **argv) {
       "LIFECYCLE EVERY DAY",
       "STICKINESS EVERY DAY",
       "PATHS AFTER action = 'add_to_cart' STEPS 3",
+      /* what comes next (PATHS.md §4; issue 12's goal: >= 500 M events/s on 2 threads) */
+      "SELECT count() WHERE action = 'add_to_cart' GROUP BY action", /* next()'s reference: the same without it */
+      "SELECT count() WHERE action = 'add_to_cart' GROUP BY next(action)",
+      "SELECT count(), objects() WHERE action = 'add_to_cart' GROUP BY next(action), next(action, 2) ORDER BY 1 DESC "
+      "LIMIT 20",
+      "SELECT count() WHERE action = 'add_to_cart' GROUP BY next(DISTINCT action)",
   };
   double *ms = malloc(sizeof *ms * (size_t)runs);
   for (size_t q = 0; q < sizeof queries / sizeof *queries; q++) {

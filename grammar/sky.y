@@ -14,8 +14,8 @@
  * at the precedence of LIKE and IN without conflicts.
  *
  * The path statements (PATHS.md) are alternatives of `query`: FUNNEL,
- * RETENTION, LIFECYCLE, STICKINESS; next()/prev()/dwell() are plain calls
- * already; `f(...) FILTER (WHERE c) OVER OBJECT` is one primary (FILTER
+ * RETENTION, LIFECYCLE, STICKINESS; next()/prev()/nth()/dwell() are calls,
+ * with `WHERE c` inside next's and prev's parentheses; `f(...) FILTER (WHERE c) OVER OBJECT` is one primary (FILTER
  * is non-reserved: nothing else may follow a call, so `filter` stays a
  * name); AS OF on SELECT will be a merged AS_OF token from
  * the lexer (one token of lookahead, like NOT LIKE) after the items.
@@ -585,6 +585,10 @@ call:
   | ident '(' '*' ')'                   { A($$ = ast_call(ctx, &$1, NULL, false, true, &@$)); }
   | ident '(' exprs ')'                 { A($$ = ast_call(ctx, &$1, $3, false, false, &@$)); }
   | ident '(' KW_DISTINCT expr ')'      { A($$ = ast_call(ctx, &$1, ast_list_new(ctx, $4), true, false, &@$)); }
+  /* next(x [, n] WHERE c), prev(...) and next(DISTINCT x, n) (PATHS.md §4):
+   * the binder checks that the function is next or prev */
+  | ident '(' exprs KW_WHERE expr ')'   { A($$ = ast_call_where(ctx, &$1, $3, $5, &@$)); }
+  | ident '(' KW_DISTINCT expr ',' expr ')' { A($$ = ast_call_distinct_n(ctx, &$1, $4, $6, &@$)); }
   ;
 
 /* agg(x) FILTER (WHERE c): the binder checks that the call is an aggregate. */

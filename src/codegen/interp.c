@@ -6,7 +6,9 @@
  * per-object state and adds what it concludes at the flush, through the
  * same sky_walk_add_row.
  *
- * Per object it resets the STATE registers (value + NULL flag, one per
+ * Per object, when the plan has path functions (next, prev, nth), a first
+ * pass evaluates their inputs at every event and pathfn.c resolves them;
+ * then the OVER OBJECT pre-pass; then the walk. Per object it resets the STATE registers (value + NULL flag, one per
  * plan->state_props entry) and the session number; per event it loads the
  * registers from the properties the event carries (a STATE value holds from
  * the event that carries it, that event included), cuts a session when the
@@ -117,6 +119,7 @@ static void scan_free(sky_walk *s) {
   sky_free(s->obj_state);
   sky_free(s->obj_vals);
   sky_free(s->path_vals);
+  sky_pathfn_release(&s->pathfn);
 }
 
 static int scan_init(sky_walk *s, const sky_runtime *rt, const sky_chunk *chunk, sky_groups *g) {
@@ -149,6 +152,9 @@ static int scan_init(sky_walk *s, const sky_runtime *rt, const sky_chunk *chunk,
   for (uint32_t a = 0; a < p->n_obj_aggs; a++)
     note_register_types(s, p->obj_aggs[a].arg), note_register_types(s, p->obj_aggs[a].filter);
   sky_plan_each_path_expr(p, note_path_registers, s);
+  for (uint32_t f = 0; f < p->n_path_fns; f++)
+    note_register_types(s, p->path_fns[f].arg), note_register_types(s, p->path_fns[f].cond);
+  s->pathfn.budget = g->budget;
   s->env.rt = rt;
   s->env.chunk = chunk;
   s->env.regs = s->regs;
@@ -218,6 +224,47 @@ static int walk_events(sky_walk *s, uint64_t first, uint64_t end, uint32_t *unti
   return SKY_SCAN_OK;
 }
 
+/* The path functions' pre-pass at one event (its registers and session
+ * set): per function in order, x then its condition, stored canonical at
+ * the event's index in the object (pathfn.h). */
+static int path_inputs(sky_walk *s) {
+  const sky_plan *p = s->plan;
+  uint64_t i = s->env.event - s->env.path_first, m = s->env.path_m;
+  uint64_t *base = s->pathfn.base;
+  int rc;
+  for (uint32_t f = 0; f < p->n_path_fns; f++) {
+    const sky_path_fn *pf = &p->path_fns[f];
+    if (pf->arg) {
+      sky_ival v;
+      if ((rc = sky_walk_eval(s, pf->arg, &v)) != SKY_SCAN_OK) return rc;
+      uint64_t w = v.null                        ? 0
+                   : pf->arg->type == SKY_VT_FLOAT ? sky_canon_float(as_double(v.w))
+                   : pf->arg->type == SKY_VT_BOOL  ? v.w != 0
+                                                   : v.w;
+      base[sky_pathfn_at(f, SKY_PATHFN_X, m) + i] = w;
+      base[sky_pathfn_at(f, SKY_PATHFN_X_NULL, m) + i] = v.null;
+    }
+    bool holds = false;
+    if (pf->cond && (rc = walk_condition(s, pf->cond, &holds)) != SKY_SCAN_OK) return rc;
+    base[sky_pathfn_at(f, SKY_PATHFN_COND, m) + i] = holds;
+  }
+  base[sky_pathfn_at(p->n_path_fns, 0, m) + i] = (uint64_t)s->env.session;
+  return SKY_SCAN_OK;
+}
+
+/* next, prev, nth of object [first, end): every event's inputs, then
+ * pathfn.c resolves each function's value at each event. */
+static int path_values(sky_walk *s, uint64_t first, uint64_t end, uint32_t *until_check) {
+  uint64_t m = end - first;
+  if (!sky_pathfn_reserve(&s->pathfn, s->plan, m)) return SKY_SCAN_NO_MEMORY;
+  s->env.path_base = s->pathfn.base;
+  s->env.path_first = first;
+  s->env.path_m = m;
+  int rc = walk_events(s, first, end, until_check, path_inputs);
+  if (rc == SKY_SCAN_OK) sky_pathfn_resolve(s->plan, s->pathfn.base, m);
+  return rc;
+}
+
 int sky_obj_agg_call_update(const sky_runtime *rt, uint32_t a, uint64_t *st, uint64_t w, uint32_t null,
                             sky_budget *budget, uint64_t obj, int64_t session) {
   const sky_agg *g = &rt->plan->obj_aggs[a];
@@ -260,6 +307,10 @@ static int scan_object(sky_walk *s, uint64_t k, uint32_t *until_check) {
   const sky_chunk *c = s->env.chunk;
   uint64_t first = c->obj_start[k], end = c->obj_start[k + 1];
   s->env.obj = c->obj_id[k];
+  if (s->plan->n_path_fns) {
+    int rc = path_values(s, first, end, until_check);
+    if (rc != SKY_SCAN_OK) return rc;
+  }
   if (s->plan->n_obj_aggs) {
     int rc = walk_events(s, first, end, until_check, NULL);
     int done = sky_obj_aggs_conclude(s->rt, s->obj_state, s->obj_vals, s->g->budget, &s->env.err_expr);

@@ -32,6 +32,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "codegen/pathfn.h"
 #include "codegen/runtime.h"
 #include "codegen/select.h"
 #include "parser/plan.h"
@@ -64,6 +65,9 @@ typedef struct sky_eval_env {
   int64_t session;         /* 0-based session number within the path */
   const sky_ival *entry;   /* FUNNEL: the entry row's fields (SKY_ENTRY_*) */
   const sky_ival *obj_vals; /* [plan->n_obj_aggs] the object's OVER OBJECT values */
+  const uint64_t *path_base; /* next, prev, nth: the object's resolved arrays (pathfn.h) */
+  uint64_t path_first;       /* the chunk index of the object's first event */
+  uint64_t path_m;           /* its events */
   /* post aggregation */
   const uint64_t *slot;        /* the group's slot (groups.h layout) */
   const sky_ival *aggs;        /* [plan->n_aggs] aggregate results */
@@ -148,6 +152,7 @@ typedef struct sky_walk {
   sky_ival *obj_vals;  /* [plan->n_obj_aggs] their results */
   sky_path_parts parts; /* a path statement's per-event part */
   sky_ival *path_vals;  /* [parts.n_vals] the event's values */
+  sky_pathfn_buf pathfn; /* next, prev, nth: the object's arrays */
   void *state;         /* the plan kind's */
 } sky_walk;
 

@@ -136,6 +136,15 @@ EVAL(OBJ_AGG) {
   return SKY_EVAL_OK;
 }
 
+/* next, prev, nth: the value interp.c's pre-pass resolved for this event. */
+EVAL(PATH_FN) {
+  uint64_t i = env->event - env->path_first, m = env->path_m;
+  const uint64_t *v = env->path_base + sky_pathfn_at(e->index, SKY_PATHFN_OUT, m);
+  const uint64_t *null = env->path_base + sky_pathfn_at(e->index, SKY_PATHFN_OUT_NULL, m);
+  *out = null[i] ? NULL_VAL : (sky_ival){v[i], false};
+  return SKY_EVAL_OK;
+}
+
 /* A field of the entry row being added (FUNNEL's flush, funnel.c). */
 EVAL(ENTRY) {
   *out = env->entry[e->index];
@@ -457,6 +466,8 @@ const sky_expr *sky_interp_find_expr(const sky_plan *plan, uint32_t id) {
   for (uint32_t i = 0; !hit && i < plan->n_outputs; i++) hit = find_in(plan->outputs[i], id);
   if (!hit) hit = find_in(plan->having, id);
   for (uint32_t i = 0; !hit && i < plan->n_order; i++) hit = find_in(plan->order[i].expr, id);
+  for (uint32_t i = 0; !hit && i < plan->n_path_fns; i++) hit = find_in(plan->path_fns[i].arg, id);
+  for (uint32_t i = 0; !hit && i < plan->n_path_fns; i++) hit = find_in(plan->path_fns[i].cond, id);
   for (uint32_t i = 0; !hit && i < plan->n_obj_aggs; i++) hit = find_in(plan->obj_aggs[i].filter, id);
   for (uint32_t i = 0; !hit && i < plan->n_obj_aggs; i++) hit = find_in(plan->obj_aggs[i].arg, id);
   if (!hit) {

@@ -290,6 +290,8 @@ static void add_path_cost(sky_expr *e, void *c) { *(uint64_t *)c += COST_KEY + e
 
 uint64_t sky_jit_plan_cost(const sky_plan *plan) {
   uint64_t c = expr_cost(plan->filter);
+  for (uint32_t f = 0; f < plan->n_path_fns; f++)
+    c += COST_KEY + expr_cost(plan->path_fns[f].arg) + expr_cost(plan->path_fns[f].cond);
   for (uint32_t a = 0; a < plan->n_obj_aggs; a++)
     c += COST_AGG + expr_cost(plan->obj_aggs[a].arg) + expr_cost(plan->obj_aggs[a].filter);
   if (plan->kind != SKY_PLAN_SELECT) { /* its keys and aggregates read entry rows, in C */

@@ -161,6 +161,10 @@ static jit_val op_obj_agg(jit_cg *cg, const sky_expr *e, const jit_val *a, LLVMV
   return jit_object_value(cg, e);
 }
 
+static jit_val op_path_fn(jit_cg *cg, const sky_expr *e, const jit_val *a, LLVMValueRef guard) {
+  return jit_pathfn_value(cg, e);
+}
+
 static jit_val op_post_agg(jit_cg *cg, const sky_expr *e, const jit_val *a, LLVMValueRef guard) {
   jit_fail(cg, "post-aggregation or entry-row expression in a per-event expression (expr %u)", e->id);
   return null_of(cg, e->type);
@@ -541,6 +545,7 @@ void jit_expr_prepare(jit_cg *cg) {
 #define JIT_OP_AGG_REF op_post_agg, false
 #define JIT_OP_ENTRY op_post_agg, false
 #define JIT_OP_OBJ_AGG op_obj_agg, false
+#define JIT_OP_PATH_FN op_path_fn, false
 #define JIT_OP_IF op_if, false
 #define JIT_OP_NOT op_not, true
 #define JIT_OP_NEG op_neg, true

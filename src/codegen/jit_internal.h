@@ -54,7 +54,11 @@
   X(COHORT_ENTRY, sky_cohort_jit_entry, "iplplp") \
   X(OBJ_AGG_UPDATE, sky_obj_agg_call_update, "ipiplipll") \
   X(OBJ_AGGS_CONCLUDE, sky_obj_aggs_conclude, "ippppp") \
-  X(OBJ_AGGS_RELEASE, sky_obj_aggs_release, "vppp")
+  X(OBJ_AGGS_RELEASE, sky_obj_aggs_release, "vppp") \
+  X(PATHFN_OPEN, sky_pathfn_jit_open, "pp") \
+  X(PATHFN_CLOSE, sky_pathfn_jit_close, "vp") \
+  X(PATHFN_RESERVE, sky_pathfn_jit_reserve, "pppl") \
+  X(PATHFN_RESOLVE, sky_pathfn_jit_resolve, "vppl")
 
 /* month(ts) out of line: the month number, and in range[0..1] the µs
  * range [lo, hi) of that month (empty when it overflows int64). The one
@@ -215,6 +219,13 @@ typedef struct jit_cg {
   LLVMValueRef obj_state; /* alloca [obj_words + 1 x i64]: the object's aggregate states */
   LLVMValueRef obj_vals;  /* alloca [2 n + 2 x i64]: their values as sky_ival */
 
+  /* next, prev, nth (jit_pathfn.c): allocas */
+  LLVMValueRef pf_buf;   /* ptr: the heap buffer (pathfn.h), NULL until opened */
+  LLVMValueRef pf_base;  /* ptr: its arrays for the current object */
+  LLVMValueRef pf_m;     /* i64: the object's events */
+  LLVMValueRef pf_start; /* i64: the chunk index of its first event */
+  LLVMValueRef pf_end;   /* i64: the chunk index after its last event */
+
   /* path statements (jit_path.c) */
   LLVMValueRef path_w;    /* alloca ptr: the walk state (interp.h) */
   LLVMValueRef path_vals; /* alloca [2 nv + 2 x i64]: the event's values as sky_ival */
@@ -263,6 +274,21 @@ void jit_object_release(jit_cg *cg);
 void jit_object_prepare(jit_cg *cg);
 jit_val jit_object_value(jit_cg *cg, const sky_expr *e);
 void jit_object_prepass(jit_cg *cg, LLVMValueRef start, LLVMValueRef end, LLVMValueRef prev_ts,
+                        void (*per_event)(jit_cg *cg, LLVMValueRef prev_ts), void (*reset)(jit_cg *cg));
+
+/* jit_pathfn.c: next, prev, nth: the pre-pass over an object's events
+ * and the leaves that read its results. state: allocas (entry, before any
+ * exit); prepare: the buffer (after the exits exist); close: at every exit. */
+void jit_pathfn_state(jit_cg *cg);
+void jit_pathfn_prepare(jit_cg *cg);
+void jit_pathfn_close(jit_cg *cg);
+jit_val jit_pathfn_value(jit_cg *cg, const sky_expr *e);
+/* The current object's events [start, end), at its start (every plan with
+ * path functions); whether any of them needs the pre-pass (the others read
+ * their x at an offset). */
+void jit_pathfn_object(jit_cg *cg, LLVMValueRef start, LLVMValueRef end);
+bool jit_pathfn_needs_prepass(const sky_plan *p);
+void jit_pathfn_prepass(jit_cg *cg, LLVMValueRef start, LLVMValueRef end, LLVMValueRef prev_ts,
                         void (*per_event)(jit_cg *cg, LLVMValueRef prev_ts), void (*reset)(jit_cg *cg));
 
 /* jit_path.c: a path statement's per-event part and its hand-over to C. */

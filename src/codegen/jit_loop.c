@@ -150,6 +150,10 @@ static void walk_path_expr(sky_expr *e, void *ctx) {
 static void walk_plan(jit_cg *cg, expr_visit_fn fn, void *arg) {
   const sky_plan *p = cg->plan;
   walk(cg, p->filter, fn, arg);
+  for (uint32_t f = 0; f < p->n_path_fns; f++) {
+    walk(cg, p->path_fns[f].arg, fn, arg);
+    walk(cg, p->path_fns[f].cond, fn, arg);
+  }
   for (uint32_t a = 0; a < p->n_obj_aggs; a++) {
     walk(cg, p->obj_aggs[a].filter, fn, arg);
     walk(cg, p->obj_aggs[a].arg, fn, arg);
@@ -211,6 +215,10 @@ static shape plan_shape(jit_cg *cg) {
     if (flags & SKY_AGGF_SESSION) s.per_object = s.session = true;
   }
   if (p->n_obj_aggs) s.per_object = true; /* the OVER OBJECT pre-pass */
+  if (p->n_path_fns) { /* the path functions' pre-pass, within sessions */
+    s.per_object = true;
+    if (p->session_gap_us >= 0) s.session = true;
+  }
   if (p->kind != SKY_PLAN_SELECT) { /* objects in path order, sessions when asked */
     s.per_object = true;
     s.session = p->session_gap_us >= 0;
@@ -646,6 +654,9 @@ static void object_loop(jit_cg *cg, LLVMBasicBlockRef done) {
   LLVMValueRef start = load_elem(cg, cg->t_i64, cg->obj_starts, k, "start");
   L.end = load_elem(cg, cg->t_i64, cg->obj_starts, k1, "end");
   cg->obj = load_elem(cg, cg->t_i64, cg->obj_ids, k, "obj");
+  if (cg->plan->n_path_fns) jit_pathfn_object(cg, start, L.end);
+  if (cg->plan->n_path_fns && jit_pathfn_needs_prepass(cg->plan))
+    jit_pathfn_prepass(cg, start, L.end, cg->session ? L.prev_ts : NULL, pre_event, reset_registers);
   if (cg->plan->n_obj_aggs) jit_object_prepass(cg, start, L.end, cg->session ? L.prev_ts : NULL, pre_event, reset_registers);
   reset_registers(cg);
   if (jit_path_plan(cg)) jit_path_begin(cg);
@@ -671,8 +682,9 @@ static void build_exits(jit_cg *cg) {
   cg->ovf_bb = jit_block(cg, "overflow.exit");
   cg->nomem_bb = jit_block(cg, "nomem.exit");
   cg->stop_bb = jit_block(cg, "stop.exit");
-  bool path = jit_path_plan(cg), obj = cg->plan->n_obj_aggs > 0;
+  bool path = jit_path_plan(cg), obj = cg->plan->n_obj_aggs > 0, pf = cg->plan->n_path_fns > 0;
   if (obj) jit_object_state(cg);
+  if (pf) jit_pathfn_state(cg);
   if (path) {
     cg->path_w = jit_entry_alloca(cg, cg->t_ptr, "path.w");
     LLVMBuildStore(b, LLVMConstNull(cg->t_ptr), cg->path_w);
@@ -682,19 +694,23 @@ static void build_exits(jit_cg *cg) {
   LLVMBuildStore(b, cg->ovf_phi, cg->a_err);
   if (obj) jit_object_release(cg);
   if (path) jit_path_close(cg);
+  if (pf) jit_pathfn_close(cg);
   LLVMBuildRet(b, LLVMConstInt(cg->t_i32, SKY_SCAN_OVERFLOW, 0));
   cg->ovf_stored_bb = jit_block(cg, "overflow.stored.exit");
   LLVMPositionBuilderAtEnd(b, cg->ovf_stored_bb);
   if (obj) jit_object_release(cg);
   if (path) jit_path_close(cg);
+  if (pf) jit_pathfn_close(cg);
   LLVMBuildRet(b, LLVMConstInt(cg->t_i32, SKY_SCAN_OVERFLOW, 0));
   LLVMPositionBuilderAtEnd(b, cg->nomem_bb);
   if (obj) jit_object_release(cg);
   if (path) jit_path_close(cg);
+  if (pf) jit_pathfn_close(cg);
   LLVMBuildRet(b, LLVMConstInt(cg->t_i32, SKY_SCAN_NO_MEMORY, 0));
   LLVMPositionBuilderAtEnd(b, cg->stop_bb);
   if (obj) jit_object_release(cg);
   if (path) jit_path_close(cg);
+  if (pf) jit_pathfn_close(cg);
   LLVMBuildRet(b, LLVMConstInt(cg->t_i32, SKY_SCAN_STOPPED, 0));
   LLVMPositionBuilderAtEnd(b, at);
 }
@@ -774,6 +790,7 @@ int jit_codegen_scan(jit_cg *cg, const char *name) {
   plan_prefetch(cg);
   jit_expr_prepare(cg);
   if (cg->plan->n_obj_aggs) jit_object_prepare(cg);
+  if (cg->plan->n_path_fns) jit_pathfn_prepare(cg);
   if (jit_path_plan(cg)) jit_path_prepare(cg);
   else jit_groups_prepare(cg);
   LLVMBasicBlockRef done = jit_block(cg, "done");
@@ -788,6 +805,7 @@ int jit_codegen_scan(jit_cg *cg, const char *name) {
   } else {
     jit_groups_finish(cg);
   }
+  if (cg->plan->n_path_fns) jit_pathfn_close(cg);
   LLVMBuildRet(cg->b, LLVMConstInt(cg->t_i32, SKY_SCAN_OK, 0));
   if (LLVMCountIncoming(cg->ovf_phi) == 0) LLVMDeleteBasicBlock(cg->ovf_bb);
   LLVMDisposeBuilder(cg->b);

@@ -245,6 +245,30 @@ ast_expr *ast_filter(sky_parse_ctx *ctx, ast_expr *call, ast_expr *cond, const s
   return call;
 }
 
+/* call: ident '(' exprs WHERE expr ')' (next, prev): the call with the
+ * condition that chooses its counted events (counted in its depth) */
+ast_expr *ast_call_where(sky_parse_ctx *ctx, const ast_ident *name, ast_list *args, ast_expr *cond,
+                         const sky_loc *loc) {
+  if (!cond) return NULL;
+  ast_expr *e = ast_call(ctx, name, args, false, false, loc);
+  if (!e) return NULL;
+  if (cond->depth + 1 > SKY_AST_MAX_DEPTH)
+    return ast_fail(ctx, SKY_ERR_SYNTAX, loc, "expression is nested too deeply (more than %d levels)",
+                    SKY_AST_MAX_DEPTH);
+  if (cond->depth + 1 > e->depth) e->depth = (uint16_t)(cond->depth + 1);
+  e->where = cond;
+  return e;
+}
+
+/* call: ident '(' DISTINCT expr ',' expr ')' (next, prev with n) */
+ast_expr *ast_call_distinct_n(sky_parse_ctx *ctx, const ast_ident *name, ast_expr *x, ast_expr *n,
+                              const sky_loc *loc) {
+  if (!x || !n) return NULL;
+  ast_list *args = ast_list_new(ctx, x);
+  if (!args || !ast_list_push(ctx, args, n)) return NULL;
+  return ast_call(ctx, name, args, true, false, loc);
+}
+
 /* primary: filtered_call OVER OBJECT: the call, marked, spanning the whole text */
 ast_expr *ast_over_object(sky_parse_ctx *ctx, ast_expr *call, const sky_loc *loc) {
   (void)ctx;

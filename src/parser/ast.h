@@ -97,6 +97,7 @@ typedef struct ast_expr {
   uint32_t n_args;
   struct ast_expr **args;
   struct ast_expr *filter; /* CALL: f(...) FILTER (WHERE filter), or NULL */
+  struct ast_expr *where;  /* CALL: f(args WHERE where) (next, prev), or NULL */
 } ast_expr;
 
 /* A growable list of pointers (items, keys, rows, ...). */
@@ -294,6 +295,10 @@ ast_expr *ast_call(sky_parse_ctx *ctx, const ast_ident *name, ast_list *args, bo
 ast_expr *ast_paren(sky_parse_ctx *ctx, ast_expr *a, const sky_loc *loc);
 /* call FILTER (WHERE cond) */
 ast_expr *ast_filter(sky_parse_ctx *ctx, ast_expr *call, ast_expr *cond, const sky_loc *loc);
+ast_expr *ast_call_where(sky_parse_ctx *ctx, const ast_ident *name, ast_list *args, ast_expr *cond,
+                         const sky_loc *loc);
+ast_expr *ast_call_distinct_n(sky_parse_ctx *ctx, const ast_ident *name, ast_expr *x, ast_expr *n,
+                              const sky_loc *loc);
 /* call OVER OBJECT */
 ast_expr *ast_over_object(sky_parse_ctx *ctx, ast_expr *call, const sky_loc *loc);
 

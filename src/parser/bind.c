@@ -138,6 +138,7 @@ static void number_path_expr(sky_expr *e, void *n) { number(e, n); }
 
 void bind_number_all(sky_plan *p) {
   uint32_t n = 0;
+  for (uint32_t i = 0; i < p->n_path_fns; i++) number(p->path_fns[i].arg, &n), number(p->path_fns[i].cond, &n);
   sky_plan_each_path_expr(p, number_path_expr, &n);
   for (uint32_t i = 0; i < p->n_obj_aggs; i++) number(p->obj_aggs[i].filter, &n), number(p->obj_aggs[i].arg, &n);
   number(p->filter, &n);

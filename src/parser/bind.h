@@ -14,6 +14,7 @@
  *   bind_cmp.c   comparisons, string domains, ISO literals, IN, LIKE
  *   bind_call.c  aggregates and post-aggregation expressions
  *   bind_units.c timestamps and durations: units and display types
+ *   bind_pathfn.c next, prev, nth, dwell
  *
  * An expression is bound in one of two modes. EVENT: a per-event value
  * (WHERE, GROUP BY, aggregate arguments); aggregates are errors there.
@@ -41,6 +42,7 @@ typedef struct bind_ctx {
   bind_mode mode;
   const char *clause;       /* EVENT mode: "WHERE" or "GROUP BY" (misplaced aggregates) */
   const ast_expr *in_agg;   /* EVENT mode: the aggregate whose argument is bound */
+  const ast_expr *in_path;  /* the path function (next, ...) whose arguments are bound */
   bool aliases;             /* HAVING / ORDER BY: a bare name may be a SELECT alias */
   sky_expr **items;         /* bound SELECT items (what aliases refer to) */
   bool alias_outputs;       /* aliases are plan->output_names (FUNNEL's columns) */
@@ -145,6 +147,12 @@ sky_expr *bind_post(bind_ctx *b, const ast_expr *a, bool *done);
 int64_t bind_agg_add(bind_ctx *b, const sky_agg *g, const ast_expr *at);
 /* Binds `a` as a per-event expression for `clause`. */
 sky_expr *bind_event_expr(bind_ctx *b, const ast_expr *a, const char *clause);
+
+/* ---- bind_pathfn.c ------------------------------------------------------------- */
+
+/* next(...), prev(...), nth(c), dwell(): a PATH_FN leaf (dwell: an
+ * expression over one). */
+sky_expr *bind_path_call(bind_ctx *b, const sky_fn *fn, const ast_expr *a);
 
 /* ---- bind_entry.c: the path statements' result half ---------------------------------
  *

@@ -81,6 +81,8 @@ sky_unit sky_expr_unit(const sky_plan *p, const sky_expr *e) {
   case SKY_OP_KEY_REF: return sky_expr_unit(p, p->keys[e->index]);
   case SKY_OP_AGG_REF: return agg_unit(p, &p->aggs[e->index]);
   case SKY_OP_OBJ_AGG: return agg_unit(p, &p->obj_aggs[e->index]);
+  case SKY_OP_PATH_FN: /* next(x), prev(x): x's; nth(): a count */
+    return p->path_fns[e->index].arg ? sky_expr_unit(p, p->path_fns[e->index].arg) : SKY_UNIT_NONE;
   case SKY_OP_ENTRY: return entry_unit(p, e->index);
   case SKY_OP_IF: return sky_expr_unit(p, e->args[1]);
   case SKY_OP_TO_FLOAT: return sky_expr_unit(p, e->args[0]);

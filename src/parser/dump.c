@@ -97,6 +97,10 @@ static void put_expr(sky_buf *b, const ast_expr *e) {
     if (e->star) sky_buf_puts(b, " *");
     if (e->distinct) sky_buf_puts(b, " DISTINCT");
     put_args(b, e, 0);
+    if (e->where) {
+      sky_buf_puts(b, " WHERE ");
+      put_expr(b, e->where);
+    }
     sky_buf_putc(b, ')');
     if (e->filter) {
       sky_buf_puts(b, " FILTER (WHERE ");

@@ -155,6 +155,7 @@ static void put_label(const explain_ctx *x, const sky_expr *e) {
   case SKY_OP_KEY_REF:
   case SKY_OP_AGG_REF: sky_buf_printf(b, "%s #%u", sky_op_name(e->op), e->index); break;
   case SKY_OP_OBJ_AGG: sky_buf_printf(b, "object agg #%u", e->index); break;
+  case SKY_OP_PATH_FN: sky_buf_printf(b, "path fn #%u", e->index); break;
   case SKY_OP_ENTRY:
     if (e->index >= SKY_ENTRY_KEY0) sky_buf_printf(b, "entry key #%u", e->index - SKY_ENTRY_KEY0);
     else sky_buf_printf(b, "entry %s", sky_entry_field_name(e->index));
@@ -343,11 +344,35 @@ static void put_paths(const explain_ctx *x) {
   put_tree(x, ps->value, 2);
 }
 
+/* next, prev, nth: one line each (kind, n, counted events), then the
+ * trees of x and of the counting condition. */
+static void put_path_fns(const explain_ctx *x) {
+  const sky_plan *p = x->plan;
+  if (!p->n_path_fns) return;
+  sky_buf_printf(x->out, "path functions (over each object's whole path%s, before everything else):\n",
+                 p->session_gap_us >= 0 ? " within its session" : "");
+  for (uint32_t i = 0; i < p->n_path_fns; i++) {
+    const sky_path_fn *f = &p->path_fns[i];
+    sky_buf_printf(x->out, "  #%u %s : %s", i, f->text ? f->text : "", sky_path_fn_name(f->kind));
+    if (f->kind != SKY_PATH_FN_NTH)
+      sky_buf_printf(x->out, " %u, counting %s", f->n,
+                     f->distinct ? "changes of x" : f->cond ? "events where the condition holds" : "every event");
+    sky_buf_puts(x->out, " : ");
+    put_type(x, f->type, f->dom);
+    sky_buf_putc(x->out, '\n');
+    if (f->arg) put_tree(x, f->arg, 2);
+    if (!f->cond) continue;
+    sky_buf_puts(x->out, f->kind == SKY_PATH_FN_NTH ? "    counted where:\n" : "    WHERE:\n");
+    put_tree(x, f->cond, 3);
+  }
+}
+
 void sky_plan_explain(const sky_plan *plan, const sky_schema *schema, sky_buf *out) {
   explain_ctx x = {plan, schema, out};
   put_inputs(&x);
   sky_buf_puts(out, plan->filter ? "filter:\n" : "filter: none (every event)\n");
   if (plan->filter) put_tree(&x, plan->filter, 1);
+  put_path_fns(&x);
   if (plan->n_obj_aggs) sky_buf_puts(out, "object aggregates (over each object's matching events, first):\n");
   for (uint32_t i = 0; i < plan->n_obj_aggs; i++) put_agg(&x, i, &plan->obj_aggs[i]);
   if (plan->funnel) put_funnel(&x);

@@ -22,6 +22,8 @@
 typedef enum sky_fn_class {
   SKY_FN_BUCKET,    /* scalar: one INT timestamp (µs) -> a time bucket; code = sky_op */
   SKY_FN_AGGREGATE, /* an aggregate: code = its sky_agg_kind row */
+  SKY_FN_PATH,      /* next, prev, nth (code = sky_path_fn_kind), dwell (code -1):
+                       values of the whole path (bind_pathfn.c) */
 } sky_fn_class;
 
 /* Scalar functions: X(name, class, code, result type, result domain) */
@@ -30,12 +32,16 @@ typedef enum sky_fn_class {
   X(weekday, SKY_FN_BUCKET, SKY_OP_WEEKDAY, SKY_VT_INT, SKY_DOM_NONE)   \
   X(day, SKY_FN_BUCKET, SKY_OP_DAY, SKY_VT_STRING, SKY_DOM_DAY)         \
   X(week, SKY_FN_BUCKET, SKY_OP_WEEK, SKY_VT_STRING, SKY_DOM_DAY)       \
-  X(month, SKY_FN_BUCKET, SKY_OP_MONTH, SKY_VT_STRING, SKY_DOM_MONTH)
+  X(month, SKY_FN_BUCKET, SKY_OP_MONTH, SKY_VT_STRING, SKY_DOM_MONTH)   \
+  X(next, SKY_FN_PATH, SKY_PATH_FN_NEXT, SKY_VT_NULL, SKY_DOM_NONE)     \
+  X(prev, SKY_FN_PATH, SKY_PATH_FN_PREV, SKY_VT_NULL, SKY_DOM_NONE)     \
+  X(nth, SKY_FN_PATH, SKY_PATH_FN_NTH, SKY_VT_INT, SKY_DOM_NONE)        \
+  X(dwell, SKY_FN_PATH, -1, SKY_VT_INT, SKY_DOM_NONE)
 
 typedef struct sky_fn {
   const char *name;
   sky_fn_class cls;
-  int code;       /* sky_op for scalars, sky_agg_kind for aggregates */
+  int code;       /* sky_op for buckets, sky_agg_kind for aggregates, see sky_fn_class */
   sky_vtype type; /* scalars: result type (aggregates: their SKY_AGGS row) */
   uint32_t dom;   /* scalars: result string domain */
 } sky_fn;

@@ -124,6 +124,7 @@ static inline uint32_t sky_period_dom(sky_period unit) {
   X(AGG_REF, 0, "agg")                 /* post-aggregation: aggregate e->index */        \
   X(ENTRY, 0, "entry")                 /* a path statement's entry row: field e->index */ \
   X(OBJ_AGG, 0, "object agg")          /* agg(x) OVER OBJECT: plan->obj_aggs[e->index] */ \
+  X(PATH_FN, 0, "path fn")             /* next/prev/nth: plan->path_fns[e->index] */    \
   /* unary */                                                                            \
   X(NOT, 1, "NOT")                                                                       \
   X(NEG, 1, "-")                       /* INT overflow (-INT64_MIN) is an error */       \
@@ -491,6 +492,42 @@ typedef struct sky_paths {
   sky_expr *value;          /* OF expr, per event (every event) */
 } sky_paths;
 
+/* ---- next, prev, nth (PATHS.md §4) ----------------------------------------------
+ *
+ * Functions of the object's whole path (before WHERE; within the session
+ * under WITHIN SESSION), read per event by PATH_FN leaves. Before an
+ * object's events are walked, both engines evaluate every path function's
+ * argument and condition at each of its events (all of them: an INT
+ * overflow there is an error even where no result needs it), then one C
+ * definition (codegen/pathfn.c) resolves each function's value at every
+ * event in linear time. dwell() is bound as next(timestamp) - timestamp.
+ * X(NAME, function name). */
+#define SKY_PATH_FNS(X) X(NEXT, "next") X(PREV, "prev") X(NTH, "nth")
+
+typedef enum sky_path_fn_kind {
+#define SKY_X_PATH_FN(name, text) SKY_PATH_FN_##name,
+  SKY_PATH_FNS(SKY_X_PATH_FN)
+#undef SKY_X_PATH_FN
+  SKY_PATH_FN_COUNT_
+} sky_path_fn_kind;
+
+#define SKY_PATH_FN_MAX_N 64 /* next(x, n): n in 1..64 */
+
+typedef struct sky_path_fn {
+  sky_path_fn_kind kind;
+  sky_expr *arg;   /* NEXT, PREV: x (its value at the target event); NTH: NULL */
+  sky_expr *cond;  /* BOOL: the counted events are those where it is TRUE
+                      (NEXT/PREV ... WHERE c; NTH's condition); NULL = all */
+  bool distinct;   /* NEXT/PREV DISTINCT: counted where x IS DISTINCT FROM
+                      its value at the event before (NEXT) / after (PREV) */
+  uint32_t n;      /* the n-th counted event, 1..SKY_PATH_FN_MAX_N */
+  sky_vtype type;  /* the result: x's type (INT for NTH) */
+  uint32_t dom;
+  const char *text;
+} sky_path_fn;
+
+const char *sky_path_fn_name(sky_path_fn_kind k);
+
 typedef struct sky_plan {
   sky_plan_kind kind;
   sky_funnel *funnel;                  /* SKY_PLAN_FUNNEL: the per-object part */
@@ -512,6 +549,11 @@ typedef struct sky_plan {
   uint32_t n_obj_aggs;
   sky_agg *obj_aggs;                   /* word = offset in the object's state */
   uint32_t obj_words;                  /* words of state of all of them */
+
+  /* per object, before everything else (next, prev, nth): over all its
+   * events; read per event by PATH_FN leaves */
+  uint32_t n_path_fns;
+  sky_path_fn *path_fns;
 
   /* per event */
   sky_expr *filter;                    /* NULL = every event matches */

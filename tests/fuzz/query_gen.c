@@ -12,7 +12,7 @@
  * chains (up to 300 terms, past the nesting limit).
  *
  * Per-event expressions (ev) feed WHERE, keys, steps and aggregate
- * arguments; post-aggregation expressions (post) feed SELECT items, HAVING
+ * arguments, their leaves now and then next / prev / nth / dwell; post-aggregation expressions (post) feed SELECT items, HAVING
  * and ORDER BY and read only aggregates, group keys and literals. Key texts
  * are kept so that items, HAVING and ORDER BY can name them (by text or
  * alias), as the binder requires.
@@ -178,7 +178,41 @@ static void time_fn(qg *g, qt t) {
   put(g, ")");
 }
 
+/* next / prev (n, WHERE, DISTINCT) of type t, nth(c) or dwell() (INT):
+ * PATHS.md §4; n is now and then out of range, and an argument may hold
+ * another path function (both semantic errors, fine answers). */
+static void path_fn(qg *g, qt t) {
+  if (t == QT_INT && pick(g, 4) == 0) {
+    if (pick(g, 2)) {
+      fn(g, "dwell");
+    } else {
+      fn(g, "nth");
+      ev(g, QT_BOOL, L_OR);
+    }
+    put(g, ")");
+    return;
+  }
+  static const char *const ns[] = {"", "", ", 1", ", 2", ", 3", ", 64", ", 0", ", 65"};
+  fn(g, pick(g, 2) ? "next" : "prev");
+  bool distinct = pick(g, 4) == 0;
+  if (distinct) kw(g, "DISTINCT ");
+  if (t == QT_OBJ) kw(g, "OBJECT");
+  else ev(g, t, L_OR);
+  put(g, PICK(g, ns));
+  if (!distinct && pick(g, 3) == 0) {
+    kw(g, " WHERE ");
+    ev(g, QT_BOOL, L_OR);
+  }
+  put(g, ")");
+}
+
 static void ev_leaf(qg *g, qt t) {
+  if (t != QT_N && g->depth < g->max_depth && chance(g, 4)) {
+    g->depth++;
+    path_fn(g, t);
+    g->depth--;
+    return;
+  }
   switch (t) {
   case QT_INT: {
     unsigned c = pick(g, 4);

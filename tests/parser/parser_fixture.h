@@ -190,6 +190,11 @@ static bool pc_leaf(plan_check *c, const sky_expr *e) {
   case SKY_OP_OBJ_AGG:
     if (e->index >= p->n_obj_aggs || p->obj_aggs[e->index].type != e->type) return pc_fail(c, e, "bad OVER OBJECT");
     return true;
+  case SKY_OP_PATH_FN:
+    if (c->post) return pc_fail(c, e, "path function after aggregation");
+    if (e->index >= p->n_path_fns || p->path_fns[e->index].type != e->type || p->path_fns[e->index].dom != e->dom)
+      return pc_fail(c, e, "bad path function");
+    return true;
   default: return true;
   }
 }
@@ -252,6 +257,17 @@ static const char *plan_check_run(plan_check *c, const sky_plan *p) {
       return pc_fail(c, f->excludes[i].cond, "exclude"), c->msg;
   for (uint32_t i = 0; i < p->n_obj_aggs; i++)
     if ((p->obj_aggs[i].arg && !pc_expr(c, p->obj_aggs[i].arg, 0)) || !pc_agg_filter(c, &p->obj_aggs[i])) return c->msg;
+  for (uint32_t i = 0; i < p->n_path_fns; i++) { /* next, prev, nth: per-event parts without path functions */
+    const sky_path_fn *pf = &p->path_fns[i];
+    if ((pf->kind == SKY_PATH_FN_NTH) == (pf->arg != NULL) || pf->n < 1 || pf->n > SKY_PATH_FN_MAX_N ||
+        (pf->distinct && pf->cond) || (pf->kind == SKY_PATH_FN_NTH && !pf->cond))
+      return "path function shape";
+    if (pf->arg && (!pc_expr(c, pf->arg, 0) || pc_has_op(pf->arg, SKY_OP_PATH_FN) || pc_has_op(pf->arg, SKY_OP_OBJ_AGG)))
+      return pc_fail(c, pf->arg, "path function argument"), c->msg;
+    if (pf->cond && (!pc_expr(c, pf->cond, 0) || pf->cond->type != SKY_VT_BOOL || pc_has_op(pf->cond, SKY_OP_PATH_FN) ||
+                     pc_has_op(pf->cond, SKY_OP_OBJ_AGG)))
+      return pc_fail(c, pf->cond, "path function condition"), c->msg;
+  }
   for (uint32_t i = 0; f && i < f->n_hold + f->n_group; i++)
     if (!pc_expr(c, i < f->n_hold ? f->hold[i] : f->group[i - f->n_hold], 0)) return c->msg;
   const sky_cohort *co = p->cohort;

@@ -205,6 +205,8 @@ typedef enum rq_kind {
                     per object, per event */
   RQ_E_KEY,      /* post-aggregation: GROUP BY key number `index` */
   RQ_E_ALIAS,    /* HAVING: the value of SELECT item `index`, named by its alias */
+  RQ_E_PATH,     /* next / prev (x = args[0], n = index (0: not written), WHERE filter, or
+                    distinct), nth (args[0] the condition), dwell (): PATHS.md §4 */
   RQ_E_RAW,      /* mutants only: text as is, never evaluated */
 } rq_kind;
 
@@ -213,6 +215,8 @@ typedef enum rq_op {
   RQ_EQ, RQ_NE, RQ_NE2 /* <> */, RQ_LT, RQ_LE, RQ_GT, RQ_GE,
   RQ_AND, RQ_OR,
 } rq_op;
+
+typedef enum rq_path { RQ_NEXT, RQ_PREV, RQ_NTH, RQ_DWELL } rq_path;
 
 typedef enum rq_bucket { RQ_HOUR, RQ_WEEKDAY, RQ_DAY, RQ_WEEK, RQ_MONTH } rq_bucket;
 
@@ -236,12 +240,14 @@ typedef struct rq_node {
   bool paren;       /* render with extra parentheses */
   bool upper;       /* function / keyword spelling in upper case */
   bool quoted;      /* property name written "quoted" */
+  bool distinct;    /* RQ_E_PATH: next(DISTINCT x) / prev(DISTINCT x) */
   rq_val val;       /* RQ_E_LIT */
   char text[RQ_TEXT_MAX]; /* literal spelling, LIKE pattern (value), raw text, quantile's q */
   uint64_t q_num, q_den;  /* quantile: q = q_num / q_den */
   int n_args;
   struct rq_node *args[RQ_MAX_ARGS];
-  struct rq_node *filter; /* RQ_E_AGG, RQ_E_OVER: FILTER (WHERE filter), or NULL */
+  struct rq_node *filter; /* RQ_E_AGG, RQ_E_OVER: FILTER (WHERE filter); RQ_E_PATH: next(x WHERE
+                             filter); or NULL */
 } rq_node;
 
 #define RQ_MAX_NODES 600
@@ -304,6 +310,8 @@ void rq_item_name(rq_buf *b, const rq_query *q, int i);
 bool rq_query_uses_over(const rq_query *q);
 /* Whether it holds an aggregate FILTER (WHERE ...) (or a misuse of one). */
 bool rq_query_uses_filter(const rq_query *q);
+/* Whether it holds next, prev, nth or dwell (or a misuse of one). */
+bool rq_query_uses_path(const rq_query *q);
 
 /* ---- building expressions (rq_build.c) ------------------------------------ */
 

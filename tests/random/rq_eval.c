@@ -26,6 +26,9 @@
  * whose WHERE (and FILTER) is TRUE, and aggregate x over them with the same
  * code as a group's aggregate (first/last: x at the first/last kept event
  * where it is not NULL). Quadratic per object, and meant to be.
+ *
+ * next, prev, nth and dwell walk the current event's object one event at
+ * a time from the current event (eval_path), again quadratic.
  */
 #include <math.h>
 #include <stdio.h>
@@ -376,6 +379,47 @@ static rq_val eval_over(const ctx *c, const rq_node *n) {
   return out;
 }
 
+/* next / prev / nth / dwell at the current event, from PATHS.md §4 alone:
+ * walk the object's whole path (WHERE plays no part) from the current
+ * event, one event at a time, staying in its session; count the events
+ * the function counts (all; those where its WHERE is TRUE; with DISTINCT
+ * those whose x differs from x at the previously counted one, the first
+ * comparison against the current event's x) and take x at the n-th. */
+static rq_val eval_path(const ctx *c, const rq_node *n) {
+  if (!c->cur) abort(); /* per event only */
+  size_t at = (size_t)(c->cur - c->rows), lo = at, hi = at + 1;
+  uint64_t obj = c->cur->e->obj;
+  while (lo > 0 && c->rows[lo - 1].e->obj == obj) lo--;
+  while (hi < c->n_rows && c->rows[hi].e->obj == obj) hi++;
+  int64_t session = c->cur->session;
+  ctx ec = *c;
+  ec.grp = NULL;
+  if (n->op == RQ_NTH) {
+    int64_t count = 0;
+    for (size_t k = lo; k <= at; k++) count += c->rows[k].session == session && holds_at(c, n->args[0], k);
+    return rq_int(count);
+  }
+  if (n->op == RQ_DWELL)
+    return at + 1 < hi && c->rows[at + 1].session == session ? rq_int(c->rows[at + 1].e->ts - c->cur->e->ts) : rq_null();
+  int need = n->index ? n->index : 1;
+  rq_val ref = n->distinct ? eval(&ec, n->args[0]) : rq_null();
+  for (size_t k = at;;) {
+    if (n->op == RQ_NEXT ? k + 1 >= hi : k <= lo) return rq_null();
+    k = n->op == RQ_NEXT ? k + 1 : k - 1;
+    if (c->rows[k].session != session) return rq_null();
+    ec.cur = &c->rows[k];
+    bool counted = true;
+    if (n->distinct) {
+      rq_val v = eval(&ec, n->args[0]);
+      counted = !rq_val_same(&v, &ref);
+      if (counted) ref = v;
+    } else if (n->filter) {
+      counted = holds_at(c, n->filter, k);
+    }
+    if (counted && --need == 0) return eval(&ec, n->args[0]);
+  }
+}
+
 /* ---- the evaluator ----------------------------------------------------------- */
 
 static rq_val eval_prop(const ctx *c, const rq_node *n) {
@@ -414,6 +458,7 @@ static rq_val eval(const ctx *c, const rq_node *n) {
   case RQ_E_BUCKET: return eval_bucket(c, n);
   case RQ_E_AGG: return eval_agg(c, n);
   case RQ_E_OVER: return eval_over(c, n);
+  case RQ_E_PATH: return eval_path(c, n);
   case RQ_E_KEY: return c->grp->key[n->index];
   case RQ_E_ALIAS: return eval(c, c->q->items[n->index]);
   case RQ_E_RAW: abort(); /* mutants are never evaluated */

@@ -22,6 +22,10 @@
  * c a per-event condition; now and then an item repeats the aggregate
  * before it under another filter or none.
  *
+ * Per-event leaves are now and then next / prev (with n, WHERE or
+ * DISTINCT) or nth over small per-event arguments (without another path
+ * function); keys and whole-item aggregates sometimes take dwell().
+ *
  * Some GROUP BY keys are per-object aggregates, `agg(x) OVER OBJECT` (count,
  * count(DISTINCT), sum, min, max, first, last), alone, under a time bucket or
  * in a little arithmetic or comparison. Elsewhere they appear only through
@@ -42,6 +46,7 @@ typedef struct gen {
   bool exact; /* inside sum/avg: only exact divisions */
   bool top;   /* the expression is a whole SELECT item */
   bool alias_ok; /* HAVING and ORDER BY may name a key by its item's alias */
+  bool in_path;  /* inside next/prev/nth's arguments: no other path function */
 } gen;
 
 static rq_node *expr(gen *g, rq_type t, int depth, bool null_ok);
@@ -224,7 +229,10 @@ static rq_node *bucket(gen *g, rq_bucket fn) {
 
 static rq_node *any_null(gen *g) { return lit(g, rq_null(), RQ_NULL); }
 
+static rq_node *path_fn(gen *g, rq_type t);
+
 static rq_node *ev_leaf(gen *g, rq_type t, bool null_ok) {
+  if (!g->in_path && t != RQ_NULL && rq_chance(&g->r, 6)) return path_fn(g, t);
   unsigned r = (unsigned)rq_below(&g->r, 100);
   if (null_ok && r < 6) return any_null(g);
   switch (t) {
@@ -252,6 +260,41 @@ static rq_node *ev_leaf(gen *g, rq_type t, bool null_ok) {
 static rq_type random_type(gen *g) {
   static const rq_type types[] = {RQ_INT, RQ_INT, RQ_FLOAT, RQ_STR, RQ_STR, RQ_BOOL, RQ_OBJ};
   return types[rq_below(&g->r, sizeof types / sizeof *types)];
+}
+
+/* dwell(): a timestamp-sized INT, only where is_big values may stand. */
+static rq_node *dwell(gen *g) {
+  rq_node *n = node(g, RQ_E_PATH, RQ_INT);
+  n->op = RQ_DWELL;
+  n->paren = false;
+  return n;
+}
+
+/* next / prev (plain, n, WHERE c, DISTINCT) or nth(c), of static type t,
+ * its arguments small per-event expressions without path functions. */
+static rq_node *path_fn(gen *g, rq_type t) {
+  gen sub = *g;
+  sub.in_path = true;
+  sub.top = false;
+  rq_node *n = node(g, RQ_E_PATH, t);
+  n->paren = false;
+  if (t == RQ_INT && rq_chance(&g->r, 25)) {
+    n->op = RQ_NTH;
+    n->args[0] = expr(&sub, RQ_BOOL, (int)rq_below(&g->r, 2), false);
+  } else {
+    n->op = rq_chance(&g->r, 50) ? RQ_NEXT : RQ_PREV;
+    n->args[0] = t == RQ_OBJ ? node(&sub, RQ_E_OBJECT, RQ_OBJ) : expr(&sub, t, (int)rq_below(&g->r, 2), false);
+    unsigned r = (unsigned)rq_below(&g->r, 100);
+    if (r < 40) n->index = 0;
+    else if (r < 90) n->index = (int)rq_range(&g->r, 1, 4);
+    else n->index = rq_chance(&g->r, 50) ? 64 : (int)rq_range(&g->r, 5, 12);
+    r = (unsigned)rq_below(&g->r, 100);
+    if (r < 25) n->distinct = true;
+    else if (r < 55) n->filter = expr(&sub, RQ_BOOL, (int)rq_below(&g->r, 3), false);
+  }
+  n->n_args = 1;
+  g->r = sub.r;
+  return n;
 }
 
 static bool is_probe(const rq_node *n) {
@@ -307,6 +350,8 @@ static rq_node *agg(gen *g, rq_agg kind, rq_type arg_type) {
     arg = node(&sub, RQ_E_TIMESTAMP, RQ_INT); /* large INT: only as a whole item */
   else if (arg_type == RQ_INT && (kind == RQ_COUNT || kind == RQ_COUNT_DISTINCT) && rq_chance(&g->r, 15))
     arg = ts_expr(&sub);
+  else if (arg_type == RQ_INT && kind != RQ_AVG && g->top && rq_chance(&g->r, 6))
+    arg = dwell(&sub); /* large INT: only as a whole item */
   else if (arg_type == RQ_INT && kind != RQ_AVG && g->top && rq_chance(&g->r, 3))
     arg = bin(&sub, RQ_MUL, RQ_INT, prop(&sub, RQ_P_EI), lit(&sub, rq_int(INT64_C(1000000000000000000)), RQ_INT));
   else
@@ -352,8 +397,9 @@ static bool is_big(const rq_node *n) {
   switch (n->kind) {
   case RQ_E_TIMESTAMP: return true;
   case RQ_E_LIT: return n->val.t == RQ_INT && (n->val.i > 1000000000 || n->val.i < -1000000000);
-  case RQ_E_BIN: case RQ_E_NEG: case RQ_E_AGG: case RQ_E_OVER:
+  case RQ_E_BIN: case RQ_E_NEG: case RQ_E_AGG: case RQ_E_OVER: case RQ_E_PATH:
     if (n->kind == RQ_E_AGG && n->op == RQ_STDDEV) return true; /* not exact: only as a whole item */
+    if (n->kind == RQ_E_PATH && n->op == RQ_DWELL) return true; /* a length of time in µs */
     for (int i = 0; i < n->n_args; i++)
       if (is_big(n->args[i])) return true;
     return false;
@@ -387,6 +433,24 @@ bool rq_query_uses_filter(const rq_query *q) {
   for (int i = 0; i < q->n_order; i++)
     if (holds_filter(q->order[i].expr)) return true;
   return holds_filter(q->where) || holds_filter(q->having);
+}
+
+static bool holds_path(const rq_node *n) {
+  if (!n) return false;
+  if (n->kind == RQ_E_PATH) return true;
+  if (n->kind == RQ_E_RAW) return strstr(n->text, "next(") || strstr(n->text, "prev(") || strstr(n->text, "nth(");
+  if (holds_path(n->filter)) return true;
+  for (int i = 0; i < n->n_args; i++)
+    if (holds_path(n->args[i])) return true;
+  return false;
+}
+
+bool rq_query_uses_path(const rq_query *q) {
+  for (int k = 0; k < q->n_keys; k++)
+    if (holds_path(q->keys[k])) return true;
+  for (int i = 0; i < q->n_items; i++)
+    if (holds_path(q->items[i])) return true;
+  return holds_path(q->where);
 }
 
 bool rq_query_uses_over(const rq_query *q) {
@@ -787,6 +851,8 @@ static void gen_keys(gen *g) {
     static const rq_type types[] = {RQ_STR, RQ_STR, RQ_INT, RQ_INT, RQ_FLOAT, RQ_BOOL, RQ_OBJ};
     rq_node *k = rq_chance(&g->r, 14) ? over_key(g)
                  : rq_chance(&g->r, 8) ? ts_expr(g)
+                 : rq_chance(&g->r, 4) ? dwell(g)
+                 : rq_chance(&g->r, 10) ? path_fn(g, types[rq_below(&g->r, sizeof types / sizeof *types)])
                  : expr(g, types[rq_below(&g->r, sizeof types / sizeof *types)], rq_chance(&g->r, 25) ? 1 : 0, false);
     if (!has_ref(k)) continue;
     rq_buf_reset(&a);
@@ -928,6 +994,13 @@ static const mutant mutants[] = {
     {"hour(timestamp) FILTER (WHERE sb)", SKY_ERR_SEMANTIC, true}, {"count() FILTER (sb)", SKY_ERR_SYNTAX, true},
     {"max(ei) FILTER (WHERE count() OVER OBJECT > 1)", SKY_ERR_SEMANTIC, true},
     {"count() FILTER (WHERE sb) > 1", SKY_ERR_SEMANTIC, false}, {"count() OVER OBJECT FILTER (WHERE sb)", SKY_ERR_SYNTAX, true},
+    /* next, prev, nth: n a literal 1..64, no nesting, WHERE only in next/prev, no aggregate inside */
+    {"next(ei, 0) IS NULL", SKY_ERR_SEMANTIC, false}, {"prev(ei, 65) IS NULL", SKY_ERR_SEMANTIC, false},
+    {"next(ei, ei) IS NULL", SKY_ERR_SEMANTIC, false}, {"next(prev(ei)) IS NULL", SKY_ERR_SEMANTIC, false},
+    {"nth(ei) > 1", SKY_ERR_TYPE, false},        {"nth(sb WHERE sb) > 1", SKY_ERR_SEMANTIC, false},
+    {"sum(ei WHERE sb)", SKY_ERR_SEMANTIC, true}, {"next(DISTINCT ei WHERE sb) IS NULL", SKY_ERR_SYNTAX, false},
+    {"next(count()) IS NULL", SKY_ERR_SEMANTIC, false}, {"dwell(ei) > 0", SKY_ERR_SEMANTIC, false},
+    {"count() FILTER (WHERE nth(sb) > 0) > 1", SKY_ERR_SEMANTIC, false},
 };
 
 static void mutate(gen *g) {

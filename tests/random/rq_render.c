@@ -102,6 +102,21 @@ static void render_agg(rq_buf *b, const rq_query *q, const rq_node *n) {
   if (n->kind == RQ_E_OVER) rq_buf_printf(b, " %s", kw(q, "OVER OBJECT", "over object"));
 }
 
+/* next([DISTINCT] x [, n] [WHERE c]), prev(...), nth(c), dwell() */
+static void render_path(rq_buf *b, const rq_query *q, const rq_node *n) {
+  static const char *const names[][2] = {[RQ_NEXT] = {"next", "NEXT"}, [RQ_PREV] = {"prev", "PREV"},
+                                         [RQ_NTH] = {"nth", "NTH"}, [RQ_DWELL] = {"dwell", "DWELL"}};
+  rq_buf_printf(b, "%s(", names[n->op][n->upper]);
+  if (n->distinct) rq_buf_printf(b, "%s ", kw(q, "DISTINCT", "distinct"));
+  if (n->n_args) render(b, q, n->args[0]);
+  if (n->index) rq_buf_printf(b, ", %d", n->index);
+  if (n->filter) {
+    rq_buf_printf(b, " %s ", kw(q, "WHERE", "where"));
+    render(b, q, n->filter);
+  }
+  rq_buf_puts(b, ")");
+}
+
 static void render_in_like(rq_buf *b, const rq_query *q, const rq_node *n) {
   sub(b, q, n->args[0], PREC_ADD);
   if (n->neg) rq_buf_printf(b, " %s", kw(q, "NOT", "not"));
@@ -153,6 +168,7 @@ static void render_bare(rq_buf *b, const rq_query *q, const rq_node *n) {
     rq_buf_puts(b, ")");
     break;
   case RQ_E_AGG: case RQ_E_OVER: render_agg(b, q, n); break;
+  case RQ_E_PATH: render_path(b, q, n); break;
   case RQ_E_KEY: {
     int item = n->ref ? key_alias(q, n->index) : 0;
     if (item)

@@ -62,6 +62,7 @@ typedef struct stats {
   rqd_stats c;
   long over, over_rows, over_errors; /* statements with OVER OBJECT: all, answers compared, errors expected */
   long filter, filter_rows, filter_errors; /* statements with an aggregate FILTER: the same */
+  long path, path_rows, path_errors; /* statements with next, prev, nth or dwell: the same */
 } stats;
 
 /* ---- comparing answers --------------------------------------------------------- */
@@ -267,6 +268,11 @@ static void run_one(const config *cfg, rqd_side *s, const context *cx, const rq_
     st->filter_rows += o.expected == RQD_ROWS;
     st->filter_errors += o.expected == RQD_ERROR && q->expect != RQ_EXPECT_ERROR;
   }
+  if (rq_query_uses_path(q)) {
+    st->path++;
+    st->path_rows += o.expected == RQD_ROWS;
+    st->path_errors += o.expected == RQD_ERROR && q->expect != RQ_EXPECT_ERROR;
+  }
   rqd_run_free(&o);
 }
 /* Queries first..end-1 (every `step`-th) of seed `ds->seed` against the
@@ -412,10 +418,11 @@ static void test_random_queries(void **state) {
   printf("random queries: %ld (%ld on the interpreter only; dataset seeds %llu..%llu): %ld answers compared "
          "(%ld non-empty), %ld expected errors, %ld engine-only; OVER OBJECT in %ld (%ld answers, %ld errors); "
          "FILTER in %ld (%ld answers, %ld errors); "
+         "next/prev/nth/dwell in %ld (%ld answers, %ld errors); "
          "mismatches: %ld naive, %ld jit; %ld load failures; %.1f s (naive %.1f, interpreter %.1f, jit %.1f)\n",
          c->queries, c->interp_only, (unsigned long long)cfg.seed0, (unsigned long long)last, c->rows_checked,
          c->nonempty, c->errors_checked, c->engine_only, st.over, st.over_rows, st.over_errors, st.filter,
-         st.filter_rows, st.filter_errors, c->naive_diff,
+         st.filter_rows, st.filter_errors, st.path, st.path_rows, st.path_errors, c->naive_diff,
          c->engine_diff, c->load_fail, sky_clock_s() - t0, c->secs[0], c->secs[1], c->secs[2]);
   rqd_finish(&cfg, c);
 }
