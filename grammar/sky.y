@@ -126,6 +126,8 @@ static void yyerror(sky_loc *loc, sky_parse_ctx *ctx, const char *msg) {
 %token KW_RETENTION "RETENTION" KW_LIFECYCLE "LIFECYCLE" KW_STICKINESS "STICKINESS" KW_FIRST "FIRST"
 %token KW_RECURRING "RECURRING" KW_EVERY "EVERY" KW_ROLLING "ROLLING" KW_FOR "FOR" KW_ON "ON"
 %token KW_HOUR "HOUR" KW_DAY "DAY" KW_WEEK "WEEK" KW_MONTH "MONTH"
+/* EXPIRES AFTER d [TO literal] (PATHS.md §8): non-reserved, so `expires` stays a name */
+%token KW_EXPIRES "EXPIRES"
 
 %type <stmt> stmt query select funnel retention lifecycle stickiness
 %type <cohort> retention_head
@@ -144,7 +146,7 @@ static void yyerror(sky_loc *loc, sky_parse_ctx *ctx, const char *msg) {
 %type <ord> order_item
 %type <gs> group_session
 %type <lopt> load_opts load_max
-%type <lit> value opt_as_of as_of_value
+%type <lit> value opt_as_of as_of_value opt_to
 %type <def> propdef
 %type <ival> opt_dir format opt_format kind type funnel_order period
 
@@ -202,6 +204,7 @@ nonreserved:
   | KW_RETENTION | KW_LIFECYCLE | KW_STICKINESS | KW_FIRST | KW_RECURRING | KW_EVERY | KW_ROLLING | KW_FOR | KW_ON
   | KW_HOUR | KW_DAY | KW_WEEK | KW_MONTH
   | KW_FILTER
+  | KW_EXPIRES
   ;
 
 /* ---- CREATE TABLE / ALTER TABLE ---- */
@@ -213,6 +216,14 @@ propdefs:
 
 propdef:
     propname kind type                  { A($$ = ast_propdef(ctx, &$1, $2, $3)); }
+  | propname kind type KW_EXPIRES KW_AFTER span opt_to
+                                        { A($$ = ast_propdef_expires(ctx, ast_propdef(ctx, &$1, $2, $3), $6, &@4, $7)); }
+  ;
+
+/* EXPIRES AFTER d [TO literal]: the value a lapsed state reads (NULL without TO) */
+opt_to:
+    %empty                              { $$ = NULL; }
+  | KW_TO value                         { A($$ = $2); }
   ;
 
 /* A reserved word is accepted as a property name here so that the statement
