@@ -22,6 +22,8 @@
 typedef enum sky_fn_class {
   SKY_FN_BUCKET,    /* scalar: one INT timestamp (µs) -> a time bucket; code = sky_op */
   SKY_FN_AGGREGATE, /* an aggregate: code = its sky_agg_kind row */
+  SKY_FN_STATE,     /* scalar over a STATE property named by its one argument
+                       (age(p)); code = sky_op (bind_state.c) */
 } sky_fn_class;
 
 /* Scalar functions: X(name, class, code, result type, result domain) */
@@ -30,7 +32,8 @@ typedef enum sky_fn_class {
   X(weekday, SKY_FN_BUCKET, SKY_OP_WEEKDAY, SKY_VT_INT, SKY_DOM_NONE)   \
   X(day, SKY_FN_BUCKET, SKY_OP_DAY, SKY_VT_STRING, SKY_DOM_DAY)         \
   X(week, SKY_FN_BUCKET, SKY_OP_WEEK, SKY_VT_STRING, SKY_DOM_DAY)       \
-  X(month, SKY_FN_BUCKET, SKY_OP_MONTH, SKY_VT_STRING, SKY_DOM_MONTH)
+  X(month, SKY_FN_BUCKET, SKY_OP_MONTH, SKY_VT_STRING, SKY_DOM_MONTH)   \
+  X(age, SKY_FN_STATE, SKY_OP_STATE_AGE, SKY_VT_INT, SKY_DOM_NONE)
 
 typedef struct sky_fn {
   const char *name;

@@ -68,6 +68,14 @@ size_t sky_prop_type_width(sky_prop_type t);
 /* Names reserved by the language (object timestamp action state event
  * session): not allowed as property names. Case-insensitive. */
 bool sky_name_is_reserved(const char *name, size_t len);
+/* Is a value set at `set_us` lapsed at instant `t_us` under EXPIRES AFTER
+ * `after_us` (0: never lapses)? The one definition of PATHS.md §8's
+ * `t - s <= d` (still valid) for every engine and statement; the JIT emits
+ * the same comparison (jit_expr.c). Exact for any int64 instants. */
+static inline bool sky_state_lapsed(int64_t after_us, int64_t set_us, int64_t t_us) {
+  return after_us > 0 && t_us > set_us && (uint64_t)t_us - (uint64_t)set_us > (uint64_t)after_us;
+}
+
 /* Does any property lapse (EXPIRES)? Such a schema is stored in the
  * manifest's format 2 (docs/FORMAT.md); others keep format 1. */
 bool sky_schema_has_expiry(const sky_schema *s);
