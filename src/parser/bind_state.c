@@ -26,7 +26,9 @@ sky_expr *bind_state_fn(bind_ctx *b, const sky_fn *fn, const ast_expr *a) {
   char q[80];
   sky_error_quote(q, x->s, x->len);
   if (idx < 0) return bind_fail(b, SKY_ERR_UNKNOWN_PROPERTY, x, "unknown property '%s'", q);
-  if (b->schema->props[idx].kind != SKY_KIND_STATE || x->kind == AST_EVENT)
+  if (x->kind == AST_EVENT)
+    return bind_fail(b, SKY_ERR_SEMANTIC, x, "%s() takes a STATE property, not event.%s", fn->name, q);
+  if (b->schema->props[idx].kind != SKY_KIND_STATE)
     return bind_fail(b, SKY_ERR_SEMANTIC, x, "%s() takes a STATE property; '%s' is an EVENT property", fn->name, q);
   /* The register and its column, as state.p binds them. */
   sky_expr *reg = bind_generic(b, x);

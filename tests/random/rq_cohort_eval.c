@@ -128,10 +128,11 @@ static void paths_build(const rq_dataset *ds, const rqc_stmt *c, paths *out) {
     size_t j = i;
     while (j < ds->n_ev && order[j]->obj == order[i]->obj) j++;
     pev *p = xcalloc(j - i, sizeof *p);
+    rq_val raw[RQ_N_PROPS];
+    int64_t set_ts[RQ_N_PROPS];
     for (size_t k = 0; k < j - i; k++) {
       p[k].e = order[i + k];
-      for (int q = 0; q < RQ_N_PROPS; q++)
-        p[k].carried[q] = k == 0 || p[k].e->v[q].t != RQ_NULL ? p[k].e->v[q] : p[k - 1].carried[q];
+      rq_carry(ds, p[k].e, k == 0, raw, set_ts, p[k].carried); /* lapsed states read their TO value */
       p[k].matching = !c->where || holds(c, &p[k], c->where);
     }
     out->ev[out->n] = p;

@@ -97,15 +97,16 @@ static bool holds(const rqf_funnel *f, const rq_event *e, const rq_val *carried,
 
 /* E of one object: its matching events in path order, each with what the
  * search needs. `evs` are the object's events in path order. */
-static fev *matching_events(const rqf_funnel *f, const rq_event **evs, size_t n, size_t *n_out) {
+static fev *matching_events(const rq_dataset *ds, const rqf_funnel *f, const rq_event **evs, size_t n,
+                            size_t *n_out) {
   fev *out = xcalloc(n, sizeof *out);
   size_t m = 0;
-  rq_val carried[RQ_N_PROPS];
+  rq_val carried[RQ_N_PROPS], raw[RQ_N_PROPS];
+  int64_t set_ts[RQ_N_PROPS];
   int64_t session = 0;
   for (size_t i = 0; i < n; i++) {
     const rq_event *e = evs[i];
-    for (int p = 0; p < RQ_N_PROPS; p++)
-      if (i == 0 || e->v[p].t != RQ_NULL) carried[p] = e->v[p];
+    rq_carry(ds, e, i == 0, raw, set_ts, carried); /* lapsed states read their TO value */
     if (i > 0 && f->has_session && e->ts - evs[i - 1]->ts > f->session_us) session++;
     if (f->where && !holds(f, e, carried, session, f->where)) continue;
     fev *x = &out[m++];
@@ -274,7 +275,7 @@ rqf_entry *rqf_entries(const rq_dataset *ds, const rqf_funnel *f, size_t *n_out)
     size_t j = i;
     while (j < ds->n_ev && order[j]->obj == order[i]->obj) j++;
     size_t n;
-    fev *E = matching_events(f, order + i, j - i, &n);
+    fev *E = matching_events(ds, f, order + i, j - i, &n);
     object_entries(f, E, n, &es);
     free(E);
     i = j;
