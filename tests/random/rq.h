@@ -438,10 +438,11 @@ typedef struct rq_answer {
 void rq_evaluate(const rq_dataset *ds, const rq_query *q, rq_answer *out);
 void rq_answer_free(rq_answer *a);
 /* One per-event expression of `q`'s node pool at event `e`, whose carried
- * state (latest non-NULL value of each property up to and including `e`) is
- * `carried` and whose 0-based session is `session`. Sets *overflow on INT
- * overflow. Used by the FUNNEL checker for steps, keys and filters. */
-rq_val rq_eval_at(const rq_query *q, const rq_event *e, const rq_val *carried, int64_t session, const rq_node *n,
-                  bool *overflow);
+ * state (what a read at `e` sees, rq_carry) is `carried`, whose set times
+ * are `set_ts` (rq_carry; read by age()) and whose 0-based session is
+ * `session`. Sets *overflow on INT overflow. Used by the FUNNEL and cohort
+ * checkers for steps, conditions, keys and filters. */
+rq_val rq_eval_at(const rq_query *q, const rq_event *e, const rq_val *carried, const int64_t *set_ts, int64_t session,
+                  const rq_node *n, bool *overflow);
 
 #endif

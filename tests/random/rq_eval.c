@@ -40,7 +40,6 @@ typedef struct row {
                                  this event, or its EXPIRES TO value once lapsed (rq_carry) */
   rq_val raw[RQ_N_PROPS];     /* the latest non-NULL value */
   int64_t set_ts[RQ_N_PROPS]; /* when it was set (age()); RQ_NEVER_SET */
-  bool no_set_ts;             /* rq_eval_at: set times unknown, age() not allowed */
   int64_t session;
 } row;
 
@@ -423,7 +422,6 @@ static rq_val eval(const ctx *c, const rq_node *n) {
   case RQ_E_ALIAS: return eval(c, c->q->items[n->index]);
   case RQ_E_RAW: abort(); /* mutants are never evaluated */
   case RQ_E_AGE: { /* since last set, heartbeats included; a lapse does not change it */
-    if (c->cur->no_set_ts) abort();
     int64_t set = c->cur->set_ts[n->prop];
     return set == RQ_NEVER_SET ? rq_null() : rq_int(c->cur->e->ts - set);
   }
@@ -553,10 +551,11 @@ void rq_evaluate(const rq_dataset *ds, const rq_query *q, rq_answer *out) {
   free(rows);
 }
 
-rq_val rq_eval_at(const rq_query *q, const rq_event *e, const rq_val *carried, int64_t session, const rq_node *n,
-                  bool *overflow) {
-  row r = {.e = e, .session = session, .no_set_ts = true};
+rq_val rq_eval_at(const rq_query *q, const rq_event *e, const rq_val *carried, const int64_t *set_ts, int64_t session,
+                  const rq_node *n, bool *overflow) {
+  row r = {.e = e, .session = session};
   memcpy(r.carried, carried, sizeof r.carried);
+  memcpy(r.set_ts, set_ts, sizeof r.set_ts);
   ctx c = {.q = q, .rows = &r, .n_rows = 1, .cur = &r, .overflow = overflow};
   return eval(&c, n);
 }

@@ -89,9 +89,10 @@ typedef struct fev {
   rq_val key[RQF_MAX_HOLD + RQF_MAX_KEYS]; /* HOLDING values, then GROUP BY values */
 } fev;
 
-static bool holds(const rqf_funnel *f, const rq_event *e, const rq_val *carried, int64_t session, const rq_node *n) {
+static bool holds(const rqf_funnel *f, const rq_event *e, const rq_val *carried, const int64_t *set_ts, int64_t session,
+                  const rq_node *n) {
   bool overflow = false;
-  rq_val v = rq_eval_at(f->q, e, carried, session, n, &overflow);
+  rq_val v = rq_eval_at(f->q, e, carried, set_ts, session, n, &overflow);
   return v.t == RQ_BOOL && v.b;
 }
 
@@ -108,16 +109,16 @@ static fev *matching_events(const rq_dataset *ds, const rqf_funnel *f, const rq_
     const rq_event *e = evs[i];
     rq_carry(ds, e, i == 0, raw, set_ts, carried); /* lapsed states read their TO value */
     if (i > 0 && f->has_session && e->ts - evs[i - 1]->ts > f->session_us) session++;
-    if (f->where && !holds(f, e, carried, session, f->where)) continue;
+    if (f->where && !holds(f, e, carried, set_ts, session, f->where)) continue;
     fev *x = &out[m++];
     x->e = e;
     x->session = session;
-    for (int s = 0; s < f->n_steps; s++) x->sat[s] = holds(f, e, carried, session, f->step[s]);
-    for (int c = 0; c < f->n_excl; c++) x->excl[c] = holds(f, e, carried, session, f->excl[c].cond);
+    for (int s = 0; s < f->n_steps; s++) x->sat[s] = holds(f, e, carried, set_ts, session, f->step[s]);
+    for (int c = 0; c < f->n_excl; c++) x->excl[c] = holds(f, e, carried, set_ts, session, f->excl[c].cond);
     bool overflow = false;
-    for (int h = 0; h < f->n_hold; h++) x->key[h] = rq_eval_at(f->q, e, carried, session, f->hold[h], &overflow);
+    for (int h = 0; h < f->n_hold; h++) x->key[h] = rq_eval_at(f->q, e, carried, set_ts, session, f->hold[h], &overflow);
     for (int k = 0; k < f->n_keys; k++)
-      x->key[f->n_hold + k] = rq_eval_at(f->q, e, carried, session, f->keys[k], &overflow);
+      x->key[f->n_hold + k] = rq_eval_at(f->q, e, carried, set_ts, session, f->keys[k], &overflow);
   }
   *n_out = m;
   return out;
