@@ -48,9 +48,9 @@ static int once(const char *q, size_t len, const sky_schema *schema, int phase, 
 int main(int argc, char **argv) {
   long iters = argc > 1 ? atol(argv[1]) : 200000;
   if (iters < 10) iters = 10;
-  sky_prop props[3] = {{"plan", SKY_KIND_STATE, SKY_PTYPE_STRING},
-                       {"country", SKY_KIND_STATE, SKY_PTYPE_STRING},
-                       {"price", SKY_KIND_EVENT, SKY_PTYPE_FLOAT}};
+  sky_prop props[3] = {{.name = "plan", .kind = SKY_KIND_STATE, .type = SKY_PTYPE_STRING},
+                       {.name = "country", .kind = SKY_KIND_STATE, .type = SKY_PTYPE_STRING},
+                       {.name = "price", .kind = SKY_KIND_EVENT, .type = SKY_PTYPE_FLOAT}};
   sky_schema schema = {.table_uid = 1, .version = 1, .n_props = 3, .props = props};
   static const char *const phases[] = {"parse", "parse+bind", "parse+bind+explain"};
   sky_buf out;

@@ -222,9 +222,9 @@ int main(int argc, char **argv) {
   sky_store_options_init(&opt);
   opt.background_compaction = false;
   sky_store *st = sky_store_open(dir, &opt, &err);
-  sky_prop props[3] = {{"plan", SKY_KIND_STATE, SKY_PTYPE_STRING},
-                       {"country", SKY_KIND_STATE, SKY_PTYPE_STRING},
-                       {"price", SKY_KIND_EVENT, SKY_PTYPE_FLOAT}};
+  sky_prop props[3] = {{.name = "plan", .kind = SKY_KIND_STATE, .type = SKY_PTYPE_STRING},
+                       {.name = "country", .kind = SKY_KIND_STATE, .type = SKY_PTYPE_STRING},
+                       {.name = "price", .kind = SKY_KIND_EVENT, .type = SKY_PTYPE_FLOAT}};
   if (!st || sky_store_create_table(st, "events", props, 3, &err) != 0) {
     fprintf(stderr, "setup failed: %s\n", err.message);
     return 1;

@@ -128,6 +128,8 @@ static void yyerror(sky_loc *loc, sky_parse_ctx *ctx, const char *msg) {
 %token KW_HOUR "HOUR" KW_DAY "DAY" KW_WEEK "WEEK" KW_MONTH "MONTH"
 /* PATHS (PATHS.md §4): non-reserved, so that `paths` and `before` stay names */
 %token KW_PATHS "PATHS" KW_BEFORE "BEFORE"
+/* EXPIRES AFTER d [TO literal] (PATHS.md §8): non-reserved, so `expires` stays a name */
+%token KW_EXPIRES "EXPIRES"
 
 %type <stmt> stmt query select funnel retention lifecycle stickiness paths
 %type <cohort> retention_head
@@ -146,7 +148,7 @@ static void yyerror(sky_loc *loc, sky_parse_ctx *ctx, const char *msg) {
 %type <ord> order_item
 %type <gs> group_session
 %type <lopt> load_opts load_max
-%type <lit> value opt_as_of as_of_value
+%type <lit> value opt_as_of as_of_value opt_to
 %type <def> propdef
 %type <ival> opt_dir format opt_format kind type funnel_order period paths_dir
 %type <expr> opt_of
@@ -206,6 +208,7 @@ nonreserved:
   | KW_HOUR | KW_DAY | KW_WEEK | KW_MONTH
   | KW_FILTER
   | KW_PATHS | KW_BEFORE
+  | KW_EXPIRES
   ;
 
 /* ---- CREATE TABLE / ALTER TABLE ---- */
@@ -217,6 +220,14 @@ propdefs:
 
 propdef:
     propname kind type                  { A($$ = ast_propdef(ctx, &$1, $2, $3)); }
+  | propname kind type KW_EXPIRES KW_AFTER span opt_to
+                                        { A($$ = ast_propdef_expires(ctx, ast_propdef(ctx, &$1, $2, $3), $6, &@4, $7)); }
+  ;
+
+/* EXPIRES AFTER d [TO literal]: the value a lapsed state reads (NULL without TO) */
+opt_to:
+    %empty                              { $$ = NULL; }
+  | KW_TO value                         { A($$ = $2); }
   ;
 
 /* A reserved word is accepted as a property name here so that the statement

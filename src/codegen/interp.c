@@ -103,6 +103,8 @@ static const sky_walk_kind *const g_walk_kinds[SKY_PLAN_KIND_COUNT_] = {
 static void note_register_types(sky_walk *s, const sky_expr *e) {
   if (!e) return;
   if (e->op == SKY_OP_PROP_STATE && s->reg_of[e->index] >= 0) s->reg_type[s->reg_of[e->index]] = e->type;
+  if (e->op == SKY_OP_STATE_AGE && s->reg_of[e->index] >= 0) /* age(p) alone: the property's type */
+    s->reg_type[s->reg_of[e->index]] = s->plan->state_lapse[s->reg_of[e->index]].type;
   for (uint32_t k = 0; k < e->n_args; k++) note_register_types(s, e->args[k]);
 }
 
@@ -111,6 +113,7 @@ static void note_path_registers(sky_expr *e, void *s) { note_register_types(s, e
 static void scan_free(sky_walk *s) {
   if (s->kind->free) s->kind->free(s);
   sky_free(s->regs);
+  sky_free(s->set_us);
   sky_free(s->reg_type);
   sky_free(s->reg_of);
   sky_free(s->keys);
@@ -130,6 +133,7 @@ static int scan_init(sky_walk *s, const sky_runtime *rt, const sky_chunk *chunk,
   s->plan = p;
   s->g = g;
   s->regs = sky_calloc(p->n_state + 1, sizeof *s->regs);
+  s->set_us = sky_calloc(p->n_state + 1, sizeof *s->set_us);
   s->reg_type = sky_calloc(p->n_state + 1, sizeof *s->reg_type);
   s->reg_of = sky_calloc((size_t)p->n_props + 1, sizeof *s->reg_of);
   s->keys = sky_calloc(p->n_keys + 1, sizeof *s->keys);
@@ -139,7 +143,7 @@ static int scan_init(sky_walk *s, const sky_runtime *rt, const sky_chunk *chunk,
   s->obj_vals = sky_calloc(p->n_obj_aggs + 1, sizeof *s->obj_vals);
   s->parts = sky_path_parts_of(p);
   s->path_vals = sky_calloc(s->parts.n_vals + 1, sizeof *s->path_vals);
-  if (!s->regs || !s->reg_type || !s->reg_of || !s->keys || !s->args || !s->agg_on || !s->obj_state ||
+  if (!s->regs || !s->set_us || !s->reg_type || !s->reg_of || !s->keys || !s->args || !s->agg_on || !s->obj_state ||
       !s->obj_vals || !s->path_vals) {
     scan_free(s);
     return -1;
@@ -158,6 +162,7 @@ static int scan_init(sky_walk *s, const sky_runtime *rt, const sky_chunk *chunk,
   s->env.rt = rt;
   s->env.chunk = chunk;
   s->env.regs = s->regs;
+  s->env.set_us = p->state_lapse ? s->set_us : NULL;
   s->env.reg_of = s->reg_of;
   s->env.obj_vals = s->obj_vals;
   if (s->kind->init && s->kind->init(s) != 0) {
@@ -169,11 +174,16 @@ static int scan_init(sky_walk *s, const sky_runtime *rt, const sky_chunk *chunk,
 
 /* ---- the scan ----------------------------------------------------------------------- */
 
+/* A carried value replaces the register's and, for a timed register,
+ * moves its set time to this event (also when the value is the same: a
+ * heartbeat). */
 static void load_registers(sky_walk *s, uint64_t i) {
   const sky_plan *p = s->plan;
   for (uint32_t r = 0; r < p->n_state; r++) {
     sky_ival v = sky_interp_read_col(&s->env.chunk->cols[p->state_props[r]], s->reg_type[r], i);
-    if (!v.null) s->regs[r] = v;
+    if (v.null) continue;
+    s->regs[r] = v;
+    if (p->state_lapse) s->set_us[r] = s->env.chunk->ts[i]; /* timestamps are read then (bind_state.c) */
   }
 }
 
@@ -207,7 +217,7 @@ static int walk_events(sky_walk *s, uint64_t first, uint64_t end, uint32_t *unti
   const sky_chunk *c = s->env.chunk;
   int64_t gap = s->plan->session_gap_us;
   s->env.session = 0;
-  for (uint32_t r = 0; r < s->plan->n_state; r++) s->regs[r] = NULL_VAL;
+  for (uint32_t r = 0; r < s->plan->n_state; r++) s->regs[r] = NULL_VAL, s->set_us[r] = SKY_STATE_NEVER;
   for (uint64_t i = first; i < end; i++) {
     if (*until_check == 0) {
       if (sky_rt_should_stop(s->rt)) return SKY_SCAN_STOPPED;

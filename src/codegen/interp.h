@@ -45,6 +45,36 @@ typedef struct sky_ival {
   bool null;
 } sky_ival;
 
+/* ---- a STATE register at an instant (plan.h, "STATE set times") ------------ */
+
+/* The TO value of timed register `reg` of the run's plan (its NULL, a word,
+ * or a STRING's code from the runtime constants). */
+static inline sky_ival sky_rt_state_to(const sky_runtime *rt, uint32_t reg) {
+  const sky_state_lapse *l = &rt->plan->state_lapse[reg];
+  if (l->to_null) return (sky_ival){0, true};
+  uint64_t w = l->to_rc >= 0 ? rt->rc[l->to_rc] : l->to_word;
+  if (l->to_rc >= 0 && (w == 0 || w == SKY_CODE_MISSING)) return (sky_ival){0, true}; /* never: interned at DDL */
+  return (sky_ival){w, false};
+}
+
+/* The value register `reg` reads at instant t_us, holding `raw` (NULL:
+ * never set) set at `set_us`: PATHS.md §8's one definition, used by the
+ * interpreter and to be used by AS OF and DURING; the JIT emits the same
+ * (jit_expr.c op_prop_state). */
+static inline sky_ival sky_rt_state_at(const sky_runtime *rt, uint32_t reg, sky_ival raw, int64_t set_us,
+                                       int64_t t_us) {
+  const sky_state_lapse *l = rt->plan->state_lapse ? &rt->plan->state_lapse[reg] : NULL;
+  if (raw.null || !l || !sky_state_lapsed(l->after_us, set_us, t_us)) return raw;
+  return sky_rt_state_to(rt, reg);
+}
+
+/* age(p) at instant t_us (PATHS.md §7): µs since the set time, NULL when
+ * never set. A lapse does not change it. */
+static inline sky_ival sky_rt_state_age(int64_t set_us, int64_t t_us) {
+  if (set_us == SKY_STATE_NEVER) return (sky_ival){0, true};
+  return (sky_ival){(uint64_t)t_us - (uint64_t)set_us, false};
+}
+
 /* Evaluation outcomes. */
 enum {
   SKY_EVAL_OK = 0,
@@ -61,6 +91,7 @@ typedef struct sky_eval_env {
   uint64_t event;          /* index into the chunk's columns */
   uint64_t obj;            /* the event's object id */
   const sky_ival *regs;    /* STATE registers, in plan->state_props order */
+  const int64_t *set_us;   /* [n_state] their set times when plan->state_lapse, else NULL */
   const int32_t *reg_of;   /* [plan->n_props]: register of a property, -1 none */
   int64_t session;         /* 0-based session number within the path */
   const sky_ival *entry;   /* FUNNEL: the entry row's fields (SKY_ENTRY_*) */
@@ -143,6 +174,7 @@ typedef struct sky_walk {
   sky_groups *g;
   sky_eval_env env;
   sky_ival *regs;      /* [n_state] */
+  int64_t *set_us;     /* [n_state] set times (plan.h), kept when plan->state_lapse */
   sky_vtype *reg_type; /* [n_state]: type of each register's property */
   int32_t *reg_of;     /* [n_props]: register of a property, -1 none */
   uint64_t *keys;      /* [n_keys] key words of the current row */

@@ -126,16 +126,66 @@ static jit_val op_prop_event(jit_cg *cg, const sky_expr *e, const jit_val *a, LL
   return jit_column(cg, e->index, e->type);
 }
 
+/* The register of state property `prop`, or -1. */
+static int32_t state_reg(jit_cg *cg, uint32_t prop) {
+  const sky_plan *p = cg->plan;
+  for (uint32_t r = 0; r < p->n_state; r++)
+    if (p->state_props[r] == prop && cg->reg_v[r]) return (int32_t)r;
+  return -1;
+}
+
+/* A lapsing register's TO value (plan.h; interp.h's sky_rt_state_to). */
+static jit_val lapse_to(jit_cg *cg, const sky_state_lapse *l, sky_vtype t) {
+  if (l->to_null) return null_of(cg, t);
+  if (l->to_rc >= 0) { /* a STRING code; a missing one (never: interned at DDL) is NULL */
+    LLVMValueRef code = cg->rc[l->to_rc];
+    LLVMValueRef missing = LLVMBuildICmp(cg->b, LLVMIntEQ, code, jit_const_i64(cg, SKY_CODE_MISSING), "");
+    return not_null(cg, LLVMBuildSelect(cg->b, missing, jit_const_i64(cg, 0), code, "to"));
+  }
+  sky_expr c = {.op = SKY_OP_CONST, .type = t, .value = {.word = l->to_word}};
+  return op_const(cg, &c, NULL, NULL);
+}
+
+/* state.p at the current event: the register's value, or its TO value
+ * where the value has lapsed — the JIT's form of sky_rt_state_at with
+ * storage/schema.h's sky_state_lapsed (set, t > set, t - set >u after). */
 static jit_val op_prop_state(jit_cg *cg, const sky_expr *e, const jit_val *a, LLVMValueRef guard) {
   const sky_plan *p = cg->plan;
-  for (uint32_t r = 0; r < p->n_state; r++) {
-    if (p->state_props[r] != e->index || !cg->reg_v[r]) continue;
-    LLVMValueRef v = LLVMBuildLoad2(cg->b, vtype_ty(cg, e->type), cg->reg_v[r], "state");
-    if (!cg->reg_null[r]) return jvf(v, LLVMBuildICmp(cg->b, LLVMIntEQ, v, jit_const_i64(cg, 0), ""));
-    return jv(v, LLVMBuildLoad2(cg->b, cg->t_i1, cg->reg_null[r], ""));
+  LLVMBuilderRef b = cg->b;
+  int32_t r = state_reg(cg, e->index);
+  if (r < 0) {
+    jit_fail(cg, "state.%u has no register", e->index);
+    return null_of(cg, e->type);
   }
-  jit_fail(cg, "state.%u has no register", e->index);
-  return null_of(cg, e->type);
+  LLVMValueRef v = LLVMBuildLoad2(b, vtype_ty(cg, e->type), cg->reg_v[r], "state");
+  LLVMValueRef null = cg->reg_null[r] ? LLVMBuildLoad2(b, cg->t_i1, cg->reg_null[r], "")
+                                      : LLVMBuildICmp(b, LLVMIntEQ, v, jit_const_i64(cg, 0), "");
+  const sky_state_lapse *l = p->state_lapse ? &p->state_lapse[r] : NULL;
+  if (!l || l->after_us <= 0 || !cg->reg_set[r]) return cg->reg_null[r] ? jv(v, null) : jvf(v, null);
+  LLVMValueRef set = LLVMBuildLoad2(b, cg->t_i64, cg->reg_set[r], "set");
+  LLVMValueRef t = LLVMBuildLoad2(b, cg->t_i64, LLVMBuildGEP2(b, cg->t_i64, cg->ts, &cg->ev, 1, ""), "ts");
+  LLVMValueRef later = LLVMBuildICmp(b, LLVMIntSGT, t, set, "");
+  LLVMValueRef over = LLVMBuildICmp(b, LLVMIntUGT, LLVMBuildSub(b, t, set, ""), jit_const_i64(cg, (uint64_t)l->after_us), "");
+  LLVMValueRef lapsed = LLVMBuildAnd(b, LLVMBuildAnd(b, later, over, ""), LLVMBuildNot(b, null, ""), "lapsed");
+  jit_val to = lapse_to(cg, l, e->type);
+  LLVMValueRef nv = LLVMBuildSelect(b, lapsed, to.v, v, "state.at");
+  if (!cg->reg_null[r]) return jvf(nv, LLVMBuildICmp(b, LLVMIntEQ, nv, jit_const_i64(cg, 0), ""));
+  return jv(nv, LLVMBuildSelect(b, lapsed, to.null, null, ""));
+}
+
+/* age(p): µs since the register's set time, NULL when never set
+ * (sky_rt_state_age). */
+static jit_val op_state_age(jit_cg *cg, const sky_expr *e, const jit_val *a, LLVMValueRef guard) {
+  LLVMBuilderRef b = cg->b;
+  int32_t r = state_reg(cg, e->index);
+  if (r < 0 || !cg->reg_set[r]) {
+    jit_fail(cg, "age of state.%u has no set time", e->index);
+    return null_of(cg, SKY_VT_INT);
+  }
+  LLVMValueRef set = LLVMBuildLoad2(b, cg->t_i64, cg->reg_set[r], "set");
+  LLVMValueRef t = LLVMBuildLoad2(b, cg->t_i64, LLVMBuildGEP2(b, cg->t_i64, cg->ts, &cg->ev, 1, ""), "ts");
+  LLVMValueRef never = LLVMBuildICmp(b, LLVMIntEQ, set, jit_const_i64(cg, (uint64_t)SKY_STATE_NEVER), "");
+  return jv(LLVMBuildSelect(b, never, jit_const_i64(cg, 0), LLVMBuildSub(b, t, set, ""), "age"), never);
 }
 
 static jit_val op_session_number(jit_cg *cg, const sky_expr *e, const jit_val *a, LLVMValueRef guard) {
@@ -576,6 +626,7 @@ void jit_expr_prepare(jit_cg *cg) {
 #define JIT_OP_STR_CMP op_str_cmp, true
 #define JIT_OP_IN op_in, false
 #define JIT_OP_IN_SET op_in_set, true
+#define JIT_OP_STATE_AGE op_state_age, false
 
 static const struct jit_op {
   jit_op_fn emit;

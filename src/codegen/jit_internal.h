@@ -198,6 +198,7 @@ typedef struct jit_cg {
   LLVMValueRef obj;                                 /* i64 object id (per-object loops) */
   LLVMValueRef session;                             /* alloca i64: session number, or NULL */
   LLVMValueRef *reg_v, *reg_null;                   /* allocas per state register */
+  LLVMValueRef *reg_set;                            /* timed registers: set time (i64 µs, plan.h) */
   LLVMValueRef *bucket_lo, *bucket_hi, *bucket_val; /* allocas per time bucket expr id */
   LLVMValueRef month_tmp;                           /* alloca [2 x i64]: the month helper's range */
 

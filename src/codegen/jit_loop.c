@@ -179,15 +179,19 @@ typedef struct shape {
 static void note_expr(jit_cg *cg, const sky_expr *e, void *arg) {
   shape *s = arg;
   const sky_plan *p = cg->plan;
-  if (e->op == SKY_OP_OBJECT || e->op == SKY_OP_PROP_STATE) s->per_object = true;
+  bool state = e->op == SKY_OP_PROP_STATE || e->op == SKY_OP_STATE_AGE;
+  if (e->op == SKY_OP_OBJECT || state) s->per_object = true;
   if (e->op == SKY_OP_SESSION_NUMBER) s->per_object = s->session = true;
-  if (e->op == SKY_OP_PROP_STATE) {
+  if (state) {
     for (uint32_t r = 0; r < p->n_state; r++) {
       if (p->state_props[r] != e->index || cg->reg_v[r]) continue;
-      LLVMTypeRef ty = e->type == SKY_VT_BOOL ? cg->t_i1 : e->type == SKY_VT_FLOAT ? cg->t_f64 : cg->t_i64;
+      /* age(p) alone reads the register too: its type is the property's */
+      sky_vtype t = e->op == SKY_OP_PROP_STATE ? e->type : p->state_lapse[r].type;
+      LLVMTypeRef ty = t == SKY_VT_BOOL ? cg->t_i1 : t == SKY_VT_FLOAT ? cg->t_f64 : cg->t_i64;
       cg->reg_v[r] = jit_entry_alloca(cg, ty, "reg");
       /* STRING registers hold code 0 for NULL: no separate flag. */
-      if (e->type != SKY_VT_STRING) cg->reg_null[r] = jit_entry_alloca(cg, cg->t_i1, "reg.null");
+      if (t != SKY_VT_STRING) cg->reg_null[r] = jit_entry_alloca(cg, cg->t_i1, "reg.null");
+      if (p->state_lapse && p->state_lapse[r].timed) cg->reg_set[r] = jit_entry_alloca(cg, cg->t_i64, "reg.set");
     }
   }
   if (e->op >= SKY_OP_HOUR && e->op <= SKY_OP_MONTH) { /* the time buckets */
@@ -354,6 +358,11 @@ static void update_registers(jit_cg *cg) {
     jit_val v = jit_column(cg, p->state_props[r], t);
     LLVMValueRef old = LLVMBuildLoad2(b, ty, cg->reg_v[r], "");
     LLVMBuildStore(b, LLVMBuildSelect(b, v.null, old, v.v, ""), cg->reg_v[r]);
+    if (cg->reg_set[r]) { /* a timed register: a carried value (a heartbeat too) sets it now */
+      LLVMValueRef old_set = LLVMBuildLoad2(b, cg->t_i64, cg->reg_set[r], "");
+      LLVMValueRef now = load_elem(cg, cg->t_i64, cg->ts, cg->ev, "ts");
+      LLVMBuildStore(b, LLVMBuildSelect(b, v.null, old_set, now, ""), cg->reg_set[r]);
+    }
     if (cg->reg_null[r]) {
       LLVMValueRef old_null = LLVMBuildLoad2(b, cg->t_i1, cg->reg_null[r], "");
       LLVMBuildStore(b, LLVMBuildAnd(b, old_null, v.null, ""), cg->reg_null[r]);
@@ -366,6 +375,7 @@ static void reset_registers(jit_cg *cg) {
     if (!cg->reg_v[r]) continue;
     LLVMBuildStore(cg->b, LLVMConstNull(LLVMGetAllocatedType(cg->reg_v[r])), cg->reg_v[r]);
     if (cg->reg_null[r]) LLVMBuildStore(cg->b, jit_const_i1(cg, true), cg->reg_null[r]);
+    if (cg->reg_set[r]) LLVMBuildStore(cg->b, jit_const_i64(cg, (uint64_t)SKY_STATE_NEVER), cg->reg_set[r]);
   }
 }
 
@@ -753,7 +763,7 @@ static void create_function(jit_cg *cg, const char *name) {
 static void *alloc_tables(jit_cg *cg) {
   const sky_plan *p = cg->plan;
   size_t n =
-      2 * (size_t)p->n_props + p->n_rcs + 2 * (size_t)p->n_state + 3 * (size_t)p->n_exprs + p->n_keys + p->n_aggs + 1;
+      2 * (size_t)p->n_props + p->n_rcs + 3 * (size_t)p->n_state + 3 * (size_t)p->n_exprs + p->n_keys + p->n_aggs + 1;
   LLVMValueRef *t = sky_calloc(n, sizeof *t);
   if (!t) return NULL;
   LLVMValueRef *q = t;
@@ -762,6 +772,7 @@ static void *alloc_tables(jit_cg *cg) {
   cg->rc = q, q += p->n_rcs;
   cg->reg_v = q, q += p->n_state;
   cg->reg_null = q, q += p->n_state;
+  cg->reg_set = q, q += p->n_state;
   cg->bucket_lo = q, q += p->n_exprs;
   cg->bucket_hi = q, q += p->n_exprs;
   cg->bucket_val = q, q += p->n_exprs;

@@ -4,7 +4,9 @@
  * same decoded partitions queries read, so they are exact and reflect every
  * acknowledged write; the decoded-chunk cache makes repeated calls cheap.
  */
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/alloc.h"
@@ -32,6 +34,48 @@ static int check_propdefs(const sky_stmt *stmt, sky_error *err) {
   return 0;
 }
 
+/* propdef ... EXPIRES AFTER d [TO literal] (PATHS.md §8): the stored
+ * property. Only a STATE property lapses; d > 0; the TO literal has the
+ * property's type (an INT literal is also a FLOAT, as in INSERT; TO NULL is
+ * the default). */
+static int propdef_prop(const sky_propdef *d, sky_prop *out, sky_error *err) {
+  *out = d->prop;
+  if (!d->has_expires) return 0;
+  if (d->prop.kind != SKY_KIND_STATE)
+    return sky_error_set(err, SKY_ERR_SEMANTIC, d->expires_pos.line, d->expires_pos.column,
+                         "EXPIRES applies to STATE properties; '%s' is an EVENT property", d->prop.name);
+  if (d->expires_us == 0 || d->expires_us > INT64_MAX)
+    return sky_error_set(err, SKY_ERR_SEMANTIC, d->expires_at.line, d->expires_at.column,
+                         "EXPIRES AFTER of '%s' must be a positive duration", d->prop.name);
+  out->expires_us = (int64_t)d->expires_us;
+  const sky_lit *l = d->to;
+  if (!l || l->kind == SKY_LIT_NULL) return 0;
+  const char *want = sky_prop_type_name(d->prop.type);
+  bool ok = true;
+  switch (d->prop.type) {
+  case SKY_PTYPE_INT: ok = l->kind == SKY_LIT_INT, out->to_word = (uint64_t)l->i; break;
+  case SKY_PTYPE_FLOAT: {
+    double f = l->kind == SKY_LIT_INT ? (double)l->i : l->f;
+    ok = (l->kind == SKY_LIT_INT || l->kind == SKY_LIT_FLOAT) && isfinite(f);
+    memcpy(&out->to_word, &f, sizeof f);
+    break;
+  }
+  case SKY_PTYPE_BOOL: ok = l->kind == SKY_LIT_BOOL, out->to_word = l->b; break;
+  case SKY_PTYPE_STRING:
+    ok = l->kind == SKY_LIT_STRING;
+    if (ok && l->len > SKY_MAX_TO_STR)
+      return sky_error_set(err, SKY_ERR_SEMANTIC, l->pos.line, l->pos.column,
+                           "the TO literal of '%s' is longer than %d bytes", d->prop.name, SKY_MAX_TO_STR);
+    if (ok) memcpy(out->to_str, l->s, l->len), out->to_str[l->len] = '\0', out->to_len = (uint32_t)l->len;
+    break;
+  }
+  if (!ok)
+    return sky_error_set(err, SKY_ERR_SEMANTIC, l->pos.line, l->pos.column, "the TO literal of '%s' must be %s %s",
+                         d->prop.name, d->prop.type == SKY_PTYPE_INT ? "an" : "a", want);
+  out->has_to = true;
+  return 0;
+}
+
 static void locate(sky_error *err, sky_pos pos) {
   if (err->line == 0) {
     err->line = pos.line;
@@ -43,7 +87,11 @@ sky_result *sky_exec_create_table(sky_conn *conn, const sky_stmt *stmt, sky_erro
   if (check_propdefs(stmt, err) != 0) return NULL;
   sky_prop *props = sky_calloc(stmt->n_props ? stmt->n_props : 1, sizeof *props);
   if (!props) return sky_error_oom(err), NULL;
-  for (uint32_t i = 0; i < stmt->n_props; i++) props[i] = stmt->props[i].prop;
+  for (uint32_t i = 0; i < stmt->n_props; i++)
+    if (propdef_prop(&stmt->props[i], &props[i], err) != 0) {
+      sky_free(props);
+      return NULL;
+    }
   int rc = sky_store_create_table(conn->db->store, stmt->table, props, stmt->n_props, err);
   sky_free(props);
   if (rc != 0) {
@@ -57,9 +105,11 @@ sky_result *sky_exec_create_table(sky_conn *conn, const sky_stmt *stmt, sky_erro
 
 sky_result *sky_exec_alter_add(sky_conn *conn, const sky_stmt *stmt, sky_error *err) {
   if (check_propdefs(stmt, err) != 0) return NULL;
+  sky_prop prop;
+  if (propdef_prop(&stmt->props[0], &prop, err) != 0) return NULL;
   sky_table *t = sky_exec_table(conn, stmt, err);
   if (!t) return NULL;
-  int rc = sky_table_add_property(t, &stmt->props[0].prop, err);
+  int rc = sky_table_add_property(t, &prop, err);
   sky_table_release(t);
   if (rc != 0) {
     locate(err, stmt->props[0].pos);
@@ -175,10 +225,41 @@ sky_result *sky_exec_show_tables(sky_conn *conn, const sky_stmt *stmt, sky_error
   return r;
 }
 
+/* DESCRIBE's expires_to: the TO literal as it would be written (strings
+ * quoted, '' doubled), so 'NULL' and NULL stay apart; NULL without TO. */
+static int to_text(sky_result *r, sky_value *cell, const sky_prop *prop) {
+  sky_buf b;
+  sky_buf_init(&b);
+  double f;
+  switch (prop->type) {
+  case SKY_PTYPE_INT: sky_buf_printf(&b, "%lld", (long long)(int64_t)prop->to_word); break;
+  case SKY_PTYPE_FLOAT: { /* the shortest text that reads back as the same double, with a '.' */
+    char s[40];
+    memcpy(&f, &prop->to_word, sizeof f);
+    for (int digits = 1; digits <= 17; digits++)
+      if (snprintf(s, sizeof s, "%.*g", digits, f), strtod(s, NULL) == f) break;
+    sky_buf_printf(&b, "%s%s", s, strpbrk(s, ".eni") ? "" : ".0");
+    break;
+  }
+  case SKY_PTYPE_BOOL: sky_buf_puts(&b, prop->to_word ? "TRUE" : "FALSE"); break;
+  case SKY_PTYPE_STRING:
+    sky_buf_putc(&b, '\'');
+    for (uint32_t i = 0; i < prop->to_len; i++) {
+      if (prop->to_str[i] == '\'') sky_buf_putc(&b, '\'');
+      sky_buf_putc(&b, prop->to_str[i]);
+    }
+    sky_buf_putc(&b, '\'');
+    break;
+  }
+  int rc = b.failed ? -1 : sky_result_set_string(r, cell, b.data ? b.data : "", b.len);
+  sky_buf_free(&b);
+  return rc;
+}
+
 sky_result *sky_exec_describe(sky_conn *conn, const sky_stmt *stmt, sky_error *err) {
-  static const char *const cols[] = {"property", "kind", "type", "events", "objects"};
+  static const char *const cols[] = {"property", "kind", "type", "events", "objects", "expires", "expires_to"};
   static const sky_column_type types[] = {SKY_COLUMN_STRING, SKY_COLUMN_STRING, SKY_COLUMN_STRING, SKY_COLUMN_INT,
-                                          SKY_COLUMN_INT};
+                                          SKY_COLUMN_INT,    SKY_COLUMN_DURATION, SKY_COLUMN_STRING};
   sky_table *t = sky_exec_table(conn, stmt, err);
   if (!t) return NULL;
   sky_snapshot *snap = sky_table_snapshot(t, err);
@@ -192,7 +273,7 @@ sky_result *sky_exec_describe(sky_conn *conn, const sky_stmt *stmt, sky_error *e
   if (!n.prop_events || !n.prop_objects) {
     sky_error_oom(err);
   } else if (count_table(snap, true, &n, err) == 0) {
-    r = new_rows(cols, types, 5, err);
+    r = new_rows(cols, types, 7, err);
     for (uint32_t p = 0; r && p < schema->n_props; p++) {
       const sky_prop *prop = &schema->props[p];
       const char *kind = sky_prop_kind_name(prop->kind), *type = sky_prop_type_name(prop->type);
@@ -207,6 +288,12 @@ sky_result *sky_exec_describe(sky_conn *conn, const sky_stmt *stmt, sky_error *e
       }
       add_int(&row[3], n.prop_events[p]);
       add_int(&row[4], n.prop_objects[p]);
+      if (prop->expires_us > 0) add_int(&row[5], (uint64_t)prop->expires_us);
+      if (prop->has_to && to_text(r, &row[6], prop) != 0) {
+        sky_result_free(r);
+        r = NULL;
+        sky_error_oom(err);
+      }
     }
   }
   sky_free(n.prop_events);

@@ -180,8 +180,22 @@ oom:
   return NULL;
 }
 
+/* A lapsed property's TO value (NULL without TO). */
+static int lapsed_cell(sky_result *r, sky_value *cell, const sky_prop *prop) {
+  if (!prop->has_to) return 0;
+  switch (prop->type) {
+  case SKY_PTYPE_INT: cell->type = SKY_TYPE_INT, cell->as.i = (int64_t)prop->to_word; return 0;
+  case SKY_PTYPE_FLOAT: cell->type = SKY_TYPE_FLOAT, memcpy(&cell->as.f, &prop->to_word, sizeof cell->as.f); return 0;
+  case SKY_PTYPE_BOOL: cell->type = SKY_TYPE_BOOL, cell->as.b = prop->to_word != 0; return 0;
+  case SKY_PTYPE_STRING: return sky_result_set_string(r, cell, prop->to_str, prop->to_len);
+  }
+  return 0;
+}
+
 /* One row: the last event at or before ts, and each STATE property's value
- * then (the latest non-NULL value up to that event). */
+ * at ts: the latest non-NULL value up to that event, or its TO value when
+ * it has lapsed by ts (PATHS.md §8, storage/schema.h's sky_state_lapsed;
+ * the instant is ts itself, not the last event's time). */
 static sky_result *state_row(sky_snapshot *snap, const sky_chunk *c, int64_t ts, sky_error *err) {
   const sky_schema *schema = sky_snapshot_schema(snap);
   sky_result *r = NULL;
@@ -204,7 +218,12 @@ static sky_result *state_row(sky_snapshot *snap, const sky_chunk *c, int64_t ts,
     if (schema->props[p].kind != SKY_KIND_STATE) continue;
     uint64_t i = n;
     while (i > 0 && !c->cols[p].present[i - 1]) i--;
-    if (i > 0 && sky_exec_prop_cell(r, &row[col], snap, p, c, i - 1)) goto oom;
+    const sky_prop *prop = &schema->props[p];
+    if (i > 0 && sky_state_lapsed(prop->expires_us, c->ts[i - 1], ts)) {
+      if (lapsed_cell(r, &row[col], prop)) goto oom;
+    } else if (i > 0 && sky_exec_prop_cell(r, &row[col], snap, p, c, i - 1)) {
+      goto oom;
+    }
     col++;
   }
   return r;

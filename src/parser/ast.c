@@ -527,6 +527,18 @@ sky_propdef *ast_propdef(sky_parse_ctx *ctx, const ast_ident *name, sky_prop_kin
   return d;
 }
 
+/* propdef: ident kind type EXPIRES AFTER span [TO value] */
+sky_propdef *ast_propdef_expires(sky_parse_ctx *ctx, sky_propdef *def, const ast_expr *after, const sky_loc *loc,
+                                 const sky_lit *to) {
+  if (!def || !after) return NULL;
+  def->has_expires = true;
+  def->expires_pos = (sky_pos){loc->line, loc->column};
+  def->expires_us = after->u;
+  def->expires_at = (sky_pos){after->loc.line, after->loc.column};
+  def->to = to;
+  return def;
+}
+
 /* stmt: CREATE TABLE ident [ '(' propdefs ')' ] */
 sky_stmt *ast_create_table(sky_parse_ctx *ctx, const ast_ident *table, ast_list *propdefs) {
   sky_stmt *s = new_stmt(ctx, SKY_STMT_CREATE_TABLE);

@@ -357,6 +357,8 @@ sky_stmt *ast_paths_stmt(sky_parse_ctx *ctx, ast_paths *head, const ast_ident *f
 sky_stmt *ast_create_table(sky_parse_ctx *ctx, const ast_ident *table, ast_list *propdefs);
 sky_stmt *ast_alter_add(sky_parse_ctx *ctx, const ast_ident *table, sky_propdef *def);
 sky_propdef *ast_propdef(sky_parse_ctx *ctx, const ast_ident *name, sky_prop_kind kind, sky_prop_type type);
+sky_propdef *ast_propdef_expires(sky_parse_ctx *ctx, sky_propdef *def, const ast_expr *after, const sky_loc *loc,
+                                 const sky_lit *to);
 sky_stmt *ast_table_stmt(sky_parse_ctx *ctx, sky_stmt_kind kind, const ast_ident *table);
 sky_stmt *ast_show_tables(sky_parse_ctx *ctx);
 ast_ident *ast_ident_new(sky_parse_ctx *ctx, const ast_ident *id);

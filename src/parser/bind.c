@@ -193,7 +193,7 @@ int bind_finish(bind_ctx *b, sky_plan **out) {
   if (sel->having && !(p->having = bind_condition(b, bind_expr(b, sel->having), sel->having, "HAVING"))) return -1;
   if (!bind_order(b)) return -1;
   if (sel->limit) p->limit = sel->limit->u > INT64_MAX ? INT64_MAX : (int64_t)sel->limit->u;
-  if (b->failed) return -1;
+  if (b->failed || !bind_state_lapses(b)) return -1;
   if (sky_plan_output_types(p, b->arena) != 0) return bind_oom(b), -1;
   bind_number_all(p);
   *out = p;

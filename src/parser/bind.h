@@ -15,6 +15,7 @@
  *   bind_call.c  aggregates and post-aggregation expressions
  *   bind_units.c timestamps and durations: units and display types
  *   bind_pathfn.c next, prev, nth, dwell
+ *   bind_state.c age(p); timed STATE registers and their lapses
  *
  * An expression is bound in one of two modes. EVENT: a per-event value
  * (WHERE, GROUP BY, aggregate arguments); aggregates are errors there.
@@ -55,6 +56,7 @@ typedef struct bind_ctx {
   const char *text;
   const char *statement;    /* path statements: "FUNNEL", "RETENTION", ... */
   uint32_t cap_keys, cap_aggs, cap_rcs, cap_literals, cap_sets, cap_state;
+  uint8_t *aged;            /* [schema->n_props] or NULL: age(p) read p (bind_state.c) */
 } bind_ctx;
 
 /* ---- bind.c -------------------------------------------------------------------- */
@@ -134,6 +136,14 @@ bool ast_is_leaf_ref(const ast_expr *a);
 sky_expr *bind_compare(bind_ctx *b, sky_op op, const ast_expr *node, const ast_expr *l, const ast_expr *r);
 sky_expr *bind_in(bind_ctx *b, const ast_expr *node);
 sky_expr *bind_like(bind_ctx *b, const ast_expr *node);
+
+/* ---- bind_state.c -------------------------------------------------------------- */
+
+/* age(p): a SKY_FN_STATE function. */
+sky_expr *bind_state_fn(bind_ctx *b, const sky_fn *fn, const ast_expr *a);
+/* Fills plan->state_lapse when a register lapses or its age is read (and
+ * then reads timestamps). false with the error set (out of memory). */
+bool bind_state_lapses(bind_ctx *b);
 
 /* ---- bind_call.c --------------------------------------------------------------- */
 

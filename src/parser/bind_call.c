@@ -278,6 +278,7 @@ sky_expr *bind_call(bind_ctx *b, const ast_expr *a) {
     return bind_fail(b, SKY_ERR_SEMANTIC, a, "OVER OBJECT applies to an aggregate, not %s()", fn->name);
   if (a->over) return bind_over_object(b, fn, a);
   if (fn->cls == SKY_FN_PATH) return bind_path_call(b, fn, a);
+  if (fn->cls == SKY_FN_STATE) return bind_state_fn(b, fn, a);
   return fn->cls == SKY_FN_BUCKET ? bind_bucket(b, fn, a) : bind_aggregate(b, fn, a);
 }
 

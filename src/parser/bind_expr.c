@@ -63,7 +63,10 @@ bool ast_is_leaf_ref(const ast_expr *a) {
   case AST_STATE:
   case AST_EVENT:
   case AST_SESSION: return true;
-  case AST_CALL: return a->over; /* agg(x) OVER OBJECT: the object's value */
+  case AST_CALL: { /* agg(x) OVER OBJECT: the object's value; age(p): the event's */
+    const sky_fn *fn = sky_fn_find(a->s, a->len);
+    return a->over || (fn && fn->cls == SKY_FN_STATE);
+  }
   default: return false;
   }
 }

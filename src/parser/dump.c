@@ -140,6 +140,14 @@ static void put_props(sky_buf *b, const sky_stmt *s) {
     put_name(b, p->name, strlen(p->name));
     sky_buf_printf(b, " %s %s", sky_prop_kind_name(p->kind), sky_prop_type_name(p->type));
     put_pos(b, s->props[i].pos);
+    const sky_propdef *d = &s->props[i];
+    if (!d->has_expires) continue;
+    sky_buf_printf(b, " EXPIRES AFTER %lluus", (unsigned long long)d->expires_us);
+    put_pos(b, d->expires_at);
+    if (!d->to) continue;
+    sky_buf_puts(b, " TO ");
+    put_lit(b, d->to);
+    put_pos(b, d->to->pos);
   }
 }
 

@@ -142,13 +142,24 @@ static void put_const(const explain_ctx *x, const sky_expr *e) {
   }
 }
 
+/* A lapsed register's TO value (INT, FLOAT, BOOL). */
+static void put_lapse_word(sky_buf *b, const sky_state_lapse *l) {
+  double f;
+  switch (l->type) {
+  case SKY_VT_BOOL: sky_buf_puts(b, l->to_word ? "TRUE" : "FALSE"); break;
+  case SKY_VT_FLOAT: memcpy(&f, &l->to_word, sizeof f), sky_buf_printf(b, "%.17g", f); break;
+  default: sky_buf_printf(b, "%lld", (long long)l->to_word); break;
+  }
+}
+
 /* One node's label: operator and operands that are not children. */
 static void put_label(const explain_ctx *x, const sky_expr *e) {
   sky_buf *b = x->out;
   switch (e->op) {
   case SKY_OP_CONST: sky_buf_puts(b, "const "), put_const(x, e); break;
   case SKY_OP_PROP_EVENT:
-  case SKY_OP_PROP_STATE: sky_buf_printf(b, "%s ", sky_op_name(e->op)), put_prop(x, e->index); break;
+  case SKY_OP_PROP_STATE:
+  case SKY_OP_STATE_AGE: sky_buf_printf(b, "%s ", sky_op_name(e->op)), put_prop(x, e->index); break;
   case SKY_OP_RCONST: sky_buf_printf(b, "rconst #%u ", e->index), put_rc(x, e->index); break;
   case SKY_OP_RANK:
   case SKY_OP_DICT_MATCH: sky_buf_printf(b, "%s #%u ", sky_op_name(e->op), e->index), put_rc(x, e->index); break;
@@ -206,7 +217,18 @@ static void put_inputs(const explain_ctx *x) {
   }
   sky_buf_puts(b, any ? "\n" : " none (object ids only)\n");
   sky_buf_puts(b, "  state registers:");
-  for (uint32_t i = 0; i < p->n_state; i++) sky_buf_puts(b, i ? ", " : " "), put_prop(x, p->state_props[i]);
+  for (uint32_t i = 0; i < p->n_state; i++) {
+    sky_buf_puts(b, i ? ", " : " ");
+    put_prop(x, p->state_props[i]);
+    const sky_state_lapse *l = p->state_lapse ? &p->state_lapse[i] : NULL;
+    if (!l || !l->timed) continue;
+    sky_buf_puts(b, " (set time kept");
+    if (l->after_us > 0) sky_buf_printf(b, ", lapses after %lld us to ", (long long)l->after_us);
+    if (l->after_us > 0 && l->to_null) sky_buf_puts(b, "NULL");
+    else if (l->after_us > 0 && l->to_rc >= 0) sky_buf_printf(b, "rconst #%d ", l->to_rc), put_rc(x, (uint32_t)l->to_rc);
+    else if (l->after_us > 0) put_lapse_word(b, l);
+    sky_buf_putc(b, ')');
+  }
   sky_buf_puts(b, p->n_state ? "\n" : " none\n");
   if (p->session_gap_us < 0) sky_buf_puts(b, "  session: none\n");
   else

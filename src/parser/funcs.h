@@ -24,6 +24,8 @@ typedef enum sky_fn_class {
   SKY_FN_AGGREGATE, /* an aggregate: code = its sky_agg_kind row */
   SKY_FN_PATH,      /* next, prev, nth (code = sky_path_fn_kind), dwell (code -1):
                        values of the whole path (bind_pathfn.c) */
+  SKY_FN_STATE,     /* scalar over a STATE property named by its one argument
+                       (age(p)); code = sky_op (bind_state.c) */
 } sky_fn_class;
 
 /* Scalar functions: X(name, class, code, result type, result domain) */
@@ -36,7 +38,8 @@ typedef enum sky_fn_class {
   X(next, SKY_FN_PATH, SKY_PATH_FN_NEXT, SKY_VT_NULL, SKY_DOM_NONE)     \
   X(prev, SKY_FN_PATH, SKY_PATH_FN_PREV, SKY_VT_NULL, SKY_DOM_NONE)     \
   X(nth, SKY_FN_PATH, SKY_PATH_FN_NTH, SKY_VT_INT, SKY_DOM_NONE)        \
-  X(dwell, SKY_FN_PATH, -1, SKY_VT_INT, SKY_DOM_NONE)
+  X(dwell, SKY_FN_PATH, -1, SKY_VT_INT, SKY_DOM_NONE)    \
+  X(age, SKY_FN_STATE, SKY_OP_STATE_AGE, SKY_VT_INT, SKY_DOM_NONE)
 
 typedef struct sky_fn {
   const char *name;

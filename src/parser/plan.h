@@ -161,7 +161,10 @@ static inline uint32_t sky_period_dom(sky_period unit) {
                                           made up by the binder: post-aggregation, and \
                                           per event in PATHS's anchor (WHERE folded in) */ \
   /* n-ary */                                                                            \
-  X(IN, -1, "IN")                      /* args[0] IN (args[1..]); SQL NULL rules */
+  X(IN, -1, "IN")                      /* args[0] IN (args[1..]); SQL NULL rules */         \
+  /* leaves read at an instant (PATHS.md §7 age(), §8) */                                \
+  X(STATE_AGE, 0, "age")               /* INT µs since property e->index was last set at \
+                                          or before the current event; NULL if never */
 
 typedef enum sky_op {
 #define SKY_X_OP(name, arity, text) SKY_OP_##name,
@@ -528,6 +531,34 @@ typedef struct sky_path_fn {
 
 const char *sky_path_fn_name(sky_path_fn_kind k);
 
+/* ---- STATE set times and lapses (PATHS.md §7 age(), §8 EXPIRES) ------------------
+ *
+ * A register that is timed keeps, beside its value, the time of the latest
+ * event (at or before the current one, in path order) that carried a value
+ * for its property: its *set time*, SKY_STATE_NEVER before any. A heartbeat
+ * (the same value again) moves the set time. Two readings are defined on
+ * (value, set time) at an instant t, once, in codegen/runtime.h:
+ *  - the value read at t (sky_rt_state_at): the TO value when the property
+ *    lapses and t - set > after_us (sky_state_lapsed, storage/schema.h),
+ *    else the register's value (NULL when never set);
+ *  - age at t (sky_rt_state_age): t - set, NULL when never set; never
+ *    affected by a lapse.
+ * Today t is the current event's timestamp; AS OF and DURING read the same
+ * pair at their instant. A plan whose properties never lapse and that reads
+ * no age() has state_lapse NULL and no engine does any of this. */
+#define SKY_STATE_NEVER INT64_MIN /* the set time of a register never set */
+
+typedef struct sky_state_lapse {
+  bool timed;        /* the set time is kept (a lapse or an age() reads it) */
+  sky_vtype type;    /* the property's value type */
+  int64_t after_us;  /* EXPIRES AFTER (> 0), or 0: the value never lapses */
+  bool to_null;      /* a lapsed value is NULL (no TO literal) */
+  uint64_t to_word;  /* INT, FLOAT, BOOL: the lapsed value's word */
+  int32_t to_rc;     /* STRING with TO: the runtime constant (SKY_RC_CODE) holding the
+                        TO string's code in the property's dictionary (interned there
+                        when the property was created, so never missing); else -1 */
+} sky_state_lapse;
+
 typedef struct sky_plan {
   sky_plan_kind kind;
   sky_funnel *funnel;                  /* SKY_PLAN_FUNNEL: the per-object part */
@@ -541,6 +572,7 @@ typedef struct sky_plan {
   uint8_t *need_props;                 /* [n_props]: raw column read (event.p or state.p) */
   uint32_t n_state;                    /* STATE registers, in this order */
   uint32_t *state_props;               /* [n_state] property indexes */
+  sky_state_lapse *state_lapse;        /* [n_state], or NULL when no register is timed */
   int64_t session_gap_us;              /* WITHIN SESSION gap; -1 when absent */
   bool uses_session_number;            /* session.number or sessions() */
 

@@ -90,6 +90,13 @@ typedef struct sky_lit {
 typedef struct sky_propdef {
   sky_prop prop;
   sky_pos pos; /* of the name */
+  /* EXPIRES AFTER d [TO literal], checked and stored into `prop` by the
+   * statement layer (exec_ddl.c) */
+  bool has_expires;
+  sky_pos expires_pos;   /* of EXPIRES */
+  uint64_t expires_us;   /* d as written (a duration or an integer of µs) */
+  sky_pos expires_at;    /* of d */
+  const sky_lit *to;     /* the TO literal, or NULL */
 } sky_propdef;
 
 typedef struct sky_select sky_select; /* parser-private AST of a SELECT */

@@ -342,9 +342,9 @@ const char *sky_gen_ddl(void) {
 sky_schema *sky_gen_schema_create(void) {
   sky_schema s = {.table_uid = 1, .version = 1, .n_props = 3};
   sky_prop props[3] = {
-      {"plan", SKY_KIND_STATE, SKY_PTYPE_STRING},
-      {"country", SKY_KIND_STATE, SKY_PTYPE_STRING},
-      {"price", SKY_KIND_EVENT, SKY_PTYPE_FLOAT},
+      {.name = "plan", .kind = SKY_KIND_STATE, .type = SKY_PTYPE_STRING},
+      {.name = "country", .kind = SKY_KIND_STATE, .type = SKY_PTYPE_STRING},
+      {.name = "price", .kind = SKY_KIND_EVENT, .type = SKY_PTYPE_FLOAT},
   };
   s.props = props;
   return sky_schema_clone(&s);

@@ -13,7 +13,8 @@
 #include "storage/io.h"
 
 #define MANIFEST_MAGIC "SKYMANIF"
-#define MANIFEST_VERSION 1u
+#define MANIFEST_VERSION 1u    /* written when no property lapses */
+#define MANIFEST_VERSION_EXPIRY 2u /* properties carry EXPIRES AFTER ... TO */
 
 static void pstate_free(sky_pstate *ps) {
   sky_free(ps->src);
@@ -183,6 +184,22 @@ static void put_str(sky_buf *b, const char *s) {
   sky_buf_append(b, s, n);
 }
 
+/* Format 2, after each property's kind and type: uvarint expires_us (0 =
+ * never lapses); when > 0, u8 has_to, and with a TO literal its value: u64
+ * word (INT, FLOAT, BOOL) or uvarint length + bytes (STRING). */
+static void put_expiry(sky_buf *b, const sky_prop *prop) {
+  sky_put_uvarint(b, (uint64_t)prop->expires_us);
+  if (prop->expires_us <= 0) return;
+  sky_put_u8(b, prop->has_to);
+  if (!prop->has_to) return;
+  if (prop->type != SKY_PTYPE_STRING) {
+    sky_put_u64(b, prop->to_word);
+    return;
+  }
+  sky_put_uvarint(b, prop->to_len);
+  sky_buf_append(b, prop->to_str, prop->to_len);
+}
+
 int sky_manifest_encode(const sky_version *v, sky_buf *out) {
   sky_buf p;
   sky_buf_init(&p);
@@ -190,10 +207,12 @@ int sky_manifest_encode(const sky_version *v, sky_buf *out) {
   sky_put_u64(&p, v->schema->table_uid);
   sky_put_uvarint(&p, v->schema->version);
   sky_put_uvarint(&p, v->schema->n_props);
+  bool expiry = sky_schema_has_expiry(v->schema);
   for (uint32_t i = 0; i < v->schema->n_props; i++) {
     put_str(&p, v->schema->props[i].name);
     sky_put_u8(&p, (uint8_t)v->schema->props[i].kind);
     sky_put_u8(&p, (uint8_t)v->schema->props[i].type);
+    if (expiry) put_expiry(&p, &v->schema->props[i]);
   }
   sky_put_uvarint(&p, v->generation);
   sky_put_uvarint(&p, v->next_seg_id);
@@ -219,7 +238,7 @@ int sky_manifest_encode(const sky_version *v, sky_buf *out) {
       sky_put_uvarint(&p, ps->tombs[k].seq);
     }
   }
-  uint32_t hdr[2] = {MANIFEST_VERSION, (uint32_t)p.len};
+  uint32_t hdr[2] = {expiry ? MANIFEST_VERSION_EXPIRY : MANIFEST_VERSION, (uint32_t)p.len};
   sky_buf_append(out, MANIFEST_MAGIC, 8);
   sky_buf_append(out, hdr, 8);
   if (p.len) sky_buf_append(out, p.data, p.len);
@@ -241,7 +260,30 @@ static bool get_name(sky_rd *r, char *out, size_t max) {
   return memchr(out, '\0', (size_t)n) == NULL;
 }
 
-static bool decode_schema(sky_rd *r, sky_version *v) {
+static bool get_expiry(sky_rd *r, sky_prop *prop) {
+  uint64_t us = sky_rd_uvarint(r);
+  if (r->bad || us > INT64_MAX || (us && prop->kind != SKY_KIND_STATE)) return false;
+  prop->expires_us = (int64_t)us;
+  if (!us) return true;
+  uint8_t has_to = sky_rd_u8(r);
+  if (r->bad || has_to > 1) return false;
+  prop->has_to = has_to;
+  if (!has_to) return true;
+  if (prop->type != SKY_PTYPE_STRING) {
+    prop->to_word = sky_rd_u64(r);
+    return !r->bad && (prop->type != SKY_PTYPE_BOOL || prop->to_word <= 1);
+  }
+  uint64_t n = sky_rd_uvarint(r);
+  if (r->bad || n > SKY_MAX_TO_STR) return false;
+  const uint8_t *s = sky_rd_bytes(r, (size_t)n);
+  if (!s) return false;
+  memcpy(prop->to_str, s, (size_t)n);
+  prop->to_str[n] = '\0';
+  prop->to_len = (uint32_t)n;
+  return true;
+}
+
+static bool decode_schema(sky_rd *r, sky_version *v, uint32_t format) {
   sky_schema *s = sky_calloc(1, sizeof *s);
   if (!s) return false;
   v->schema = s;
@@ -258,6 +300,7 @@ static bool decode_schema(sky_rd *r, sky_version *v) {
     if (r->bad || kind > SKY_KIND_EVENT || type > SKY_PTYPE_STRING) return false;
     s->props[i].kind = (sky_prop_kind)kind;
     s->props[i].type = (sky_prop_type)type;
+    if (format >= MANIFEST_VERSION_EXPIRY && !get_expiry(r, &s->props[i])) return false;
   }
   return true;
 }
@@ -300,9 +343,9 @@ static bool decode_parts(sky_rd *r, sky_version *v) {
   return true;
 }
 
-static bool decode_payload(sky_rd *r, sky_version *v) {
+static bool decode_payload(sky_rd *r, sky_version *v, uint32_t format) {
   char name[SKY_MAX_NAME + 1];
-  if (!get_name(r, name, SKY_MAX_NAME) || !(v->name = sky_strdup(name)) || !decode_schema(r, v)) return false;
+  if (!get_name(r, name, SKY_MAX_NAME) || !(v->name = sky_strdup(name)) || !decode_schema(r, v, format)) return false;
   v->generation = sky_rd_uvarint(r);
   v->next_seg_id = sky_rd_uvarint(r);
   v->next_seq = sky_rd_uvarint(r);
@@ -337,7 +380,8 @@ sky_version *sky_manifest_decode(const char *path, const void *data, size_t len,
     memcpy(&ver, d + 8, 4);
     memcpy(&plen, d + 12, 4);
   }
-  if (len < 20 || memcmp(d, MANIFEST_MAGIC, 8) != 0 || ver != MANIFEST_VERSION || (uint64_t)plen + 20 != len) {
+  if (len < 20 || memcmp(d, MANIFEST_MAGIC, 8) != 0 ||
+      (ver != MANIFEST_VERSION && ver != MANIFEST_VERSION_EXPIRY) || (uint64_t)plen + 20 != len) {
     sky_error_set(err, SKY_ERR_IO_ERROR, 0, 0, "manifest '%s' is corrupt or truncated", path);
     return NULL;
   }
@@ -354,7 +398,7 @@ sky_version *sky_manifest_decode(const char *path, const void *data, size_t len,
   atomic_init(&v->refs, 1);
   sky_rd r;
   sky_rd_init(&r, d + 16, plen);
-  if (!decode_payload(&r, v)) {
+  if (!decode_payload(&r, v, ver)) {
     version_free(v);
     sky_error_set(err, SKY_ERR_IO_ERROR, 0, 0, "manifest '%s' is corrupt: bad contents", path);
     return NULL;

@@ -31,6 +31,12 @@ bool sky_name_is_reserved(const char *name, size_t len) {
   return false;
 }
 
+bool sky_schema_has_expiry(const sky_schema *s) {
+  for (uint32_t i = 0; i < s->n_props; i++)
+    if (s->props[i].expires_us > 0) return true;
+  return false;
+}
+
 sky_schema *sky_schema_clone(const sky_schema *s) {
   sky_schema *c = sky_malloc(sizeof *c);
   if (!c) return NULL;

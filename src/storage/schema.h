@@ -29,10 +29,23 @@ typedef enum sky_prop_type {
 #define SKY_MAX_PROPS 1024
 #define SKY_MAX_NAME 128 /* bytes in a table or property name */
 
+#define SKY_MAX_TO_STR 256 /* bytes in a STRING property's EXPIRES ... TO literal */
+
+/* A STATE property may lapse (PATHS.md §8, EXPIRES AFTER d [TO literal]):
+ * a value set at s reads as the TO value (NULL without TO) at instants
+ * t with t - s > d, until the property is set again. A STRING TO literal
+ * is interned in the property's dictionary when the property is created
+ * (store.c, table_ops.c), so a lapsed value is an ordinary dictionary code
+ * and compares, groups and orders like any other value. */
 typedef struct sky_prop {
   char name[SKY_MAX_NAME + 1];
   sky_prop_kind kind;
   sky_prop_type type;
+  int64_t expires_us; /* EXPIRES AFTER, µs, > 0; 0 = never lapses (EVENT: always 0) */
+  bool has_to;        /* a TO literal; else a lapsed value reads NULL */
+  uint64_t to_word;   /* INT, FLOAT (bits), BOOL (0/1): the TO value */
+  uint32_t to_len;    /* STRING: bytes of to_str */
+  char to_str[SKY_MAX_TO_STR + 1];
 } sky_prop;
 
 typedef struct sky_schema {
@@ -55,6 +68,17 @@ size_t sky_prop_type_width(sky_prop_type t);
 /* Names reserved by the language (object timestamp action state event
  * session): not allowed as property names. Case-insensitive. */
 bool sky_name_is_reserved(const char *name, size_t len);
+/* Is a value set at `set_us` lapsed at instant `t_us` under EXPIRES AFTER
+ * `after_us` (0: never lapses)? The one definition of PATHS.md §8's
+ * `t - s <= d` (still valid) for every engine and statement; the JIT emits
+ * the same comparison (jit_expr.c). Exact for any int64 instants. */
+static inline bool sky_state_lapsed(int64_t after_us, int64_t set_us, int64_t t_us) {
+  return after_us > 0 && t_us > set_us && (uint64_t)t_us - (uint64_t)set_us > (uint64_t)after_us;
+}
+
+/* Does any property lapse (EXPIRES)? Such a schema is stored in the
+ * manifest's format 2 (docs/FORMAT.md); others keep format 1. */
+bool sky_schema_has_expiry(const sky_schema *s);
 /* Deep copy / free of a schema value (props array owned). */
 sky_schema *sky_schema_clone(const sky_schema *s);
 void sky_schema_free(sky_schema *s);

@@ -404,6 +404,9 @@ int sky_check_prop(const sky_prop *p, sky_error *err) {
     return sky_error_set(err, SKY_ERR_SEMANTIC, 0, 0, "'%s' is a reserved name", p->name);
   if ((unsigned)p->kind > SKY_KIND_EVENT || (unsigned)p->type > SKY_PTYPE_STRING)
     return sky_error_set(err, SKY_ERR_SEMANTIC, 0, 0, "property '%s' has an unknown kind or type", p->name);
+  if (p->expires_us < 0 || (p->expires_us > 0 && p->kind != SKY_KIND_STATE) || (p->has_to && p->expires_us == 0) ||
+      p->to_len > SKY_MAX_TO_STR || (p->type == SKY_PTYPE_BOOL && p->has_to && p->to_word > 1))
+    return sky_error_set(err, SKY_ERR_SEMANTIC, 0, 0, "property '%s' has an invalid EXPIRES", p->name);
   return 0;
 }
 

@@ -126,12 +126,34 @@ static int create_wal(const char *path, uint64_t gen, sky_error *err) {
   return 0;
 }
 
+/* Each STRING property's EXPIRES ... TO literal becomes code 1 of its new
+ * dictionary, written before the first manifest (schema.h). */
+static int init_to_strings(const char *dir, sky_version *v, sky_error *err) {
+  const sky_schema *s = v->schema;
+  for (uint32_t p = 0; p < s->n_props; p++) {
+    const sky_prop *prop = &s->props[p];
+    if (prop->type != SKY_PTYPE_STRING || !prop->has_to) continue;
+    uint32_t id = sky_prop_dict(p), code;
+    char file[48];
+    snprintf(file, sizeof file, "dict-%" PRIu32 ".dat", id);
+    sky_dict *d = sky_dict_create();
+    char *path = sky_path_join(dir, file);
+    int rc = !d || !path ? sky_error_oom(err) : sky_dict_intern(d, prop->to_str, prop->to_len, &code, err);
+    if (rc == 0) rc = sky_dict_persist(d, path, sky_dict_count(d), &v->dicts[id].len, &v->dicts[id].count, err);
+    sky_dict_free(d);
+    sky_free(path);
+    if (rc != 0) return -1;
+  }
+  return 0;
+}
+
 int sky_table_init_dir(const char *dir, const char *name, const sky_schema *schema, sky_error *err) {
   sky_version *v = sky_version_create(name, schema);
   char *wal = sky_path_join(dir, "wal-0000000000000001.log");
   int rc = -1;
   if (!v || !wal) sky_error_oom(err);
-  else if (create_wal(wal, 1, err) == 0) rc = sky_manifest_write(dir, v, err); /* also fsyncs dir */
+  else if (create_wal(wal, 1, err) == 0 && init_to_strings(dir, v, err) == 0)
+    rc = sky_manifest_write(dir, v, err); /* also fsyncs dir */
   sky_version_unref(v);
   sky_free(wal);
   return rc;

@@ -43,6 +43,12 @@ static int add_locked(sky_table *t, const sky_prop *prop, sky_error *err) {
   uint32_t dict_id = sky_prop_dict(cur->n_props);
   if (prop->type == SKY_PTYPE_STRING && !t->dicts[dict_id] && !(t->dicts[dict_id] = sky_dict_create()))
     return sky_error_oom(err);
+  /* A STRING TO literal gets its code now: the commit below persists the
+   * dictionary before the manifest that names the property (schema.h). */
+  uint32_t to_code;
+  if (prop->type == SKY_PTYPE_STRING && prop->has_to &&
+      sky_dict_intern(t->dicts[dict_id], prop->to_str, prop->to_len, &to_code, err) != 0)
+    return -1;
   sky_schema *ns = schema_add(cur, prop);
   if (!ns) return sky_error_oom(err);
   int rc = 0;

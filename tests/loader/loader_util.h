@@ -24,11 +24,11 @@ static inline sky_schema *test_schema(void) {
     const char *name;
     sky_prop_kind kind;
     sky_prop_type type;
-  } defs[] = {{"plan", SKY_KIND_STATE, SKY_PTYPE_STRING},
-              {"n", SKY_KIND_EVENT, SKY_PTYPE_INT},
-              {"price", SKY_KIND_EVENT, SKY_PTYPE_FLOAT},
-              {"ok", SKY_KIND_EVENT, SKY_PTYPE_BOOL},
-              {"name", SKY_KIND_EVENT, SKY_PTYPE_STRING}};
+  } defs[] = {{.name = "plan", .kind = SKY_KIND_STATE, .type = SKY_PTYPE_STRING},
+              {.name = "n", .kind = SKY_KIND_EVENT, .type = SKY_PTYPE_INT},
+              {.name = "price", .kind = SKY_KIND_EVENT, .type = SKY_PTYPE_FLOAT},
+              {.name = "ok", .kind = SKY_KIND_EVENT, .type = SKY_PTYPE_BOOL},
+              {.name = "name", .kind = SKY_KIND_EVENT, .type = SKY_PTYPE_STRING}};
   sky_prop props[5];
   memset(props, 0, sizeof props);
   for (int i = 0; i < 5; i++) {

@@ -25,13 +25,13 @@ typedef struct fixture_prop {
 
 /* "shop": the schema most cases use. */
 static const fixture_prop g_shop_props[] = {
-    {"plan", SKY_KIND_STATE, SKY_PTYPE_STRING},     {"country", SKY_KIND_STATE, SKY_PTYPE_STRING},
-    {"price", SKY_KIND_EVENT, SKY_PTYPE_FLOAT},     {"qty", SKY_KIND_EVENT, SKY_PTYPE_INT},
-    {"premium", SKY_KIND_STATE, SKY_PTYPE_BOOL},    {"referrer", SKY_KIND_EVENT, SKY_PTYPE_STRING},
-    {"age", SKY_KIND_STATE, SKY_PTYPE_INT},         {"page view", SKY_KIND_EVENT, SKY_PTYPE_STRING},
-    {"amount", SKY_KIND_EVENT, SKY_PTYPE_INT},      {"n", SKY_KIND_EVENT, SKY_PTYPE_INT},
-    {"format", SKY_KIND_EVENT, SKY_PTYPE_STRING},   {"score", SKY_KIND_STATE, SKY_PTYPE_FLOAT},
-    {"flag", SKY_KIND_EVENT, SKY_PTYPE_BOOL},
+    {.name = "plan", .kind = SKY_KIND_STATE, .type = SKY_PTYPE_STRING},     {.name = "country", .kind = SKY_KIND_STATE, .type = SKY_PTYPE_STRING},
+    {.name = "price", .kind = SKY_KIND_EVENT, .type = SKY_PTYPE_FLOAT},     {.name = "qty", .kind = SKY_KIND_EVENT, .type = SKY_PTYPE_INT},
+    {.name = "premium", .kind = SKY_KIND_STATE, .type = SKY_PTYPE_BOOL},    {.name = "referrer", .kind = SKY_KIND_EVENT, .type = SKY_PTYPE_STRING},
+    {.name = "age", .kind = SKY_KIND_STATE, .type = SKY_PTYPE_INT},         {.name = "page view", .kind = SKY_KIND_EVENT, .type = SKY_PTYPE_STRING},
+    {.name = "amount", .kind = SKY_KIND_EVENT, .type = SKY_PTYPE_INT},      {.name = "n", .kind = SKY_KIND_EVENT, .type = SKY_PTYPE_INT},
+    {.name = "format", .kind = SKY_KIND_EVENT, .type = SKY_PTYPE_STRING},   {.name = "score", .kind = SKY_KIND_STATE, .type = SKY_PTYPE_FLOAT},
+    {.name = "flag", .kind = SKY_KIND_EVENT, .type = SKY_PTYPE_BOOL},
 };
 
 typedef struct fixture_schema {

@@ -162,7 +162,22 @@ typedef struct rq_dataset {
   int n_batches;
   rq_load_method method[RQ_MAX_BATCHES];
   int64_t session_us; /* the gap the data is built around (and 1 µs more) */
+  /* EXPIRES AFTER expires_us[p] TO expires_to[p] (PATHS.md §8) on STATE
+   * properties: 0 = never lapses; an RQ_NULL expires_to = no TO literal. */
+  int64_t expires_us[RQ_N_PROPS];
+  rq_val expires_to[RQ_N_PROPS];
 } rq_dataset;
+
+/* The set time of a property never set on the path so far. */
+#define RQ_NEVER_SET INT64_MIN
+
+/* Carries one path's state to its next event `e` (`first`: e starts the
+ * path): raw[p] the latest non-NULL value up to and including e, set_ts[p]
+ * the time of the event that carried it (a heartbeat moves it;
+ * RQ_NEVER_SET before any), and carried[p] what a read at e sees — the
+ * EXPIRES TO value (or NULL) once e->ts - set_ts[p] exceeds the property's
+ * EXPIRES AFTER (PATHS.md §8), else raw[p]. */
+void rq_carry(const rq_dataset *ds, const rq_event *e, bool first, rq_val *raw, int64_t *set_ts, rq_val *carried);
 
 void rq_dataset_generate(rq_dataset *ds, uint64_t seed);
 void rq_dataset_free(rq_dataset *ds);
@@ -175,8 +190,8 @@ const rq_event **rq_path_order(const rq_dataset *ds);
 rq_event *rq_dataset_append(rq_dataset *ds, uint64_t obj, int64_t ts, const char *action);
 /* A copy keeping only events with keep[i] (arrival order preserved). */
 void rq_dataset_subset(rq_dataset *dst, const rq_dataset *src, const bool *keep);
-/* "CREATE TABLE t (...)". */
-void rq_render_create(rq_buf *b);
+/* "CREATE TABLE t (...)", with the dataset's EXPIRES clauses. */
+void rq_render_create(rq_buf *b, const rq_dataset *ds);
 /* Batch `k` as one INSERT statement (whatever its load method). Returns
  * false when the batch is empty. `style` varies column order. */
 bool rq_render_insert(rq_buf *b, const rq_dataset *ds, int k);
@@ -208,6 +223,7 @@ typedef enum rq_kind {
   RQ_E_PATH,     /* next / prev (x = args[0], n = index (0: not written), WHERE filter, or
                     distinct), nth (args[0] the condition), dwell (): PATHS.md §4 */
   RQ_E_RAW,      /* mutants only: text as is, never evaluated */
+  RQ_E_AGE,      /* age(prop): µs since the STATE property was last set (PATHS.md §7) */
 } rq_kind;
 
 typedef enum rq_op {
@@ -308,6 +324,9 @@ void rq_item_name(rq_buf *b, const rq_query *q, int i);
 /* Whether the statement holds OVER OBJECT, first() or last() (as a key or
  * a deliberate misuse), for the driver's counts. */
 bool rq_query_uses_over(const rq_query *q);
+/* Whether it holds age() (lapse false), or reads a STATE property that
+ * lapses in `ds` (lapse true), in its keys, items or WHERE. */
+bool rq_query_uses_state_time(const rq_query *q, const rq_dataset *ds, bool lapse);
 /* Whether it holds an aggregate FILTER (WHERE ...) (or a misuse of one). */
 bool rq_query_uses_filter(const rq_query *q);
 /* Whether it holds next, prev, nth or dwell (or a misuse of one). */
@@ -427,10 +446,11 @@ typedef struct rq_answer {
 void rq_evaluate(const rq_dataset *ds, const rq_query *q, rq_answer *out);
 void rq_answer_free(rq_answer *a);
 /* One per-event expression of `q`'s node pool at event `e`, whose carried
- * state (latest non-NULL value of each property up to and including `e`) is
- * `carried` and whose 0-based session is `session`. Sets *overflow on INT
- * overflow. Used by the FUNNEL checker for steps, keys and filters. */
-rq_val rq_eval_at(const rq_query *q, const rq_event *e, const rq_val *carried, int64_t session, const rq_node *n,
-                  bool *overflow);
+ * state (what a read at `e` sees, rq_carry) is `carried`, whose set times
+ * are `set_ts` (rq_carry; read by age()) and whose 0-based session is
+ * `session`. Sets *overflow on INT overflow. Used by the FUNNEL and cohort
+ * checkers for steps, conditions, keys and filters. */
+rq_val rq_eval_at(const rq_query *q, const rq_event *e, const rq_val *carried, const int64_t *set_ts, int64_t session,
+                  const rq_node *n, bool *overflow);
 
 #endif

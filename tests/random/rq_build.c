@@ -173,9 +173,24 @@ static rq_node *action_in(rq_picker *p) {
   return n;
 }
 
+/* age(p) of a STATE property: IS [NOT] NULL, or compared with a length
+ * of time that sits on the data's gaps (the session gap, a µs either side). */
+static rq_node *age_cond(rq_picker *p, int prop) {
+  rq_query *q = p->q;
+  rq_node *a = rqb_node(q, RQ_E_AGE, RQ_INT);
+  a->prop = prop;
+  a->ref = rq_chance(p->r, 30) ? 1 : 0;
+  if (rq_chance(p->r, 20)) return rqb_isnull(q, a, rq_chance(p->r, 50));
+  int64_t s = p->ds->session_us;
+  int64_t lens[] = {0, 1, s - 1, s, s + 1, 2 * s, RQ_US_PER_HOUR};
+  static const int ops[] = {RQ_LT, RQ_LE, RQ_GT, RQ_GE, RQ_EQ};
+  return rqb_cmp(q, ops[rq_below(p->r, 5)], a, rqb_lit(q, rq_int(lens[rq_below(p->r, 7)])));
+}
+
 static rq_node *prop_cond(rq_picker *p) {
   rq_query *q = p->q;
   int prop = (int)rq_below(p->r, RQ_N_PROPS);
+  if (rq_props[prop].state && rq_chance(p->r, 15)) return age_cond(p, prop);
   rq_node *x = rqb_prop(q, prop, rqb_random_ref(p));
   if (rq_chance(p->r, 25)) return rqb_isnull(q, x, rq_chance(p->r, 50));
   rq_type t = rq_props[prop].type;

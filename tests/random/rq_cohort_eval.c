@@ -102,13 +102,14 @@ int64_t rqc_rolling_us(rqc_unit u) {
 
 typedef struct pev {
   const rq_event *e;
-  rq_val carried[RQ_N_PROPS]; /* latest non-NULL value of each property up to and including e */
+  rq_val carried[RQ_N_PROPS]; /* what a read at e sees (rq_carry: lapsed values read their TO value) */
+  int64_t set_ts[RQ_N_PROPS]; /* when each was last set (age()) */
   bool matching;              /* WHERE is TRUE */
 } pev;
 
 static bool holds(const rqc_stmt *c, const pev *p, const rq_node *n) {
   bool overflow = false;
-  rq_val v = rq_eval_at(c->q, p->e, p->carried, 0, n, &overflow);
+  rq_val v = rq_eval_at(c->q, p->e, p->carried, p->set_ts, 0, n, &overflow);
   return v.t == RQ_BOOL && v.b;
 }
 
@@ -128,10 +129,12 @@ static void paths_build(const rq_dataset *ds, const rqc_stmt *c, paths *out) {
     size_t j = i;
     while (j < ds->n_ev && order[j]->obj == order[i]->obj) j++;
     pev *p = xcalloc(j - i, sizeof *p);
+    rq_val raw[RQ_N_PROPS];
+    int64_t set_ts[RQ_N_PROPS];
     for (size_t k = 0; k < j - i; k++) {
       p[k].e = order[i + k];
-      for (int q = 0; q < RQ_N_PROPS; q++)
-        p[k].carried[q] = k == 0 || p[k].e->v[q].t != RQ_NULL ? p[k].e->v[q] : p[k - 1].carried[q];
+      rq_carry(ds, p[k].e, k == 0, raw, set_ts, p[k].carried); /* lapsed states read their TO value */
+      memcpy(p[k].set_ts, set_ts, sizeof set_ts);
       p[k].matching = !c->where || holds(c, &p[k], c->where);
     }
     out->ev[out->n] = p;
@@ -171,7 +174,7 @@ static void add_entry(const rqc_stmt *c, const pev *path, size_t n, size_t s, rq
   x->cohort = rqc_period(c->unit, sp->e->ts);
   for (int k = 0; k < c->n_keys; k++) {
     bool overflow = false;
-    x->key[k] = rq_eval_at(c->q, sp->e, sp->carried, 0, c->keys[k], &overflow);
+    x->key[k] = rq_eval_at(c->q, sp->e, sp->carried, sp->set_ts, 0, c->keys[k], &overflow);
   }
   for (size_t i = s; i < n; i++) { /* at or after s in path order: s itself included */
     if (!path[i].matching || !holds(c, &path[i], c->ret)) continue;

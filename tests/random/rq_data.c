@@ -84,6 +84,8 @@ static uint64_t pick_object_id(rq_rng *r) {
   }
 }
 
+static void generate_expiry(rq_dataset *ds, uint64_t seed);
+
 static rq_val random_value(rq_rng *r, rq_type t) {
   switch (t) {
   case RQ_STR: {
@@ -177,6 +179,7 @@ void rq_dataset_generate(rq_dataset *ds, uint64_t seed) {
     ds->ev[i].seq = (uint32_t)i;
     ds->ev[i].batch = (uint8_t)(ds->n_ev ? i * (size_t)ds->n_batches / ds->n_ev : 0);
   }
+  generate_expiry(ds, seed);
 }
 
 static int path_cmp(const void *a, const void *b) {
@@ -228,14 +231,61 @@ void rq_dataset_subset(rq_dataset *dst, const rq_dataset *src, const bool *keep)
 
 /* ---- rendering ------------------------------------------------------------ */
 
-void rq_render_create(rq_buf *b) {
+void rq_render_create(rq_buf *b, const rq_dataset *ds) {
   rq_buf_puts(b, "CREATE TABLE t (");
   static const char *const type_names[] = {[RQ_BOOL] = "BOOL", [RQ_INT] = "INT", [RQ_FLOAT] = "FLOAT",
                                            [RQ_STR] = "STRING"};
-  for (int p = 0; p < RQ_N_PROPS; p++)
+  for (int p = 0; p < RQ_N_PROPS; p++) {
     rq_buf_printf(b, "%s%s %s %s", p ? ", " : "", rq_props[p].name, rq_props[p].state ? "STATE" : "EVENT",
                   type_names[rq_props[p].type]);
+    if (!ds->expires_us[p]) continue;
+    rq_buf_printf(b, " EXPIRES AFTER %lld", (long long)ds->expires_us[p]);
+    const rq_val *to = &ds->expires_to[p];
+    if (to->t == RQ_NULL) continue;
+    rq_buf_puts(b, " TO ");
+    switch (to->t) {
+    case RQ_BOOL: rq_buf_puts(b, to->b ? "TRUE" : "FALSE"); break;
+    case RQ_INT: rq_buf_printf(b, "%lld", (long long)to->i); break;
+    case RQ_FLOAT: rq_float_text(b, to->f); break;
+    default: rq_buf_sql_string(b, to->s, to->len); break;
+    }
+  }
   rq_buf_puts(b, ")");
+}
+
+void rq_carry(const rq_dataset *ds, const rq_event *e, bool first, rq_val *raw, int64_t *set_ts, rq_val *carried) {
+  for (int p = 0; p < RQ_N_PROPS; p++) {
+    if (first) raw[p] = rq_null(), set_ts[p] = RQ_NEVER_SET;
+    if (e->v[p].t != RQ_NULL) raw[p] = e->v[p], set_ts[p] = e->ts;
+    /* still valid while ts - set <= d; timestamps are years 0000-9999, so no overflow */
+    bool lapsed = raw[p].t != RQ_NULL && ds->expires_us[p] > 0 && e->ts - set_ts[p] > ds->expires_us[p];
+    carried[p] = lapsed ? ds->expires_to[p] : raw[p];
+  }
+}
+
+/* Which STATE properties lapse, after how long, to what: drawn from a
+ * generator of its own so that the events of a seed stay as they were.
+ * Durations sit on the data's gaps (the session gap, one µs either side
+ * of it, 1 µs, seconds, hours) so that reads exactly at s + d and just
+ * after happen; a STRING TO is often a string no event carries. */
+static void generate_expiry(rq_dataset *ds, uint64_t seed) {
+  rq_rng r;
+  rq_rng_seed(&r, seed ^ UINT64_C(0x6578706972657321));
+  if (rq_chance(&r, 30)) return; /* a table without EXPIRES */
+  for (int p = 0; p < RQ_N_PROPS; p++) {
+    if (!rq_props[p].state || !rq_chance(&r, 60)) continue;
+    int64_t s = ds->session_us;
+    int64_t choices[] = {s, s, s + 1, s - 1 > 0 ? s - 1 : 1, 1, rq_range(&r, 1, 60) * RQ_US_PER_SEC, RQ_US_PER_HOUR,
+                         2 * RQ_US_PER_DAY};
+    ds->expires_us[p] = choices[rq_below(&r, sizeof choices / sizeof *choices)];
+    ds->expires_to[p] = rq_null();
+    if (rq_chance(&r, 40)) continue;
+    if (rq_props[p].type == RQ_STR && rq_chance(&r, 50)) {
+      ds->expires_to[p] = rq_str("lapsed", 6); /* in no event: only the TO value */
+    } else {
+      ds->expires_to[p] = random_value(&r, rq_props[p].type);
+    }
+  }
 }
 
 static void ts_text(rq_buf *b, const rq_event *e, bool quote) {

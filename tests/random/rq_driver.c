@@ -187,7 +187,7 @@ bool rqd_side_open(rqd_side *s, const char *root, const char *name, const rq_dat
   if (!side_connect(s, why)) return false;
   rq_buf b;
   rq_buf_init(&b);
-  rq_render_create(&b);
+  rq_render_create(&b, ds);
   bool ok = rqd_exec_ok(s->interp, b.data, -1, why) && rqd_exec_ok(s->interp, "USE t", -1, why) &&
             rqd_exec_ok(s->jit, "USE t", -1, why);
   rq_buf_free(&b);
@@ -330,7 +330,7 @@ void rqd_print_rows(rq_buf *b, const char *const *names, int n_cols, const rq_va
 /* ---- reports and shrinking ----------------------------------------------------------------- */
 
 void rqd_print_dataset(rq_buf *b, const rq_dataset *ds) {
-  rq_render_create(b);
+  rq_render_create(b, ds);
   rq_buf_puts(b, "\nUSE t\n");
   for (int k = 0; k < ds->n_batches; k++) {
     size_t mark = b->len;

@@ -39,7 +39,10 @@
 
 typedef struct row {
   const rq_event *e;
-  rq_val carried[RQ_N_PROPS]; /* latest non-NULL value up to and including this event */
+  rq_val carried[RQ_N_PROPS]; /* what a read sees: the latest non-NULL value up to and including
+                                 this event, or its EXPIRES TO value once lapsed (rq_carry) */
+  rq_val raw[RQ_N_PROPS];     /* the latest non-NULL value */
+  int64_t set_ts[RQ_N_PROPS]; /* when it was set (age()); RQ_NEVER_SET */
   int64_t session;
 } row;
 
@@ -78,8 +81,9 @@ static row *build_rows(const rq_dataset *ds, const rq_query *q) {
     const rq_event *e = order[i];
     bool first = i == 0 || order[i - 1]->obj != e->obj;
     rows[i].e = e;
-    for (int p = 0; p < RQ_N_PROPS; p++)
-      rows[i].carried[p] = e->v[p].t != RQ_NULL ? e->v[p] : first ? rq_null() : rows[i - 1].carried[p];
+    if (!first) memcpy(rows[i].raw, rows[i - 1].raw, sizeof rows[i].raw),
+        memcpy(rows[i].set_ts, rows[i - 1].set_ts, sizeof rows[i].set_ts);
+    rq_carry(ds, e, first, rows[i].raw, rows[i].set_ts, rows[i].carried);
     rows[i].session = first ? 0 : rows[i - 1].session;
     if (!first && q->has_session && e->ts - order[i - 1]->ts > q->session_us) rows[i].session++;
   }
@@ -462,6 +466,10 @@ static rq_val eval(const ctx *c, const rq_node *n) {
   case RQ_E_KEY: return c->grp->key[n->index];
   case RQ_E_ALIAS: return eval(c, c->q->items[n->index]);
   case RQ_E_RAW: abort(); /* mutants are never evaluated */
+  case RQ_E_AGE: { /* since last set, heartbeats included; a lapse does not change it */
+    int64_t set = c->cur->set_ts[n->prop];
+    return set == RQ_NEVER_SET ? rq_null() : rq_int(c->cur->e->ts - set);
+  }
   }
   abort();
 }
@@ -588,10 +596,11 @@ void rq_evaluate(const rq_dataset *ds, const rq_query *q, rq_answer *out) {
   free(rows);
 }
 
-rq_val rq_eval_at(const rq_query *q, const rq_event *e, const rq_val *carried, int64_t session, const rq_node *n,
-                  bool *overflow) {
+rq_val rq_eval_at(const rq_query *q, const rq_event *e, const rq_val *carried, const int64_t *set_ts, int64_t session,
+                  const rq_node *n, bool *overflow) {
   row r = {.e = e, .session = session};
   memcpy(r.carried, carried, sizeof r.carried);
+  memcpy(r.set_ts, set_ts, sizeof r.set_ts);
   ctx c = {.q = q, .rows = &r, .n_rows = 1, .cur = &r, .overflow = overflow};
   return eval(&c, n);
 }

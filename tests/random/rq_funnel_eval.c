@@ -89,34 +89,36 @@ typedef struct fev {
   rq_val key[RQF_MAX_HOLD + RQF_MAX_KEYS]; /* HOLDING values, then GROUP BY values */
 } fev;
 
-static bool holds(const rqf_funnel *f, const rq_event *e, const rq_val *carried, int64_t session, const rq_node *n) {
+static bool holds(const rqf_funnel *f, const rq_event *e, const rq_val *carried, const int64_t *set_ts, int64_t session,
+                  const rq_node *n) {
   bool overflow = false;
-  rq_val v = rq_eval_at(f->q, e, carried, session, n, &overflow);
+  rq_val v = rq_eval_at(f->q, e, carried, set_ts, session, n, &overflow);
   return v.t == RQ_BOOL && v.b;
 }
 
 /* E of one object: its matching events in path order, each with what the
  * search needs. `evs` are the object's events in path order. */
-static fev *matching_events(const rqf_funnel *f, const rq_event **evs, size_t n, size_t *n_out) {
+static fev *matching_events(const rq_dataset *ds, const rqf_funnel *f, const rq_event **evs, size_t n,
+                            size_t *n_out) {
   fev *out = xcalloc(n, sizeof *out);
   size_t m = 0;
-  rq_val carried[RQ_N_PROPS];
+  rq_val carried[RQ_N_PROPS], raw[RQ_N_PROPS];
+  int64_t set_ts[RQ_N_PROPS];
   int64_t session = 0;
   for (size_t i = 0; i < n; i++) {
     const rq_event *e = evs[i];
-    for (int p = 0; p < RQ_N_PROPS; p++)
-      if (i == 0 || e->v[p].t != RQ_NULL) carried[p] = e->v[p];
+    rq_carry(ds, e, i == 0, raw, set_ts, carried); /* lapsed states read their TO value */
     if (i > 0 && f->has_session && e->ts - evs[i - 1]->ts > f->session_us) session++;
-    if (f->where && !holds(f, e, carried, session, f->where)) continue;
+    if (f->where && !holds(f, e, carried, set_ts, session, f->where)) continue;
     fev *x = &out[m++];
     x->e = e;
     x->session = session;
-    for (int s = 0; s < f->n_steps; s++) x->sat[s] = holds(f, e, carried, session, f->step[s]);
-    for (int c = 0; c < f->n_excl; c++) x->excl[c] = holds(f, e, carried, session, f->excl[c].cond);
+    for (int s = 0; s < f->n_steps; s++) x->sat[s] = holds(f, e, carried, set_ts, session, f->step[s]);
+    for (int c = 0; c < f->n_excl; c++) x->excl[c] = holds(f, e, carried, set_ts, session, f->excl[c].cond);
     bool overflow = false;
-    for (int h = 0; h < f->n_hold; h++) x->key[h] = rq_eval_at(f->q, e, carried, session, f->hold[h], &overflow);
+    for (int h = 0; h < f->n_hold; h++) x->key[h] = rq_eval_at(f->q, e, carried, set_ts, session, f->hold[h], &overflow);
     for (int k = 0; k < f->n_keys; k++)
-      x->key[f->n_hold + k] = rq_eval_at(f->q, e, carried, session, f->keys[k], &overflow);
+      x->key[f->n_hold + k] = rq_eval_at(f->q, e, carried, set_ts, session, f->keys[k], &overflow);
   }
   *n_out = m;
   return out;
@@ -274,7 +276,7 @@ rqf_entry *rqf_entries(const rq_dataset *ds, const rqf_funnel *f, size_t *n_out)
     size_t j = i;
     while (j < ds->n_ev && order[j]->obj == order[i]->obj) j++;
     size_t n;
-    fev *E = matching_events(f, order + i, j - i, &n);
+    fev *E = matching_events(ds, f, order + i, j - i, &n);
     object_entries(f, E, n, &es);
     free(E);
     i = j;

@@ -198,6 +198,17 @@ static rq_node *prop(gen *g, int p) {
   return n;
 }
 
+/* age(p) of a STATE property p: bare, state.p, quoted, AGE. */
+static rq_node *age(gen *g) {
+  static const int states[] = {RQ_P_S1, RQ_P_S2, RQ_P_SB, RQ_P_SF};
+  rq_node *n = node(g, RQ_E_AGE, RQ_INT);
+  n->prop = states[rq_below(&g->r, 4)];
+  n->ref = rq_chance(&g->r, 30) ? 1 : 0;
+  n->quoted = rq_chance(&g->r, 5);
+  n->upper = rq_chance(&g->r, 10);
+  return n;
+}
+
 static rq_node *bin(gen *g, rq_op op, rq_type type, rq_node *a, rq_node *b) {
   rq_node *n = node(g, RQ_E_BIN, type);
   n->op = op;
@@ -242,6 +253,7 @@ static rq_node *ev_leaf(gen *g, rq_type t, bool null_ok) {
     if (r < 72 && g->q->has_session) return node(g, RQ_E_SESSNUM, RQ_INT);
     if (r < 82) return bucket(g, RQ_HOUR);
     if (r < 90) return bucket(g, RQ_WEEKDAY);
+    if (r < 96 && !g->exact) return age(g); /* not under sum/avg: times a FLOAT, sums would round by order */
     return prop(g, RQ_P_EI);
   case RQ_FLOAT: return r < 65 ? prop(g, rq_chance(&g->r, 50) ? RQ_P_EF : RQ_P_SF) : float_lit(g);
   case RQ_STR:
@@ -396,6 +408,7 @@ static rq_node *probe_agg(gen *g) {
 static bool is_big(const rq_node *n) {
   switch (n->kind) {
   case RQ_E_TIMESTAMP: return true;
+  case RQ_E_AGE: return true; /* a length of time up to years */
   case RQ_E_LIT: return n->val.t == RQ_INT && (n->val.i > 1000000000 || n->val.i < -1000000000);
   case RQ_E_BIN: case RQ_E_NEG: case RQ_E_AGG: case RQ_E_OVER: case RQ_E_PATH:
     if (n->kind == RQ_E_AGG && n->op == RQ_STDDEV) return true; /* not exact: only as a whole item */
@@ -451,6 +464,27 @@ bool rq_query_uses_path(const rq_query *q) {
   for (int i = 0; i < q->n_items; i++)
     if (holds_path(q->items[i])) return true;
   return holds_path(q->where);
+}
+
+/* Does `n` hold age(), or read a STATE property that lapses in `ds`? */
+static bool holds_state_time(const rq_node *n, const rq_dataset *ds, bool lapse) {
+  if (!n) return false;
+  if (!lapse && n->kind == RQ_E_AGE) return true;
+  if (lapse && n->kind == RQ_E_PROP && (n->ref == 1 || (n->ref == 0 && rq_props[n->prop].state)) &&
+      ds->expires_us[n->prop] > 0)
+    return true;
+  if (holds_state_time(n->filter, ds, lapse)) return true;
+  for (int i = 0; i < n->n_args; i++)
+    if (holds_state_time(n->args[i], ds, lapse)) return true;
+  return false;
+}
+
+bool rq_query_uses_state_time(const rq_query *q, const rq_dataset *ds, bool lapse) {
+  for (int k = 0; k < q->n_keys; k++)
+    if (holds_state_time(q->keys[k], ds, lapse)) return true;
+  for (int i = 0; i < q->n_items; i++)
+    if (holds_state_time(q->items[i], ds, lapse)) return true;
+  return holds_state_time(q->where, ds, lapse);
 }
 
 bool rq_query_uses_over(const rq_query *q) {

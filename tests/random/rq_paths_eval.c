@@ -74,26 +74,27 @@ typedef struct pev {
 } pev;
 
 /* One object's events (path order) into edges. */
-static void object_edges(const rqp_stmt *s, const rq_event **evs, size_t n, edges *es, bool *overflow) {
+static void object_edges(const rq_dataset *ds, const rqp_stmt *s, const rq_event **evs, size_t n, edges *es,
+                         bool *overflow) {
   pev *p = calloc(n ? n : 1, sizeof *p);
   if (!p) abort();
-  rq_val carried[RQ_N_PROPS];
+  rq_val carried[RQ_N_PROPS], raw[RQ_N_PROPS];
+  int64_t set_ts[RQ_N_PROPS];
   int64_t session = 0;
   for (size_t i = 0; i < n; i++) {
     const rq_event *e = evs[i];
-    for (int k = 0; k < RQ_N_PROPS; k++)
-      if (i == 0 || e->v[k].t != RQ_NULL) carried[k] = e->v[k];
+    rq_carry(ds, e, i == 0, raw, set_ts, carried); /* lapsed states read their TO value */
     if (i > 0 && s->has_session && e->ts - evs[i - 1]->ts > s->session_us) session++;
     bool match = true;
     if (s->where) {
-      rq_val w = rq_eval_at(s->q, e, carried, session, s->where, overflow);
+      rq_val w = rq_eval_at(s->q, e, carried, set_ts, session, s->where, overflow);
       match = w.t == RQ_BOOL && w.b;
     }
     if (match) {
-      rq_val c = rq_eval_at(s->q, e, carried, session, s->cond, overflow);
+      rq_val c = rq_eval_at(s->q, e, carried, set_ts, session, s->cond, overflow);
       p[i].anchor = c.t == RQ_BOOL && c.b;
     }
-    p[i].x = s->of ? rq_eval_at(s->q, e, carried, session, s->of, overflow) : e->action;
+    p[i].x = s->of ? rq_eval_at(s->q, e, carried, set_ts, session, s->of, overflow) : e->action;
     if (p[i].x.t == RQ_FLOAT && p[i].x.f == 0) p[i].x.f = 0.0; /* -0.0 is 0.0 */
     p[i].e = e;
     p[i].session = session;
@@ -122,7 +123,7 @@ void rqp_evaluate(const rq_dataset *ds, const rqp_stmt *s, rqp_answer *out) {
   for (size_t i = 0; i < ds->n_ev;) {
     size_t j = i;
     while (j < ds->n_ev && evs[j]->obj == evs[i]->obj) j++;
-    object_edges(s, evs + i, j - i, &es, &out->overflow);
+    object_edges(ds, s, evs + i, j - i, &es, &out->overflow);
     i = j;
   }
   free(evs);

@@ -144,6 +144,10 @@ static void render_bare(rq_buf *b, const rq_query *q, const rq_node *n) {
   case RQ_E_TIMESTAMP: rq_buf_puts(b, "timestamp"); break;
   case RQ_E_ACTION: rq_buf_puts(b, "action"); break;
   case RQ_E_SESSNUM: rq_buf_puts(b, "session.number"); break;
+  case RQ_E_AGE:
+    rq_buf_printf(b, "%s(%s", n->upper ? "AGE" : "age", n->ref == 1 ? "state." : "");
+    rq_buf_printf(b, n->quoted ? "\"%s\")" : "%s)", rq_props[n->prop].name);
+    break;
   case RQ_E_PROP:
     rq_buf_puts(b, n->ref == 1 ? "state." : n->ref == 2 ? "event." : "");
     rq_buf_printf(b, n->quoted ? "\"%s\"" : "%s", rq_props[n->prop].name);

@@ -19,9 +19,9 @@
 #include "storage/table_int.h"
 
 const sky_prop th_props[5] = {
-    {"plan", SKY_KIND_STATE, SKY_PTYPE_STRING},  {"country", SKY_KIND_STATE, SKY_PTYPE_STRING},
-    {"price", SKY_KIND_EVENT, SKY_PTYPE_FLOAT},  {"qty", SKY_KIND_EVENT, SKY_PTYPE_INT},
-    {"flag", SKY_KIND_EVENT, SKY_PTYPE_BOOL},
+    {.name = "plan", .kind = SKY_KIND_STATE, .type = SKY_PTYPE_STRING},  {.name = "country", .kind = SKY_KIND_STATE, .type = SKY_PTYPE_STRING},
+    {.name = "price", .kind = SKY_KIND_EVENT, .type = SKY_PTYPE_FLOAT},  {.name = "qty", .kind = SKY_KIND_EVENT, .type = SKY_PTYPE_INT},
+    {.name = "flag", .kind = SKY_KIND_EVENT, .type = SKY_PTYPE_BOOL},
 };
 
 void th_rmtree(const char *path) { sky_io_remove_tree(path); }

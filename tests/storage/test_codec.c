@@ -312,7 +312,7 @@ static void test_segment_file(void **state) {
     price[i] = pres[i] ? (double)(rnd() % 100000) / 100 : 0;
   }
   obj_start[n_obj] = N;
-  sky_prop props[2] = {{"price", SKY_KIND_EVENT, SKY_PTYPE_FLOAT}, {"none", SKY_KIND_EVENT, SKY_PTYPE_INT}};
+  sky_prop props[2] = {{.name = "price", .kind = SKY_KIND_EVENT, .type = SKY_PTYPE_FLOAT}, {.name = "none", .kind = SKY_KIND_EVENT, .type = SKY_PTYPE_INT}};
   sky_prop_type types[2] = {SKY_PTYPE_FLOAT, SKY_PTYPE_INT};
   const void *vals[2] = {price, NULL};
   const uint8_t *presv[2] = {pres, NULL};
@@ -575,7 +575,7 @@ static void test_wal_batch(void **state) {
   /* A later schema reads the record with NULLs; garbage is rejected. */
   sky_prop more[TH_NPROPS + 1];
   memcpy(more, th_props, sizeof th_props);
-  more[TH_NPROPS] = (sky_prop){"extra", SKY_KIND_EVENT, SKY_PTYPE_INT};
+  more[TH_NPROPS] = (sky_prop){.name = "extra", .kind = SKY_KIND_EVENT, .type = SKY_PTYPE_INT};
   sky_schema later = {.table_uid = 1, .version = 2, .n_props = TH_NPROPS + 1, .props = more};
   sky_batch *e = sky_wal_decode_batch(&later, enc.data, enc.len, &err);
   assert_non_null(e);

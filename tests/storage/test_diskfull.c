@@ -136,7 +136,7 @@ static int op_insert(sky_store *st, sky_error *err) {
 
 static int op_alter(sky_store *st, sky_error *err) {
   sky_table *t = sky_store_table(st, "t", err);
-  sky_prop p = {"extra", SKY_KIND_STATE, SKY_PTYPE_STRING};
+  sky_prop p = {.name = "extra", .kind = SKY_KIND_STATE, .type = SKY_PTYPE_STRING};
   int rc = sky_table_add_property(t, &p, err);
   sky_table_release(t);
   return rc;

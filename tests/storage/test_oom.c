@@ -157,7 +157,7 @@ static int op_compact(sky_table *t, sky_batch *b, sky_error *err) {
 
 static int op_alter(sky_table *t, sky_batch *b, sky_error *err) {
   (void)b;
-  sky_prop p = {"extra", SKY_KIND_EVENT, SKY_PTYPE_STRING};
+  sky_prop p = {.name = "extra", .kind = SKY_KIND_EVENT, .type = SKY_PTYPE_STRING};
   return sky_table_add_property(t, &p, err);
 }
 

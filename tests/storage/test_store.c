@@ -50,10 +50,10 @@ static void test_catalog(void **state) {
   for (size_t i = 0; i < 6; i++) assert_int_equal(sky_store_create_table(st, names[i], NULL, 0, &err), 0);
   assert_int_equal(sky_store_create_table(st, "zeta", NULL, 0, &err), -1);
   assert_int_equal(err.code, SKY_ERR_ALREADY_EXISTS);
-  sky_prop bad[2] = {{"action", SKY_KIND_EVENT, SKY_PTYPE_INT}, {"x", SKY_KIND_EVENT, SKY_PTYPE_INT}};
+  sky_prop bad[2] = {{.name = "action", .kind = SKY_KIND_EVENT, .type = SKY_PTYPE_INT}, {.name = "x", .kind = SKY_KIND_EVENT, .type = SKY_PTYPE_INT}};
   assert_int_equal(sky_store_create_table(st, "bad", bad, 1, &err), -1);
   assert_int_equal(err.code, SKY_ERR_SEMANTIC);
-  sky_prop dup[2] = {{"x", SKY_KIND_EVENT, SKY_PTYPE_INT}, {"x", SKY_KIND_STATE, SKY_PTYPE_INT}};
+  sky_prop dup[2] = {{.name = "x", .kind = SKY_KIND_EVENT, .type = SKY_PTYPE_INT}, {.name = "x", .kind = SKY_KIND_STATE, .type = SKY_PTYPE_INT}};
   assert_int_equal(sky_store_create_table(st, "bad", dup, 2, &err), -1);
   assert_int_equal(err.code, SKY_ERR_SEMANTIC);
   assert_int_equal(sky_store_create_table(st, "", NULL, 0, &err), -1);
@@ -319,7 +319,7 @@ static void test_alter(void **state) {
   assert_int_equal(sky_table_add_property(t, &th_props[2], &err), 0);
   assert_int_equal(sky_table_add_property(t, &th_props[2], &err), -1);
   assert_int_equal(err.code, SKY_ERR_ALREADY_EXISTS);
-  sky_prop reserved = {"Session", SKY_KIND_EVENT, SKY_PTYPE_INT};
+  sky_prop reserved = {.name = "Session", .kind = SKY_KIND_EVENT, .type = SKY_PTYPE_INT};
   assert_int_equal(sky_table_add_property(t, &reserved, &err), -1);
   assert_int_equal(err.code, SKY_ERR_SEMANTIC);
   assert_int_equal(sky_table_insert(t, stale, &err), -1);
