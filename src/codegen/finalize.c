@@ -106,7 +106,6 @@ static int collect_groups(fin *f, const sky_groups *merged) {
     }
   }
   f->n_groups = n;
-  qsort_r(f->groups, n, sizeof *f->groups, cmp_groups, f);
   return 0;
 }
 
@@ -120,11 +119,21 @@ static int eval_error(const fin *f, const sky_eval_env *env, int rc, sky_error *
                        "integer overflow in '%s'", text);
 }
 
+enum { STOP_CHECK = 65536 };
+
+/* Whether the statement was stopped (deadline or cancel): its error. */
+static bool stopped(const fin *f, sky_error *err) {
+  if (!sky_rt_should_stop(f->rt)) return false;
+  sky_rt_stop_error(f->rt, err);
+  return true;
+}
+
 /* HAVING, items and ORDER BY values of every group, in default order. */
 static int eval_rows(fin *f, sky_error *err) {
   const sky_plan *p = f->plan;
   sky_eval_env env = {.rt = f->rt, .aggs = f->agg_vals, .agg_overflow = f->agg_overflow};
   for (size_t g = 0; g < f->n_groups; g++) {
+    if (g % STOP_CHECK == STOP_CHECK - 1 && stopped(f, err)) return -1;
     env.slot = f->groups[g];
     sky_final_aggs(p, env.slot, f->agg_vals, f->agg_overflow);
     sky_ival v;
@@ -229,8 +238,14 @@ sky_result *sky_finalize(const sky_runtime *rt, sky_budget *budget, const sky_gr
     sky_error_oom(err);
     goto done;
   }
-  if (eval_rows(&f, err) != 0) goto done;
+  /* The deadline and cancellation hold here too: millions of groups take
+   * a while to sort, evaluate and order (checked between the steps and
+   * every STOP_CHECK groups). */
+  if (stopped(&f, err)) goto done;
+  qsort_r(f.groups, f.n_groups, sizeof *f.groups, cmp_groups, &f);
+  if (stopped(&f, err) || eval_rows(&f, err) != 0 || stopped(&f, err)) goto done;
   if (p->n_order) qsort_r(f.order, f.n_rows, sizeof *f.order, cmp_rows, &f);
+  if (stopped(&f, err)) goto done;
   size_t n_out = f.n_rows;
   if (p->limit >= 0 && (uint64_t)p->limit < n_out) n_out = (size_t)p->limit;
   if (max_rows && n_out > max_rows) {

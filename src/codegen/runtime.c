@@ -174,6 +174,13 @@ int sky_rt_should_stop(const sky_runtime *rt) {
   return 0;
 }
 
+void sky_rt_stop_error(const sky_runtime *rt, sky_error *err) {
+  if (rt->cancel && atomic_load(rt->cancel))
+    sky_error_set(err, SKY_ERR_TIMEOUT, 0, 0, "query cancelled");
+  else
+    sky_error_set(err, SKY_ERR_TIMEOUT, 0, 0, "query exceeded its time limit");
+}
+
 void sky_rt_string(const sky_runtime *rt, uint32_t dom, uint64_t word, char *tmp, const char **s, size_t *len) {
   if (sky_dom_is_bucket(dom)) {
     *len = sky_bucket_format(dom, word, tmp);

@@ -53,6 +53,9 @@ typedef int (*sky_scan_fn)(const sky_runtime *rt, const sky_chunk *chunk, sky_gr
 
 /* Engines call this every few thousand objects: nonzero = stop. */
 int sky_rt_should_stop(const sky_runtime *rt);
+/* The statement's error once it stopped: "query cancelled" when the cancel
+ * flag is set, else "query exceeded its time limit" (both `timeout`). */
+void sky_rt_stop_error(const sky_runtime *rt, sky_error *err);
 
 /* STR_CMP: compares two strings of any domains by UTF-8 bytes: -1, 0, 1. */
 int64_t sky_rt_str_cmp(const sky_runtime *rt, uint32_t dom_a, uint64_t a, uint32_t dom_b, uint64_t b);

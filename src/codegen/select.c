@@ -83,12 +83,7 @@ static void partition_error(const run *r, const part_state *ps, const sky_select
     break;
   }
   case SKY_SCAN_NO_MEMORY: sky_error_set(err, SKY_ERR_OUT_OF_MEMORY, 0, 0, "query memory limit exceeded"); break;
-  case SKY_SCAN_STOPPED:
-    if (opts->cancel && atomic_load(opts->cancel))
-      sky_error_set(err, SKY_ERR_TIMEOUT, 0, 0, "query cancelled");
-    else
-      sky_error_set(err, SKY_ERR_TIMEOUT, 0, 0, "query exceeded its time limit");
-    break;
+  case SKY_SCAN_STOPPED: sky_rt_stop_error(r->rt, err); break;
   case PART_STORAGE_ERROR:
     if (err) *err = ps->err;
     break;
@@ -97,11 +92,13 @@ static void partition_error(const run *r, const part_state *ps, const sky_select
 }
 
 /* Merges every partition's table into `merged` in partition order, freeing
- * each once merged. -1 when the budget refuses. */
+ * each once merged. -1 when the budget refuses, -2 when the statement was
+ * stopped (a merge of millions of groups takes a while). */
 static int merge_partitions(run *r, sky_groups *merged) {
   int rc = 0;
   for (uint32_t p = 0; p < r->src->n_parts; p++) {
     part_state *ps = &r->parts[p];
+    if (rc == 0 && sky_rt_should_stop(r->rt)) rc = -2;
     if (rc == 0 && sky_groups_merge(merged, &ps->groups, r->rt) != 0) rc = -1;
     sky_groups_free(&ps->groups);
   }
@@ -132,14 +129,16 @@ sky_result *sky_select_run_source(sky_runtime *rt, const sky_part_source *src, c
     for (uint32_t p = 0; p < n; p++) sky_groups_free(&r.parts[p].groups);
   } else {
     sky_groups merged;
+    int merged_rc = -1;
     if (sky_groups_init_sized(&merged, rt->plan, &rt->budget, atomic_load(&r.groups_seen) / (n ? n : 1)) != 0 ||
-        merge_partitions(&r, &merged) != 0 ||
-        sky_walk_seed(rt->plan, &merged) != 0) {
+        (merged_rc = merge_partitions(&r, &merged)) != 0 || sky_walk_seed(rt->plan, &merged) != 0) {
       for (uint32_t p = 0; p < n; p++) sky_groups_free(&r.parts[p].groups);
-      sky_error_set(err, SKY_ERR_OUT_OF_MEMORY, 0, 0, "query memory limit exceeded");
+      if (merged_rc == -2)
+        sky_rt_stop_error(rt, err);
+      else
+        sky_error_set(err, SKY_ERR_OUT_OF_MEMORY, 0, 0, "query memory limit exceeded");
     } else if (sky_rt_should_stop(rt)) { /* no finalizing past the deadline */
-      part_state stopped = {.status = SKY_SCAN_STOPPED};
-      partition_error(&r, &stopped, opts, err);
+      sky_rt_stop_error(rt, err);
     } else {
       res = sky_finalize(rt, &rt->budget, &merged, opts->max_result_rows, err);
     }
