@@ -312,8 +312,12 @@ static int alias_of(const bind_ctx *b, const ast_expr *a) {
   return found;
 }
 
+/* Whether `a` names an alias outside any OVER OBJECT argument (names in
+ * there are per event: `sum(age) OVER OBJECT` matches its GROUP BY key
+ * even when a result column is called `age`). */
 static bool has_alias(const bind_ctx *b, const ast_expr *a) {
   if (alias_of(b, a) != -1) return true;
+  if (a->kind == AST_CALL && a->over) return false;
   for (uint32_t i = 0; i < a->n_args; i++)
     if (has_alias(b, a->args[i])) return true;
   return false;

@@ -24,3 +24,7 @@ SELECT count() OVER OBJECT, count()
 SELECT sum(count() OVER OBJECT)
 SELECT count() GROUP BY hour(timestamp) OVER OBJECT
 FUNNEL action = 'view' THEN count() OVER OBJECT > 1 WITHIN 1d
+-- A key over a property that is also a key (a result column of that name):
+-- HAVING's OVER OBJECT still names the key, not a fresh per-event value.
+FUNNEL action = 'view' THEN action = 'purchase' WITHIN 60d GROUP BY sum(price) OVER OBJECT, price HAVING sum(price) OVER OBJECT > 0
+RETENTION FROM TRUE TO TRUE EVERY MONTH FOR 2 GROUP BY count(DISTINCT plan) OVER OBJECT, plan HAVING count(DISTINCT plan) OVER OBJECT > 1
