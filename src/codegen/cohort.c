@@ -358,6 +358,20 @@ static int lifecycle_row(sky_walk *w, int64_t period, uint32_t field) {
   return conclude(w, NULL, sky_period_label(cs->c->unit, period), n);
 }
 
+/* lifecycle_row, straight into the dense array when it is on. */
+static int lifecycle_count(sky_walk *w, int64_t period, uint32_t field) {
+  cohort_state *cs = w->state;
+  if (cs->tallying && cs->dense.on) {
+    uint64_t *sum = dense_counts(w, cs, sky_period_label(cs->c->unit, period));
+    if (sum) {
+      sum[field - SKY_ENTRY_NEW]++;
+      return SKY_SCAN_OK;
+    }
+    if (cs->dense.on) return SKY_SCAN_NO_MEMORY;
+  }
+  return lifecycle_row(w, period, field);
+}
+
 static int lifecycle_flush(sky_walk *w) {
   cohort_state *cs = w->state;
   const cevent *ev = cs->ev;
@@ -365,9 +379,9 @@ static int lifecycle_flush(sky_walk *w) {
     uint32_t field = i == 0                              ? SKY_ENTRY_NEW
                      : ev[i - 1].period == ev[i].period - 1 ? SKY_ENTRY_RETURNING
                                                             : SKY_ENTRY_RESURRECTING;
-    int rc = lifecycle_row(w, ev[i].period, field);
+    int rc = lifecycle_count(w, ev[i].period, field);
     if (rc == SKY_SCAN_OK && (i + 1 == cs->n || ev[i + 1].period != ev[i].period + 1))
-      rc = lifecycle_row(w, ev[i].period + 1, SKY_ENTRY_DORMANT);
+      rc = lifecycle_count(w, ev[i].period + 1, SKY_ENTRY_DORMANT);
     if (rc != SKY_SCAN_OK) return rc;
   }
   return SKY_SCAN_OK;
@@ -396,6 +410,12 @@ static int lifecycle_seed(const sky_plan *p, sky_groups *merged) {
 static int stickiness_flush(sky_walk *w) {
   cohort_state *cs = w->state;
   if (!cs->n) return SKY_SCAN_OK;
+  uint64_t *sum = cs->tallying && cs->dense.on ? dense_counts(w, cs, (int64_t)cs->n) : NULL;
+  if (sum) {
+    sum[0]++;
+    return SKY_SCAN_OK;
+  }
+  if (cs->tallying && cs->dense.on) return SKY_SCAN_NO_MEMORY;
   uint64_t *n = zero_counts(cs);
   n[0] = 1;
   return conclude(w, NULL, (int64_t)cs->n, n);
