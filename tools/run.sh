@@ -48,6 +48,8 @@ skyd is running on 127.0.0.1:$port (data in $data); the shell starts on the demo
   SELECT month(first(timestamp) OVER OBJECT) AS cohort, objects() WHERE action = 'purchase' GROUP BY cohort;
   RETENTION FROM TRUE TO TRUE EVERY WEEK FOR 4;        (\\pivot on prints it as a triangle)
   LIFECYCLE EVERY MONTH;
+  SELECT next(action), count() WHERE action = 'add_to_cart' GROUP BY next(action) ORDER BY 2 DESC;
+  PATHS AFTER action = 'add_to_cart' STEPS 3;
 
 \\help lists the shell's commands; Ctrl-C cancels a running statement; \\q quits (and stops skyd).
 MSG
