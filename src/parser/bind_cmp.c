@@ -283,6 +283,28 @@ static sky_expr *in_runs(bind_ctx *b, sky_expr *x, sky_expr **items, uint32_t n,
   return or_parts(b, parts, 0, n_parts, node);
 }
 
+/* A literal IN literals ('zz' IN ('a', 'b', NULL)): the answer is known
+ * when binding (texts compared, SQL's NULL rules), instead of a chain of
+ * text comparisons per event. NULL when x or an item is no literal. */
+static sky_expr *fold_literal_in(bind_ctx *b, const sky_expr *x, sky_expr **items, uint32_t n, const ast_expr *node) {
+  if (x->op != SKY_OP_CONST || x->type != SKY_VT_STRING || x->dom != SKY_DOM_LITERAL) return NULL;
+  for (uint32_t i = 0; i < n; i++)
+    if (items[i]->op != SKY_OP_CONST || items[i]->type != SKY_VT_STRING ||
+        (items[i]->dom != SKY_DOM_LITERAL && !items[i]->value.is_null))
+      return NULL;
+  bool saw_null = x->value.is_null;
+  const sky_literal *lits = b->plan->literals, *xl = saw_null ? NULL : &lits[x->value.word];
+  for (uint32_t i = 0; i < n; i++) {
+    if (items[i]->value.is_null) {
+      saw_null = true;
+      continue;
+    }
+    const sky_literal *il = &lits[items[i]->value.word];
+    if (xl && il->len == xl->len && memcmp(il->str, xl->str, xl->len) == 0) return bx_bool(b, true, node);
+  }
+  return saw_null ? bx_const(b, SKY_VT_BOOL, SKY_DOM_NONE, true, 0, node) : bx_bool(b, false, node);
+}
+
 /* x IN (items) / x NOT IN (items) */
 sky_expr *bind_in(bind_ctx *b, const ast_expr *node) {
   const ast_expr *xa = node->args[0];
@@ -308,6 +330,8 @@ sky_expr *bind_in(bind_ctx *b, const ast_expr *node) {
     for (uint32_t i = 0; i < n && ok; i++) ok = direct(x, items[i]);
     if (n == 0) {
       res = bx_bool(b, false, node);
+    } else if ((res = fold_literal_in(b, x, items, n, node)) != NULL) {
+      /* known when binding */
     } else if (ok && n > SKY_IN_SET_MIN_ITEMS && (res = in_runs(b, x, items, n, node)) != NULL) {
       /* one membership test */
     } else if (b->failed) {

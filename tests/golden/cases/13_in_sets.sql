@@ -42,3 +42,10 @@ SELECT (n IN (100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 1
 -- them it is, and its overflow is the answer.
 SELECT count() WHERE n IN (1, 2, 40, -7, 9223372036854775807, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115, n + 9223372036854775807)
 SELECT count() WHERE n IN (n + 9223372036854775807, 1, 2, 40, -7, 9223372036854775807, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115)
+-- A literal IN literals is answered when binding (texts compared).
+EXPLAIN SELECT count() WHERE 'zz' IN ('a', 'b', 'zz')
+SELECT count() WHERE 'zz' IN ('a', 'b', 'zz')
+SELECT count() WHERE 'zz' IN ('a', 'b', 'z')
+SELECT count() WHERE ('zz' IN ('a', NULL)) IS NULL
+SELECT count() WHERE 'zz' NOT IN ('a', NULL)
+SELECT count() WHERE 'zz' NOT IN ('a', 'zzz')
