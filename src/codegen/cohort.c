@@ -74,7 +74,6 @@ typedef struct cohort_state {
   cevent *ev;
   sky_ival *vals;   /* [cap * nv] */
   size_t n, cap;
-  size_t charged;   /* bytes taken from the budget */
   sky_ival *entry;  /* [SKY_ENTRY_KEY0 + nv] the entry row */
   uint64_t *counts; /* [tally.counts] scratch: one conclusion's counts */
   bool tallying;    /* conclusions go to `tally` (compiled scans), not rows */
@@ -90,7 +89,6 @@ static void set_int(sky_ival *v, int64_t x) { *v = (sky_ival){(uint64_t)x, false
 static void cohort_free(sky_walk *w) {
   cohort_state *cs = w->state;
   if (!cs) return;
-  sky_budget_give(w->g->budget, cs->charged);
   sky_free(cs->ev);
   sky_free(cs->vals);
   sky_free(cs->entry);
@@ -125,20 +123,12 @@ static int cohort_init(sky_walk *w) {
 
 static void cohort_begin(sky_walk *w) { ((cohort_state *)w->state)->n = 0; }
 
-/* Takes `bytes` from the query budget for the walk's state. */
-static bool charge(sky_walk *w, size_t bytes) {
-  cohort_state *cs = w->state;
-  if (!sky_budget_take(w->g->budget, bytes)) return false;
-  cs->charged += bytes;
-  return true;
-}
-
 /* Room for one more event, charged to the query budget. */
 static bool grow(sky_walk *w, cohort_state *cs) {
   if (cs->n < cs->cap) return true;
   size_t cap = cs->cap ? cs->cap * 2 : 64;
   size_t per = sizeof(cevent) + (size_t)cs->nv * sizeof(sky_ival);
-  if (!charge(w, (cap - cs->cap) * per)) return false;
+  if (!sky_walk_charge(w, (cap - cs->cap) * per)) return false;
   cevent *ev = sky_realloc(cs->ev, cap * sizeof *ev);
   if (ev) cs->ev = ev;
   sky_ival *v = sky_realloc(cs->vals, cap * (cs->nv ? cs->nv : 1) * sizeof *v); /* never NULL + 0 */
@@ -176,7 +166,7 @@ static uint64_t *tally_counts(sky_walk *w, const uint64_t *key) {
   tally *t = &cs->tally;
   if (2 * (t->count + 1) > t->cap) {
     size_t cap = t->cap ? 2 * t->cap : 64;
-    if (!charge(w, (cap - t->cap) * t->words * sizeof(uint64_t))) return NULL;
+    if (!sky_walk_charge(w, (cap - t->cap) * t->words * sizeof(uint64_t))) return NULL;
     uint64_t *old = t->slots;
     size_t old_cap = t->cap;
     if (!(t->slots = sky_calloc(cap * t->words, sizeof *t->slots))) return t->slots = old, NULL;
@@ -225,7 +215,7 @@ static bool dense_widen(sky_walk *w, cohort_state *cs, int64_t label) {
     }
     return true;
   }
-  if (!charge(w, (len - d->len) * per * sizeof(uint64_t))) return false;
+  if (!sky_walk_charge(w, (len - d->len) * per * sizeof(uint64_t))) return false;
   uint64_t *counts = sky_calloc(len * per, sizeof *counts);
   if (!counts) return false;
   if (d->len) memcpy(counts + (size_t)(d->base - lo) * per, d->counts, d->len * per * sizeof *counts);

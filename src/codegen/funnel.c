@@ -43,7 +43,6 @@ static const sky_ival NULL_VAL = {0, true};
 static void funnel_free(sky_walk *w) {
   funnel_state *fs = w->state;
   if (!fs) return;
-  sky_budget_give(w->g->budget, fs->charged);
   sky_free(fs->ev);
   sky_free(fs->vals);
   sky_free(fs->starts);
@@ -89,19 +88,12 @@ static int funnel_init(sky_walk *w) {
 
 static void funnel_begin(sky_walk *w) { ((funnel_state *)w->state)->n = 0; }
 
-bool sky_funnel_charge(sky_walk *w, size_t bytes) {
-  funnel_state *fs = w->state;
-  if (!sky_budget_take(w->g->budget, bytes)) return false;
-  fs->charged += bytes;
-  return true;
-}
-
 /* Room for one more event, charged to the query budget. */
 static bool grow(sky_walk *w, funnel_state *fs) {
   if (fs->n < fs->cap) return true;
   size_t cap = fs->cap ? fs->cap * 2 : 64;
   size_t per = sizeof(fevent) + sizeof(uint32_t) + (size_t)fs->nv * sizeof(sky_ival);
-  if (!sky_funnel_charge(w, (cap - fs->cap) * per)) return false;
+  if (!sky_walk_charge(w, (cap - fs->cap) * per)) return false;
   fevent *ev = sky_realloc(fs->ev, cap * sizeof *ev);
   if (ev) fs->ev = ev;
   uint32_t *st = sky_realloc(fs->starts, cap * sizeof *st);

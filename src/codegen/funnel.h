@@ -30,7 +30,6 @@ typedef struct funnel_state {
   fevent *ev;
   sky_ival *vals;        /* [cap * nv] */
   size_t n, cap;
-  size_t charged;        /* bytes taken from the budget */
   uint64_t *excl_at;     /* [k]: EXCLUDE bits that forbid transition j -> j+1 (index j - 1) */
   uint32_t *starts;      /* [cap] candidate start events */
   int64_t *first_end;    /* [k + 1]: first event ending a chain of length j (-1 none) */
@@ -44,8 +43,6 @@ bool sky_funnel_same_values(const sky_ival *a, const sky_ival *b, uint32_t n);
 /* Adds the entry's rows: level L, reach(1..L) in fs->reach, keys from the
  * values of event `p`. A SKY_SCAN_* code. */
 int sky_funnel_emit_entry(sky_walk *w, size_t p, uint32_t L);
-/* Takes `bytes` from the query budget for the walk's state. */
-bool sky_funnel_charge(sky_walk *w, size_t bytes);
 
 /* funnel_machine.c */
 bool sky_funnel_machine_applies(const sky_funnel *f);

@@ -60,7 +60,7 @@ void sky_funnel_machine_free(funnel_machine *m) {
 static int64_t new_node(sky_walk *w, funnel_machine *m, int64_t ts, int64_t parent) {
   if (m->n_nodes == m->cap_nodes) {
     size_t cap = m->cap_nodes ? m->cap_nodes * 2 : 256;
-    if (!sky_funnel_charge(w, (cap - m->cap_nodes) * sizeof(fnode))) return -1;
+    if (!sky_walk_charge(w, (cap - m->cap_nodes) * sizeof(fnode))) return -1;
     fnode *v = sky_realloc(m->nodes, cap * sizeof *v);
     if (!v) return -1;
     m->nodes = v;
@@ -87,7 +87,7 @@ static int64_t machine_of(sky_walk *w, funnel_state *fs, size_t q) {
   if (m->n_mach == m->cap_mach) {
     size_t cap = m->cap_mach ? m->cap_mach * 2 : 4;
     size_t per = sizeof(fmach) + 2 * (size_t)(k + 1) * sizeof(int64_t);
-    if (!sky_funnel_charge(w, (cap - m->cap_mach) * per)) return -1;
+    if (!sky_walk_charge(w, (cap - m->cap_mach) * per)) return -1;
     fmach *v = sky_realloc(m->mach, cap * sizeof *v);
     if (v) m->mach = v;
     int64_t *r = sky_realloc(m->regs, cap * 2 * (size_t)(k + 1) * sizeof *r);

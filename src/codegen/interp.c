@@ -112,6 +112,7 @@ static void note_path_registers(sky_expr *e, void *s) { note_register_types(s, e
 
 static void scan_free(sky_walk *s) {
   if (s->kind->free) s->kind->free(s);
+  if (s->charged) sky_budget_give(s->g->budget, s->charged);
   sky_free(s->regs);
   sky_free(s->set_us);
   sky_free(s->reg_type);
@@ -344,6 +345,12 @@ sky_walk *sky_walk_open(const sky_runtime *rt, const sky_chunk *chunk, sky_group
     return NULL;
   }
   return w;
+}
+
+bool sky_walk_charge(sky_walk *w, size_t bytes) {
+  if (!sky_budget_take(w->g->budget, bytes)) return false;
+  w->charged += bytes;
+  return true;
 }
 
 void sky_walk_close(sky_walk *w) {

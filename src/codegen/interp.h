@@ -186,7 +186,12 @@ typedef struct sky_walk {
   sky_ival *path_vals;  /* [parts.n_vals] the event's values */
   sky_pathfn_buf pathfn; /* next, prev, nth: the object's arrays */
   void *state;         /* the plan kind's */
+  size_t charged;      /* bytes the kind's state took from the budget (sky_walk_charge) */
 } sky_walk;
+
+/* Takes `bytes` from the query budget for the plan kind's state; given back
+ * when the walk ends. False when the budget refuses. */
+bool sky_walk_charge(sky_walk *w, size_t bytes);
 
 /* What a plan kind does on the walk (SKY_PLAN_KINDS; one definition each,
  * sky_walk_kind_<NAME>): init/free its state for a scan, begin at each

@@ -35,7 +35,6 @@ typedef struct paths_state {
   const sky_paths *ps;
   pevent *ev;
   size_t n, cap;
-  size_t charged; /* bytes taken from the budget */
   sky_ival *entry; /* [SKY_ENTRY_KEY0] the edge's entry row */
 } paths_state;
 
@@ -44,7 +43,6 @@ static const sky_ival NULL_VAL = {0, true};
 static void paths_free(sky_walk *w) {
   paths_state *st = w->state;
   if (!st) return;
-  sky_budget_give(w->g->budget, st->charged);
   sky_free(st->ev);
   sky_free(st->entry);
   sky_free(st);
@@ -71,8 +69,7 @@ static int paths_push(sky_walk *w, const sky_path_event *e, const sky_ival *vals
   if (st->n == 0 && !st->ps->before && !(e->bits & 1)) return SKY_SCAN_OK;
   if (st->n == st->cap) {
     size_t cap = st->cap ? st->cap * 2 : 64;
-    if (!sky_budget_take(w->g->budget, (cap - st->cap) * sizeof *st->ev)) return SKY_SCAN_NO_MEMORY;
-    st->charged += (cap - st->cap) * sizeof *st->ev;
+    if (!sky_walk_charge(w, (cap - st->cap) * sizeof *st->ev)) return SKY_SCAN_NO_MEMORY;
     pevent *ev = sky_realloc(st->ev, cap * sizeof *ev);
     if (!ev) return SKY_SCAN_NO_MEMORY;
     st->ev = ev;
