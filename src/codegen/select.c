@@ -74,7 +74,7 @@ static void run_partition(void *arg, size_t task, unsigned worker) {
 }
 
 /* The statement error of a failed partition. */
-static void partition_error(const run *r, const part_state *ps, const sky_select_opts *opts, sky_error *err) {
+static void partition_error(const run *r, const part_state *ps, sky_error *err) {
   switch (ps->status) {
   case SKY_SCAN_OVERFLOW: {
     const sky_expr *e = sky_interp_find_expr(r->rt->plan, ps->err_expr);
@@ -125,7 +125,7 @@ sky_result *sky_select_run_source(sky_runtime *rt, const sky_part_source *src, c
   sky_result *res = NULL;
   uint32_t lowest = atomic_load(&r.lowest_failed);
   if (lowest < n) {
-    partition_error(&r, &r.parts[lowest], opts, err);
+    partition_error(&r, &r.parts[lowest], err);
     for (uint32_t p = 0; p < n; p++) sky_groups_free(&r.parts[p].groups);
   } else {
     sky_groups merged;

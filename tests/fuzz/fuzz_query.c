@@ -33,7 +33,6 @@
 #include <unistd.h>
 
 #include "common/buf.h"
-#include "common/clock.h"
 #include "fuzz/query_gen.h"
 #include "sky.h"
 
