@@ -388,6 +388,7 @@ static int lifecycle_seed(const sky_plan *p, sky_groups *merged) {
     if (period < lo) lo = period;
     if (period > hi) hi = period;
   }
+  if (lo <= hi && sky_groups_reserve(merged, (uint64_t)(hi - lo) + 1) != 0) return -1;
   for (int64_t period = lo; lo <= hi && period <= hi; period++) {
     uint64_t key = (uint64_t)sky_period_label(unit, period);
     if (!sky_groups_upsert(merged, &key, 0)) return -1;

@@ -84,10 +84,11 @@ void sky_groups_free(sky_groups *g) {
   memset(g, 0, sizeof *g);
 }
 
-int sky_groups_grow(sky_groups *g) {
+/* Moves every group into a table of `capacity` slots (a power of two). */
+static int rehash_to(sky_groups *g, uint64_t capacity) {
   uint64_t *old = g->slots;
   uint64_t old_cap = g->capacity;
-  if (alloc_slots(g, old_cap * 2) != 0) return -1;
+  if (alloc_slots(g, capacity) != 0) return -1;
   uint64_t mask = g->capacity - 1;
   for (uint64_t s = 0; s < old_cap; s++) {
     const uint64_t *src = old + s * g->words;
@@ -99,6 +100,17 @@ int sky_groups_grow(sky_groups *g) {
   if (g->budget) sky_budget_give(g->budget, (size_t)old_cap * g->words * sizeof(uint64_t));
   sky_free(old);
   return 0;
+}
+
+int sky_groups_grow(sky_groups *g) { return rehash_to(g, g->capacity * 2); }
+
+int sky_groups_reserve(sky_groups *g, uint64_t more) {
+  uint64_t capacity = g->capacity;
+  while (capacity / 2 < g->count + more) {
+    if (capacity >= (UINT64_C(1) << 40)) return -1;
+    capacity *= 2;
+  }
+  return capacity == g->capacity ? 0 : rehash_to(g, capacity);
 }
 
 static bool same_key(const uint64_t *slot, uint64_t tag, const uint64_t *keys, uint32_t n_keys, uint64_t mask) {

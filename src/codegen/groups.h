@@ -94,6 +94,10 @@ static inline uint64_t sky_canon_float(double d) {
 uint64_t *sky_groups_upsert(sky_groups *g, const uint64_t *keys, uint64_t null_mask);
 /* Doubles the capacity. 0, or -1 over budget. (The JIT calls this.) */
 int sky_groups_grow(sky_groups *g);
+/* Makes room for `more` new groups in one step (one rehash, its memory
+ * charged at once), so a caller that knows how many groups it adds fails
+ * over budget before doing the work. 0, or -1 over budget. */
+int sky_groups_reserve(sky_groups *g, uint64_t more);
 
 /* Adds every group of `src` into `dst` (same plan), each aggregate by its
  * own merge. Returns 0, or -1 over budget. */

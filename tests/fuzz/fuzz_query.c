@@ -1,6 +1,7 @@
 /* fuzz_query.c — the query-shape fuzzer (issue 13): statements generated
- * from the input's bytes (query_gen.c: SELECT and FUNNEL, every clause,
- * aggregate and operator, long IN lists, wide and deeply chained shapes)
+ * from the input's bytes (query_gen.c: SELECT, FUNNEL, RETENTION,
+ * LIFECYCLE, STICKINESS and PATHS, every clause, aggregate and operator,
+ * long IN lists, wide and deeply chained shapes)
  * run through the real statement layer (sky.h) on both engines.
  *
  * Once per process: a database in a scratch directory, table t with every

@@ -9,7 +9,11 @@
  * shapes that once took the server minutes (issue 13 item 1): long IN
  * lists (up to 6,000 items, constant or not), wide statements (thousands
  * of items, dozens of keys, 64 steps and excludes) and long operator
- * chains (up to 300 terms, past the nesting limit).
+ * chains (up to 300 terms, past the nesting limit). A third of the
+ * statements are path statements: FUNNEL mostly, then RETENTION,
+ * LIFECYCLE, STICKINESS and PATHS, each with its result columns for
+ * HAVING and ORDER BY, and now and then a count, period or GROUP BY the
+ * binder must refuse.
  *
  * Per-event expressions (ev) feed WHERE, keys, steps and aggregate
  * arguments, their leaves now and then next / prev / nth / dwell; post-aggregation expressions (post) feed SELECT items, HAVING
@@ -941,11 +945,8 @@ static void funnel_having(qg *g, int min_level) {
   g->depth--;
 }
 
-static void gen_funnel(qg *g, bool wide) {
-  unsigned k = wide ? 1 + pick(g, 66) : 1 + pick(g, 4);
-  funnel_head(g, k, wide);
-  funnel_keys(g, wide);
-  funnel_return(g, k);
+/* HAVING, ORDER BY and LIMIT on a path statement's result columns. */
+static void result_tail(qg *g) {
   g->depth = 0;
   if (chance(g, 25)) kw(g, " HAVING "), funnel_having(g, L_OR);
   if (chance(g, 30)) {
@@ -966,6 +967,110 @@ static void gen_funnel(qg *g, bool wide) {
   limit(g);
 }
 
+static void gen_funnel(qg *g, bool wide) {
+  unsigned k = wide ? 1 + pick(g, 66) : 1 + pick(g, 4);
+  funnel_head(g, k, wide);
+  funnel_keys(g, wide);
+  funnel_return(g, k);
+  result_tail(g);
+}
+
+/* ---- RETENTION, LIFECYCLE, STICKINESS, PATHS ---------------------------------------------- */
+
+static const qg_col retention_cols[] = {{"cohort", QT_STR},      {"period", QT_INT}, {"cohort_size", QT_INT},
+                                        {"objects", QT_INT},     {"share", QT_FLOAT}};
+static const qg_col lifecycle_cols[] = {{"period", QT_STR},    {"new", QT_INT},     {"returning", QT_INT},
+                                        {"resurrecting", QT_INT}, {"dormant", QT_INT}};
+static const qg_col stickiness_cols[] = {{"periods", QT_INT}, {"objects", QT_INT}};
+static const qg_col paths_cols[] = {{"step", QT_INT},    {"source", QT_STR},  {"target", QT_STR},
+                                    {"count", QT_INT},   {"objects", QT_INT}, {"avg_time", QT_FLOAT}};
+
+#define SET_COLS(g, arr) ((g)->cols = (arr), (g)->n_cols = (int)(sizeof(arr) / sizeof((arr)[0])))
+
+/* A condition of a path statement: mostly an action test, as people write. */
+static void path_condition(qg *g) {
+  g->depth = 0;
+  switch (pick(g, 4)) {
+  case 0: kw(g, "TRUE"); break;
+  case 1: kw(g, "ACTION = "), put(g, PICK(g, actions)); break;
+  default: ev(g, QT_BOOL, L_OR); break;
+  }
+}
+
+/* The period keyword; returns its index (0 HOUR .. 3 MONTH, 4 YEAR: an error). */
+static unsigned period_kw(qg *g) {
+  static const char *const periods[] = {"HOUR", "DAY", "WEEK", "MONTH", "YEAR"};
+  unsigned i = chance(g, 3) ? 4 : pick(g, 4);
+  kw(g, periods[i]);
+  return i;
+}
+
+/* FOR n and STEPS k: mostly in range, now and then 0 or past the limit. */
+static void count_lit(qg *g, unsigned usual, unsigned limit) {
+  static const char *const odd[] = {"0", "1", "65", "1000", "1001", "18446744073709551616"};
+  char tmp[24];
+  if (chance(g, 4)) {
+    put(g, PICK(g, odd));
+    return;
+  }
+  snprintf(tmp, sizeof tmp, "%u", 1 + (chance(g, 5) ? pick(g, limit) : pick(g, usual)));
+  put(g, tmp);
+}
+
+static void gen_cohort(qg *g, unsigned which) {
+  bool bounded = false;
+  if (which == 0) {
+    static const char *const modes[] = {"", "", " FIRST", " RECURRING"};
+    kw(g, "RETENTION"), kw(g, PICK(g, modes));
+    kw(g, " FROM "), path_condition(g);
+    kw(g, " TO "), path_condition(g);
+    kw(g, " EVERY "), period_kw(g);
+    if (chance(g, 25)) kw(g, " ROLLING");
+    kw(g, " FOR "), count_lit(g, 8, 1000);
+    if (chance(g, 20)) kw(g, " ON OR AFTER");
+    SET_COLS(g, retention_cols);
+  } else {
+    kw(g, which == 1 ? "LIFECYCLE EVERY " : "STICKINESS EVERY ");
+    /* LIFECYCLE has a row for every period between the first and the last
+     * active one: over the fixture's years 0000-9999 that is 120,000
+     * months (seconds in the fuzz build) and millions of days (a memory
+     * error after seconds), by definition. So it looks at one year. */
+    period_kw(g);
+    bounded = which == 1;
+    if (which == 1) SET_COLS(g, lifecycle_cols);
+    else SET_COLS(g, stickiness_cols);
+  }
+  /* GROUP BY is RETENTION's alone: elsewhere a rare error. */
+  static const int n_group_of[] = {0, 0, 0, 1, 2};
+  gen_keys(g, which == 0 || chance(g, 5) ? PICK(g, n_group_of) : 0);
+  if (bounded) {
+    if (chance(g, 50)) kw(g, " FROM t");
+    kw(g, " WHERE TIMESTAMP >= '2026-01-01' AND TIMESTAMP < '2027-01-01'");
+    g->depth = 0;
+    if (chance(g, 60)) kw(g, " AND "), ev(g, QT_BOOL, L_AND + 1);
+  } else {
+    from_where(g);
+  }
+  group_session(g);
+  result_tail(g);
+}
+
+static void gen_paths(qg *g) {
+  kw(g, pick(g, 2) ? "PATHS AFTER " : "PATHS BEFORE ");
+  path_condition(g);
+  kw(g, " STEPS "), count_lit(g, 4, 64);
+  if (chance(g, 30)) {
+    static const qt of_types[] = {QT_STR, QT_STR, QT_INT, QT_BOOL, QT_TS};
+    g->depth = 0;
+    kw(g, " OF "), ev(g, PICK(g, of_types), L_OR);
+  }
+  SET_COLS(g, paths_cols);
+  gen_keys(g, chance(g, 3) ? 1 : 0); /* GROUP BY: an error */
+  from_where(g);
+  group_session(g);
+  result_tail(g);
+}
+
 void qg_generate(const uint8_t *data, size_t size, sky_buf *out) {
   qg g;
   memset(&g, 0, sizeof g);
@@ -982,7 +1087,13 @@ void qg_generate(const uint8_t *data, size_t size, sky_buf *out) {
   g.max_depth = wide ? 3 : 6;
   g.max_nodes = wide ? 40000 : 160;
   if (explain >= 37) kw(&g, explain == 39 ? "EXPLAIN IR " : "EXPLAIN ");
-  if (kind == 2) gen_funnel(&g, wide);
-  else gen_select(&g, wide);
+  if (kind == 2) {
+    unsigned which = pick(&g, 8);
+    if (which < 4) gen_funnel(&g, wide);
+    else if (which < 7) gen_cohort(&g, which - 4);
+    else gen_paths(&g);
+  } else {
+    gen_select(&g, wide);
+  }
   sky_buf_free(&g.names);
 }
