@@ -26,8 +26,10 @@
  * sum the entry rows carry (`size`, `retained` ...), emitted as rows once
  * at the chunk's end (`finish`). It concludes a RETENTION without
  * RECURRING in its own loop (jit_cohort.c) and hands each object's one
- * entry to sky_cohort_jit_entry; the other forms come through `push` and
- * are concluded here by the same definitions the interpreter runs.
+ * entry to sky_cohort_jit_entry; LIFECYCLE and STICKINESS hand over each
+ * distinct period of an object as it comes (sky_cohort_jit_period);
+ * RECURRING comes through `push` and is concluded here by the same
+ * definitions the interpreter runs.
  *
  * Memory: the object's kept events and the tally (charged to the query
  * budget).
@@ -80,6 +82,10 @@ typedef struct cohort_state {
   tally tally;
   dense dense;      /* before `tally` when there is no GROUP BY */
   uint64_t *key;    /* [tally.key_words] scratch */
+  /* LIFECYCLE and STICKINESS on a compiled scan: the object's periods
+   * counted as they arrive (sky_cohort_jit_period), nothing buffered. */
+  uint64_t periods; /* distinct periods of the object so far */
+  int64_t last;     /* the latest of them */
 } cohort_state;
 
 static const sky_ival NULL_VAL = {0, true};
@@ -121,7 +127,11 @@ static int cohort_init(sky_walk *w) {
   return 0;
 }
 
-static void cohort_begin(sky_walk *w) { ((cohort_state *)w->state)->n = 0; }
+static void cohort_begin(sky_walk *w) {
+  cohort_state *cs = w->state;
+  cs->n = 0;
+  cs->periods = 0;
+}
 
 /* Room for one more event, charged to the query budget. */
 static bool grow(sky_walk *w, cohort_state *cs) {
@@ -226,7 +236,7 @@ static bool dense_widen(sky_walk *w, cohort_state *cs, int64_t label) {
 
 /* The counts of `label` in the dense array; NULL when out of memory or
  * when the array just turned off (check d->on). */
-static uint64_t *dense_counts(sky_walk *w, cohort_state *cs, int64_t label) {
+static inline uint64_t *dense_counts(sky_walk *w, cohort_state *cs, int64_t label) {
   dense *d = &cs->dense;
   uint64_t at = (uint64_t)label - (uint64_t)d->base;
   if (at >= d->len && (!dense_widen(w, cs, label) || !d->on)) return NULL;
@@ -349,7 +359,7 @@ static int lifecycle_row(sky_walk *w, int64_t period, uint32_t field) {
 }
 
 /* lifecycle_row, straight into the dense array when it is on. */
-static int lifecycle_count(sky_walk *w, int64_t period, uint32_t field) {
+static inline int lifecycle_count(sky_walk *w, int64_t period, uint32_t field) {
   cohort_state *cs = w->state;
   if (cs->tallying && cs->dense.on) {
     uint64_t *sum = dense_counts(w, cs, sky_period_label(cs->c->unit, period));
@@ -398,10 +408,10 @@ static int lifecycle_seed(const sky_plan *p, sky_groups *merged) {
 
 /* ---- STICKINESS ----------------------------------------------------------------- */
 
-static int stickiness_flush(sky_walk *w) {
+/* One object with `periods` distinct periods. */
+static int stickiness_count(sky_walk *w, uint64_t periods) {
   cohort_state *cs = w->state;
-  if (!cs->n) return SKY_SCAN_OK;
-  uint64_t *sum = cs->tallying && cs->dense.on ? dense_counts(w, cs, (int64_t)cs->n) : NULL;
+  uint64_t *sum = cs->tallying && cs->dense.on ? dense_counts(w, cs, (int64_t)periods) : NULL;
   if (sum) {
     sum[0]++;
     return SKY_SCAN_OK;
@@ -409,7 +419,12 @@ static int stickiness_flush(sky_walk *w) {
   if (cs->tallying && cs->dense.on) return SKY_SCAN_NO_MEMORY;
   uint64_t *n = zero_counts(cs);
   n[0] = 1;
-  return conclude(w, NULL, (int64_t)cs->n, n);
+  return conclude(w, NULL, (int64_t)periods, n);
+}
+
+static int stickiness_flush(sky_walk *w) {
+  cohort_state *cs = w->state;
+  return cs->n ? stickiness_count(w, cs->n) : SKY_SCAN_OK;
 }
 
 /* ---- the compiled scan's side ------------------------------------------------ */
@@ -418,7 +433,30 @@ static int stickiness_flush(sky_walk *w) {
 static int cohort_conclude(sky_walk *w) {
   cohort_state *cs = w->state;
   cs->tallying = true;
-  return w->kind->flush(w);
+  if (!cs->periods) return w->kind->flush(w);
+  if (w->plan->kind == SKY_PLAN_STICKINESS) return stickiness_count(w, cs->periods);
+  return lifecycle_count(w, cs->last + 1, SKY_ENTRY_DORMANT); /* the period after the last one */
+}
+
+/* LIFECYCLE and STICKINESS on a compiled scan: lifecycle_flush's and
+ * stickiness_flush's definitions, counted period by period as the loop
+ * hands each distinct period over (ascending, once each) instead of from
+ * a buffer at the object's end; cohort_conclude adds the last dormant
+ * row or the object's number of periods. The interpreter keeps the
+ * buffered form, so the differential tests compare the two. */
+int32_t sky_cohort_jit_period(void *wp, int64_t period) {
+  sky_walk *w = wp;
+  cohort_state *cs = w->state;
+  cs->tallying = true; /* only compiled scans call this */
+  int rc = SKY_SCAN_OK;
+  if (w->plan->kind == SKY_PLAN_LIFECYCLE) {
+    uint32_t field = !cs->periods ? SKY_ENTRY_NEW : period == cs->last + 1 ? SKY_ENTRY_RETURNING : SKY_ENTRY_RESURRECTING;
+    if (field == SKY_ENTRY_RESURRECTING) rc = lifecycle_count(w, cs->last + 1, SKY_ENTRY_DORMANT);
+    if (rc == SKY_SCAN_OK) rc = lifecycle_count(w, period, field);
+  }
+  cs->periods++;
+  cs->last = period;
+  return rc;
 }
 
 /* The tally's rows, at the chunk's end (they carry their counts as sums). */

@@ -255,6 +255,9 @@ int32_t sky_path_jit_finish(void *w);
  * start event; retained[k / 64] bit k % 64 set when a return had index k,
  * `top` the largest index (-1: none). */
 int32_t sky_cohort_jit_entry(void *w, int64_t period, const uint64_t *retained, int64_t top, const sky_ival *vals);
+/* LIFECYCLE and STICKINESS on a compiled scan (cohort.c): the object's
+ * next distinct period, ascending, each once; the flush concludes. */
+int32_t sky_cohort_jit_period(void *w, int64_t period);
 
 /* agg(x) OVER OBJECT (interp.c), one definition for both engines: one
  * event's argument into object aggregate `a`'s state, and the object's

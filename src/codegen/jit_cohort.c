@@ -14,8 +14,10 @@
  * BY, to its array of counts by period).
  *
  * LIFECYCLE and STICKINESS only need each object's distinct periods, which
- * ascend along the path: the loop hands an event over only when its period
- * differs from the last one handed over (jit_cohort_skip_same_period).
+ * ascend along the path: when a matching event's period differs from the
+ * last one, the loop hands that period to cohort.c, which counts it at
+ * once (sky_cohort_jit_period); nothing is buffered and the object's end
+ * adds its last row (jit_cohort_next_period).
  * RECURRING goes through push (jit_path.c) unchanged.
  *
  * Periods are cached with the µs range they hold on, so an event in the
@@ -49,7 +51,7 @@ void jit_cohort_prepare(jit_cg *cg) {
   LLVMBuildStore(b, jit_const_i64(cg, 1), word_at(cg, cg->co_range, jit_const_i64(cg, 0))); /* [1, 0): empty */
   LLVMBuildStore(b, jit_const_i64(cg, 0), word_at(cg, cg->co_range, jit_const_i64(cg, 1)));
   if (p->kind == SKY_PLAN_LIFECYCLE || p->kind == SKY_PLAN_STICKINESS) {
-    cg->co_last = jit_entry_alloca(cg, cg->t_i64, "cohort.last");
+    cg->co_until = jit_entry_alloca(cg, cg->t_i64, "cohort.until");
     return;
   }
   if (!jit_cohort_inline(cg)) return;
@@ -110,13 +112,19 @@ static LLVMValueRef event_ts(jit_cg *cg) {
   return LLVMBuildLoad2(cg->b, cg->t_i64, LLVMBuildGEP2(cg->b, cg->t_i64, cg->ts, &cg->ev, 1, ""), "ts");
 }
 
-void jit_cohort_skip_same_period(jit_cg *cg, LLVMBasicBlockRef next) {
+/* Path order ascends, so an event before the end of the last period
+ * handed over lies in it: one compare per event. co_until is INT64_MIN
+ * at an object's start (jit_path_begin), so its first event is new. */
+void jit_cohort_next_period(jit_cg *cg, LLVMBasicBlockRef next) {
   LLVMBuilderRef b = cg->b;
-  LLVMValueRef period = jit_cohort_period(cg, event_ts(cg));
+  LLVMValueRef ts = event_ts(cg);
   LLVMBasicBlockRef fresh = jit_block(cg, "cohort.period.new");
-  LLVMBuildCondBr(b, LLVMBuildICmp(b, LLVMIntEQ, period, load(cg, cg->co_last, ""), ""), next, fresh);
+  jit_br_unlikely(cg, LLVMBuildICmp(b, LLVMIntSGE, ts, load(cg, cg->co_until, ""), ""), fresh, next);
   LLVMPositionBuilderAtEnd(b, fresh);
-  LLVMBuildStore(b, period, cg->co_last);
+  LLVMValueRef period = period_miss(cg, ts);
+  LLVMBuildStore(b, load(cg, word_at(cg, cg->co_range, jit_const_i64(cg, 1)), "period.end"), cg->co_until);
+  LLVMValueRef args[2] = {LLVMBuildLoad2(b, cg->t_ptr, cg->path_w, ""), period};
+  jit_path_check_rc(cg, jit_call(cg, JIT_H_COHORT_PERIOD, args, 2, "cohort.period.rc"), next);
 }
 
 void jit_cohort_begin(jit_cg *cg) {

@@ -52,6 +52,7 @@
   X(PATH_FLUSH, sky_path_jit_flush, "ip")   \
   X(PATH_FINISH, sky_path_jit_finish, "ip") \
   X(COHORT_ENTRY, sky_cohort_jit_entry, "iplplp") \
+  X(COHORT_PERIOD, sky_cohort_jit_period, "ipl") \
   X(OBJ_AGG_UPDATE, sky_obj_agg_call_update, "ipiplipll") \
   X(OBJ_AGGS_CONCLUDE, sky_obj_aggs_conclude, "ippppp") \
   X(OBJ_AGGS_RELEASE, sky_obj_aggs_release, "vppp") \
@@ -238,7 +239,7 @@ typedef struct jit_cg {
   LLVMValueRef co_retained;  /* [words x i64]: bit k set when a return had index k */
   LLVMValueRef co_done;      /* [2 x i64]: µs [lo, hi) where a return changes nothing more */
   LLVMValueRef co_vals;      /* [2 nv + 2 x i64]: the start event's GROUP BY values */
-  LLVMValueRef co_last;      /* LIFECYCLE, STICKINESS: the last period handed over */
+  LLVMValueRef co_until;     /* LIFECYCLE, STICKINESS: the µs end of the last period handed over */
   LLVMValueRef co_range;     /* [3 x i64]: the last period's µs [lo, hi) and number */
 
   /* exits */
@@ -319,7 +320,7 @@ void jit_cohort_event(jit_cg *cg, LLVMBasicBlockRef next);
 void jit_cohort_flush(jit_cg *cg);
 /* LIFECYCLE, STICKINESS: on to `next` when the event's period is the one
  * already handed over for this object (only distinct periods matter). */
-void jit_cohort_skip_same_period(jit_cg *cg, LLVMBasicBlockRef next);
+void jit_cohort_next_period(jit_cg *cg, LLVMBasicBlockRef next);
 /* i64 period number of timestamp `ts` (timeutil.h sky_period_of). */
 LLVMValueRef jit_cohort_period(jit_cg *cg, LLVMValueRef ts);
 

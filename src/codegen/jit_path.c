@@ -54,7 +54,7 @@ void jit_path_begin(jit_cg *cg) {
   }
   LLVMValueRef args[2] = {LLVMBuildLoad2(cg->b, cg->t_ptr, cg->path_w, ""), cg->obj};
   jit_call(cg, JIT_H_PATH_BEGIN, args, 2, "");
-  if (cg->co_last) LLVMBuildStore(cg->b, jit_const_i64(cg, (uint64_t)INT64_MIN), cg->co_last);
+  if (cg->co_until) LLVMBuildStore(cg->b, jit_const_i64(cg, (uint64_t)INT64_MIN), cg->co_until);
 }
 
 void jit_path_check_rc(jit_cg *cg, LLVMValueRef rc, LLVMBasicBlockRef ok) {
@@ -148,7 +148,10 @@ void jit_path_event(jit_cg *cg, LLVMBasicBlockRef next) {
     LLVMBuildCondBr(b, any, keep, next);
   }
   LLVMPositionBuilderAtEnd(b, keep);
-  if (cg->co_last) jit_cohort_skip_same_period(cg, next);
+  if (cg->co_until) { /* LIFECYCLE, STICKINESS: no values, only periods */
+    jit_cohort_next_period(cg, next);
+    return;
+  }
   jit_path_values(cg, &pp, bits);
   LLVMValueRef ts = LLVMBuildLoad2(b, cg->t_i64, LLVMBuildGEP2(b, cg->t_i64, cg->ts, &cg->ev, 1, ""), "ts");
   LLVMValueRef session = cg->session ? LLVMBuildLoad2(b, cg->t_i64, cg->session, "session") : zero;

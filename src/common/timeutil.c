@@ -62,8 +62,6 @@ int64_t sky_period_of(sky_period unit, int64_t ts_us) {
   return 0;
 }
 
-int64_t sky_period_label(sky_period unit, int64_t period) { return unit == SKY_PERIOD_WEEK ? period * 7 - 3 : period; }
-
 int64_t sky_period_of_label(sky_period unit, int64_t label) {
   return unit == SKY_PERIOD_WEEK ? sky_floor_div(label + 3, 7) : label;
 }

@@ -56,7 +56,11 @@ typedef enum sky_period {
 } sky_period;
 
 int64_t sky_period_of(sky_period unit, int64_t ts_us);
-int64_t sky_period_label(sky_period unit, int64_t period);
+/* Inline: the path statements label a period per object or more. Day
+ * -3 (1969-12-29) was a Monday, so week w begins on day 7w - 3. */
+static inline int64_t sky_period_label(sky_period unit, int64_t period) {
+  return unit == SKY_PERIOD_WEEK ? period * 7 - 3 : period;
+}
 int64_t sky_period_of_label(sky_period unit, int64_t label);
 /* ROLLING length of a period: 1 h, 1 d, 7 d, 30 d. */
 int64_t sky_period_us(sky_period unit);
