@@ -9,7 +9,7 @@
  * after it (the start event itself included) computes its index — the
  * calendar distance of the periods, or with ROLLING floor((ts - start) /
  * P) — and sets its bit and the largest index; later returns in a period
- * already recorded cost two compares. At the object's end one call
+ * already recorded cost one compare. At the object's end one call
  * (sky_cohort_jit_entry) adds the entry to cohort.c's tally (without GROUP
  * BY, to its array of counts by period).
  *
@@ -61,7 +61,7 @@ void jit_cohort_prepare(jit_cg *cg) {
   cg->co_start_period = jit_entry_alloca(cg, cg->t_i64, "cohort.start.period");
   cg->co_top = jit_entry_alloca(cg, cg->t_i64, "cohort.top");
   cg->co_retained = jit_entry_alloca(cg, LLVMArrayType(cg->t_i64, retained_words(p->cohort)), "cohort.retained");
-  cg->co_done = jit_entry_alloca(cg, LLVMArrayType(cg->t_i64, 2), "cohort.done");
+  cg->co_done = jit_entry_alloca(cg, cg->t_i64, "cohort.done");
   cg->co_vals = jit_entry_alloca(cg, LLVMArrayType(cg->t_i64, 2 * nv + 2), "cohort.vals");
 }
 
@@ -131,8 +131,7 @@ void jit_cohort_begin(jit_cg *cg) {
   LLVMBuilderRef b = cg->b;
   LLVMBuildStore(b, jit_const_i64(cg, 0), cg->co_started);
   LLVMBuildStore(b, jit_const_i64(cg, (uint64_t)-1), cg->co_top);
-  LLVMBuildStore(b, jit_const_i64(cg, 1), word_at(cg, cg->co_done, jit_const_i64(cg, 0))); /* [1, 0): empty */
-  LLVMBuildStore(b, jit_const_i64(cg, 0), word_at(cg, cg->co_done, jit_const_i64(cg, 1)));
+  LLVMBuildStore(b, jit_const_i64(cg, (uint64_t)INT64_MIN), cg->co_done); /* nothing recorded */
   for (uint32_t i = 0; i < retained_words(cg->plan->cohort); i++)
     LLVMBuildStore(b, jit_const_i64(cg, 0), word_at(cg, cg->co_retained, jit_const_i64(cg, i)));
 }
@@ -150,32 +149,26 @@ static void start_entry(jit_cg *cg, LLVMValueRef ts, uint32_t nv) {
 }
 
 /* A return event of a started entry: its index into `top` and the bits.
- * Every return with the same index changes nothing more, so the µs range
- * of that index is kept (co_done) and later returns in it cost two
- * compares: most events of a path fall in the period of the one before. */
+ * Every return with the same index changes nothing more, so the end of
+ * that index's µs range is kept (co_done) and later returns before it
+ * cost one compare: path order ascends, so they lie in that range, and
+ * most events of a path fall in the period of the one before. */
 static void record_return(jit_cg *cg, LLVMValueRef ts, LLVMBasicBlockRef next) {
   const sky_cohort *c = cg->plan->cohort;
   LLVMBuilderRef b = cg->b;
-  LLVMValueRef done_lo = word_at(cg, cg->co_done, jit_const_i64(cg, 0));
-  LLVMValueRef done_hi = word_at(cg, cg->co_done, jit_const_i64(cg, 1));
-  LLVMValueRef seen = LLVMBuildAnd(b, LLVMBuildICmp(b, LLVMIntSGE, ts, load(cg, done_lo, ""), ""),
-                                   LLVMBuildICmp(b, LLVMIntSLT, ts, load(cg, done_hi, ""), ""), "");
   LLVMBasicBlockRef fresh = jit_block(cg, "cohort.return.new");
-  LLVMBuildCondBr(b, seen, next, fresh);
+  LLVMBuildCondBr(b, LLVMBuildICmp(b, LLVMIntSLT, ts, load(cg, cg->co_done, ""), ""), next, fresh);
   LLVMPositionBuilderAtEnd(b, fresh);
-  LLVMValueRef idx, lo, hi;
+  LLVMValueRef idx, hi;
   if (c->rolling) {
     LLVMValueRef span = jit_const_i64(cg, (uint64_t)sky_period_us(c->unit)), start = load(cg, cg->co_start_ts, "");
     idx = LLVMBuildSDiv(b, LLVMBuildSub(b, ts, start, ""), span, ""); /* ts >= start: a return follows its start */
-    lo = LLVMBuildAdd(b, start, LLVMBuildMul(b, idx, span, ""), "");
-    hi = LLVMBuildAdd(b, lo, span, "");
+    hi = LLVMBuildAdd(b, start, LLVMBuildMul(b, LLVMBuildAdd(b, idx, jit_const_i64(cg, 1), ""), span, ""), "");
   } else {
     idx = LLVMBuildSub(b, jit_cohort_period(cg, ts), load(cg, cg->co_start_period, ""), "");
-    lo = load(cg, word_at(cg, cg->co_range, jit_const_i64(cg, 0)), ""); /* ts's period, cached by the call */
-    hi = load(cg, word_at(cg, cg->co_range, jit_const_i64(cg, 1)), "");
+    hi = load(cg, word_at(cg, cg->co_range, jit_const_i64(cg, 1)), ""); /* ts's period, cached by the call */
   }
-  LLVMBuildStore(b, lo, done_lo);
-  LLVMBuildStore(b, hi, done_hi);
+  LLVMBuildStore(b, hi, cg->co_done);
   LLVMValueRef top = load(cg, cg->co_top, "top");
   LLVMBuildStore(b, LLVMBuildSelect(b, LLVMBuildICmp(b, LLVMIntSGT, idx, top, ""), idx, top, ""), cg->co_top);
   LLVMBasicBlockRef set = jit_block(cg, "cohort.retained");

@@ -237,7 +237,7 @@ typedef struct jit_cg {
   LLVMValueRef co_start_period;
   LLVMValueRef co_top;       /* the largest return index, -1 none */
   LLVMValueRef co_retained;  /* [words x i64]: bit k set when a return had index k */
-  LLVMValueRef co_done;      /* [2 x i64]: µs [lo, hi) where a return changes nothing more */
+  LLVMValueRef co_done;      /* µs end of the last return's index range (INT64_MIN: none yet) */
   LLVMValueRef co_vals;      /* [2 nv + 2 x i64]: the start event's GROUP BY values */
   LLVMValueRef co_until;     /* LIFECYCLE, STICKINESS: the µs end of the last period handed over */
   LLVMValueRef co_range;     /* [3 x i64]: the last period's µs [lo, hi) and number */
