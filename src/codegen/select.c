@@ -42,15 +42,36 @@ typedef struct run {
   _Atomic uint64_t parts_seen;    /* ... and how many they are */
 } run;
 
+/* A streamed partition: every slice in order, the deadline checked per
+ * slice. */
+static int scan_slices(run *r, sky_pstream *it, part_state *ps, sky_chunk *chunk) {
+  for (;;) {
+    if (sky_rt_should_stop(r->rt)) return SKY_SCAN_STOPPED;
+    int more = sky_pstream_next(it, chunk, &ps->err);
+    if (more < 0) return PART_STORAGE_ERROR;
+    if (more == 0) return SKY_SCAN_OK;
+    int rc = r->scan(r->rt, chunk, &ps->groups, &ps->err_expr);
+    if (rc != SKY_SCAN_OK) return rc;
+  }
+}
+
 static int scan_partition(run *r, uint32_t part, part_state *ps) {
   if (sky_rt_should_stop(r->rt)) return SKY_SCAN_STOPPED;
   uint64_t parts = atomic_load(&r->parts_seen), mean = parts ? atomic_load(&r->groups_seen) / parts : 0;
   if (sky_groups_init_sized(&ps->groups, r->rt->plan, &r->rt->budget, mean) != 0) return SKY_SCAN_NO_MEMORY;
   sky_chunk chunk;
   memset(&chunk, 0, sizeof chunk);
-  if (r->src->read(r->src->ctx, part, r->need, &chunk, &ps->err) != 0) return PART_STORAGE_ERROR;
-  int rc = r->scan(r->rt, &chunk, &ps->groups, &ps->err_expr);
-  r->src->release(r->src->ctx, &chunk);
+  sky_pstream *it = NULL;
+  if (r->src->stream && r->src->stream(r->src->ctx, part, r->need, &it, &ps->err) != 0) return PART_STORAGE_ERROR;
+  int rc;
+  if (it) { /* slices of whole objects, accumulating into the same table */
+    rc = scan_slices(r, it, ps, &chunk);
+    sky_pstream_close(it);
+  } else {
+    if (r->src->read(r->src->ctx, part, r->need, &chunk, &ps->err) != 0) return PART_STORAGE_ERROR;
+    rc = r->scan(r->rt, &chunk, &ps->groups, &ps->err_expr);
+    r->src->release(r->src->ctx, &chunk);
+  }
   atomic_fetch_add(&r->groups_seen, ps->groups.count);
   atomic_fetch_add(&r->parts_seen, 1);
   return rc;
@@ -154,6 +175,10 @@ static int snapshot_read(void *ctx, uint32_t part, const sky_colset *need, sky_c
   return sky_snapshot_read_partition(ctx, part, need, out, err);
 }
 
+static int snapshot_stream(void *ctx, uint32_t part, const sky_colset *need, sky_pstream **it, sky_error *err) {
+  return sky_snapshot_stream(ctx, part, need, it, err);
+}
+
 static void snapshot_release(void *ctx, sky_chunk *chunk) {
   (void)ctx;
   sky_chunk_release(chunk);
@@ -175,7 +200,8 @@ sky_result *sky_select_run(const sky_plan *plan, sky_snapshot *snap, const sky_s
   }
   for (uint32_t i = 0; i < plan->n_props && i < schema->n_props; i++) props[i] = plan->need_props && plan->need_props[i];
   sky_colset need = {.ts = plan->need_ts || plan->session_gap_us >= 0, .action = plan->need_action, .props = props};
-  sky_part_source src = {.n_parts = SKY_PARTITIONS, .read = snapshot_read, .release = snapshot_release, .ctx = snap};
+  sky_part_source src = {
+      .n_parts = SKY_PARTITIONS, .read = snapshot_read, .release = snapshot_release, .ctx = snap, .stream = snapshot_stream};
   sky_result *res = sky_select_run_source(&rt, &src, &need, opts, err);
   sky_free(props);
   sky_runtime_free(&rt);

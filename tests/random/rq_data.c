@@ -179,6 +179,11 @@ void rq_dataset_generate(rq_dataset *ds, uint64_t seed) {
     ds->ev[i].seq = (uint32_t)i;
     ds->ev[i].batch = (uint8_t)(ds->n_ev ? i * (size_t)ds->n_batches / ds->n_ev : 0);
   }
+  const char *one = getenv("SKY_RQ_ONE_LOAD");
+  if (one && *one && strcmp(one, "0") != 0) { /* after the draws: the seed's data does not change */
+    ds->n_batches = 1;
+    for (size_t i = 0; i < ds->n_ev; i++) ds->ev[i].batch = 0;
+  }
   generate_expiry(ds, seed);
 }
 
