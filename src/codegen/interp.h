@@ -299,8 +299,10 @@ typedef struct sky_part_source {
   void (*release)(void *ctx, sky_chunk *chunk);
   void *ctx;
   /* Optional: a partition as slices of whole objects (storage/stream.h);
-   * *it = NULL means read it whole with `read`. */
-  int (*stream)(void *ctx, uint32_t part, const sky_colset *need, sky_pstream **it, sky_error *err);
+   * *it = NULL means read it whole with `read`. *spare: the worker's last
+   * finished stream, whose buffers a new one takes over. */
+  int (*stream)(void *ctx, uint32_t part, const sky_colset *need, sky_pstream **spare, sky_pstream **it,
+                sky_error *err);
 } sky_part_source;
 
 /* Runs rt->plan over every partition of `src` (rt prepared, its deadline

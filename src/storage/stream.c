@@ -352,12 +352,34 @@ static int grow_events(sky_pstream *ps, uint64_t need) {
   return 0;
 }
 
+/* Moves the slice buffers of `old` (a finished stream of the same columns)
+ * into `ps`, so a scan allocates them once per worker, not per partition. */
+static void recycle_buffers(sky_pstream *ps, sky_pstream *old) {
+  if (!old || old->want_ts != ps->want_ts || old->want_action != ps->want_action || old->n_cols != ps->n_cols)
+    return;
+  for (uint32_t i = 0; i < ps->n_cols; i++)
+    if (old->cols[i].w != ps->cols[i].w) return;
+  for (uint32_t i = 0; i < ps->n_cols; i++) {
+    ps->cols[i].out_vals = old->cols[i].out_vals, ps->cols[i].out_pres = old->cols[i].out_pres;
+    ps->cols[i].out_pos = old->cols[i].out_pos;
+    old->cols[i].out_vals = NULL, old->cols[i].out_pres = NULL, old->cols[i].out_pos = NULL;
+  }
+  ps->obj_cap = old->obj_cap, ps->obj_id = old->obj_id, ps->obj_start = old->obj_start;
+  ps->ev_cap = old->ev_cap, ps->ts = old->ts, ps->action = old->action, ps->scratch = old->scratch;
+  old->obj_id = old->obj_start = old->scratch = NULL;
+  old->ts = NULL;
+  old->action = NULL;
+}
+
 int sky_section_stream(const sky_segment *seg, const sky_section *sec, const sky_schema *schema,
-                       const uint32_t *dict_limit, const sky_colset *need, uint64_t slice_events, sky_pstream **out,
-                       sky_error *err) {
+                       const uint32_t *dict_limit, const sky_colset *need, uint64_t slice_events, sky_pstream *recycle,
+                       sky_pstream **out, sky_error *err) {
   *out = NULL;
   sky_pstream *ps = sky_calloc(1, sizeof *ps);
-  if (!ps) return sky_error_oom(err);
+  if (!ps) {
+    sky_pstream_close(recycle);
+    return sky_error_oom(err);
+  }
   ps->seg = seg;
   ps->sec = sec;
   ps->slice_events = slice_events ? slice_events : 1;
@@ -366,7 +388,10 @@ int sky_section_stream(const sky_segment *seg, const sky_section *sec, const sky
   ps->n_props = schema->n_props;
   ps->chunk_cols = sky_calloc(schema->n_props ? schema->n_props : 1, sizeof *ps->chunk_cols);
   ps->cols = sky_calloc(schema->n_props ? schema->n_props : 1, sizeof *ps->cols);
-  if (!ps->chunk_cols || !ps->cols) goto oom;
+  if (!ps->chunk_cols || !ps->cols) {
+    sky_pstream_close(recycle);
+    goto oom;
+  }
   for (uint32_t p = 0; need->props && p < schema->n_props; p++) {
     if (!need->props[p]) continue;
     scol *c = &ps->cols[ps->n_cols++];
@@ -376,6 +401,9 @@ int sky_section_stream(const sky_segment *seg, const sky_section *sec, const sky
     c->dict_limit = dict_limit[p + 1];
     c->next_pos = UINT64_MAX;
   }
+  recycle_buffers(ps, recycle);
+  sky_pstream_close(recycle);
+  recycle = NULL;
   uint64_t n_obj = sec->n_objects, n_ev = sec->n_events;
   if (open_two_runs(ps, SKY_COL_OBJECTS, n_obj, n_obj, &ps->ids, &ps->counts, &ps->ids_end, &ps->obj_end, err) != 0)
     goto fail;
@@ -388,9 +416,13 @@ int sky_section_stream(const sky_segment *seg, const sky_section *sec, const sky
     if (open_prop(ps, c, err) != 0) goto fail;
     if (!c->absent && c->pmode == SKY_PRES_SPARSE && sparse_pull(ps, c, 0, true, err) != 0) goto fail;
   }
-  ps->obj_cap = ps->slice_events < n_obj ? ps->slice_events : n_obj;
-  ps->obj_id = sky_aalloc(ps->obj_cap * 8);
-  ps->obj_start = sky_aalloc((ps->obj_cap + 1) * 8);
+  uint64_t obj_need = ps->slice_events < n_obj ? ps->slice_events : n_obj;
+  if (!ps->obj_id || ps->obj_cap < obj_need) {
+    sky_afree(ps->obj_id), sky_afree(ps->obj_start);
+    ps->obj_cap = obj_need;
+    ps->obj_id = sky_aalloc(ps->obj_cap * 8);
+    ps->obj_start = sky_aalloc((ps->obj_cap + 1) * 8);
+  }
   if (!ps->obj_id || !ps->obj_start || grow_events(ps, ps->slice_events < n_ev ? ps->slice_events : n_ev) != 0)
     goto oom;
   *out = ps;
@@ -547,7 +579,7 @@ static int slice_prop(sky_pstream *ps, scol *c, uint64_t n, sky_error *err) {
   out->present = c->out_pres;
   out->pos = NULL;
   out->n_pos = 0;
-  if ((uint64_t)m <= n / SKY_SPARSE_RATIO) { /* as the cache does for a whole column */
+  if ((uint64_t)m <= n / SKY_SPARSE_RATIO && n <= UINT32_MAX) { /* as the cache does for a whole column */
     uint64_t k = 0;
     for (uint64_t i = 0; i < n && k < (uint64_t)m; i++)
       if (c->out_pres[i]) c->out_pos[k++] = (uint32_t)i;
@@ -635,7 +667,8 @@ static bool all_cached(const sky_snapshot *s, uint32_t part, const sky_colset *n
   return true;
 }
 
-int sky_snapshot_stream(sky_snapshot *s, uint32_t part, const sky_colset *need, sky_pstream **out, sky_error *err) {
+int sky_snapshot_stream(sky_snapshot *s, uint32_t part, const sky_colset *need, sky_pstream **spare, sky_pstream **out,
+                        sky_error *err) {
   *out = NULL;
   int64_t mode = s->t->st->opt.stream_slice;
   if (mode < 0 || part >= SKY_PARTITIONS) return 0;
@@ -649,6 +682,8 @@ int sky_snapshot_stream(sky_snapshot *s, uint32_t part, const sky_colset *need, 
     return 0;
   const sky_section *sec = sky_segment_section(st->src[0].seg, part, err);
   if (!sec) return -1;
+  sky_pstream *recycle = spare ? *spare : NULL;
+  if (spare) *spare = NULL;
   return sky_section_stream(st->src[0].seg, sec, s->v->schema, s->dict_limit, need,
-                            mode > 0 ? (uint64_t)mode : SKY_STREAM_SLICE_DEFAULT, out, err);
+                            mode > 0 ? (uint64_t)mode : SKY_STREAM_SLICE_DEFAULT, recycle, out, err);
 }

@@ -32,8 +32,12 @@ typedef struct sky_pstream sky_pstream;
  * when the partition should be read whole: it has several sources, or the
  * store's policy keeps it in the decoded cache (its columns are cached, or
  * the table's decoded columns fit the cache; sky_store_options.stream_slice
- * forces either way). Errors: io_error naming a corrupt file. */
-int sky_snapshot_stream(sky_snapshot *s, uint32_t part, const sky_colset *need, sky_pstream **out, sky_error *err);
+ * forces either way). `spare` (may be NULL): a finished stream of the
+ * same scan whose slice buffers the new one takes over (*spare is consumed
+ * when the partition streams), so a worker allocates them once per scan.
+ * Errors: io_error naming a corrupt file. */
+int sky_snapshot_stream(sky_snapshot *s, uint32_t part, const sky_colset *need, sky_pstream **spare, sky_pstream **out,
+                        sky_error *err);
 
 /* The next slice: 1 with *out filled, 0 at the end, -1 with err (io_error
  * naming the file when a block is malformed). */
@@ -43,11 +47,11 @@ void sky_pstream_close(sky_pstream *ps);
 /* The stream of one section of a segment directly (what the snapshot
  * stream uses; tests compare it with the whole-section decoders). `schema`
  * and `dict_limit` ([n_props + 1], action first) as in a snapshot;
- * slice_events >= 1. */
+ * slice_events >= 1. `recycle` (may be NULL) is closed, its buffers reused. */
 struct sky_segment;
 struct sky_section;
 int sky_section_stream(const struct sky_segment *seg, const struct sky_section *sec, const sky_schema *schema,
-                       const uint32_t *dict_limit, const sky_colset *need, uint64_t slice_events, sky_pstream **out,
-                       sky_error *err);
+                       const uint32_t *dict_limit, const sky_colset *need, uint64_t slice_events, sky_pstream *recycle,
+                       sky_pstream **out, sky_error *err);
 
 #endif
