@@ -3,7 +3,7 @@
  * (../shared/bench/README.md: the file `gen_events N 42` writes).
  *
  *   bench_paths --csv FILE --dir DIR [--threads T] [--runs R] [--engine jit|interp] [--keep]
- *               [--only TEXT]
+ *               [--only TEXT] [--cache-size BYTES] [--regimes]
  *
  * LOADs FILE into DIR/db (unless --keep finds it loaded), then runs each
  * path query (FUNNEL, RETENTION, LIFECYCLE, STICKINESS, PATHS, next(); --only: those whose
@@ -12,14 +12,27 @@
  * against the peers', and the compile time of fresh 3-, 32- and 64-step
  * funnels.
  * bench/paths.sh builds the file and calls this.
+ *
+ * --regimes (issue 11): instead, the three queries of the issue (Q1 count of
+ * purchases, Q2 count and objects by state.plan, Q3 sessions by
+ * state.country) each timed on its first run after opening the data
+ * directory (the "after restart" figure: this process just opened it),
+ * then best and median of R runs (hot with the default cache, or out of
+ * cache with --cache-size a tenth of the decoded size: run once without it
+ * to see the decoded bytes the cache holds). Prints the peak RSS of the
+ * process. SKY_STREAM_SLICE=-1 turns streaming scans off for comparison.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include "common/clock.h"
+#include "db/db_internal.h"
 #include "sky.h"
+#include "storage/cache.h"
+#include "storage/table_int.h"
 
 static void die(const char *what, const sky_error *err) {
   fprintf(stderr, "bench_paths: %s: %s: %s\n", what, sky_code_name(err->code), err->message);
@@ -50,12 +63,47 @@ static char *long_funnel(int k, const char *salt) {
   return s;
 }
 
+/* --regimes: Q1-Q3, first run then best/median of `runs`. */
+static void run_regimes(sky_db *db, sky_conn *c, double events, int runs) {
+  static const char *const q[3] = {
+      "SELECT count() WHERE action = 'purchase'",
+      "SELECT count(), objects() WHERE action = 'purchase' GROUP BY state.plan",
+      "SELECT sessions() GROUP BY state.country WITHIN SESSION 30m",
+  };
+  double *ms = malloc(sizeof *ms * (size_t)runs);
+  for (int k = 0; k < 3; k++) {
+    double t0 = sky_clock_s();
+    sky_result *r = exec_or_die(c, q[k]);
+    double first = (sky_clock_s() - t0) * 1e3;
+    for (int i = 0; i < runs; i++) {
+      t0 = sky_clock_s();
+      sky_result_free(exec_or_die(c, q[k]));
+      ms[i] = (sky_clock_s() - t0) * 1e3;
+    }
+    qsort(ms, (size_t)runs, sizeof *ms, cmp_double);
+    const sky_value *v = sky_result_cell(r, 0, 0);
+    printf("Q%d %s\n  first %.1f ms (%.0f M events/s), then best %.1f ms (%.0f M events/s), median %.1f ms; %zu rows, "
+           "first cell %lld\n",
+           k + 1, q[k], first, events / first / 1e3, ms[0], events / ms[0] / 1e3, ms[runs / 2], sky_result_rows(r),
+           v->type == SKY_TYPE_INT ? (long long)v->as.i : -1LL);
+    sky_result_free(r);
+  }
+  free(ms);
+  sky_cache_stats cs;
+  sky_cache_get_stats(db->store->cache, &cs);
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  printf("decoded cache: %.1f MB held (bound %.1f MB); peak RSS %.1f MB\n", cs.bytes / 1e6,
+         sky_cache_capacity(db->store->cache) / 1e6, ru.ru_maxrss / 1e3);
+}
+
 int main(int argc, char **argv) {
   const char *csv = NULL, *dir = "bench-paths";
   unsigned threads = 0;
   int runs = 5;
-  bool keep = false, interp = false;
+  bool keep = false, interp = false, regimes = false;
   const char *only = NULL;
+  size_t cache_size = 0;
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--csv") && i + 1 < argc) csv = argv[++i];
     else if (!strcmp(argv[i], "--dir") && i + 1 < argc) dir = argv[++i];
@@ -64,9 +112,11 @@ int main(int argc, char **argv) {
     else if (!strcmp(argv[i], "--engine") && i + 1 < argc) interp = !strcmp(argv[++i], "interp");
     else if (!strcmp(argv[i], "--keep")) keep = true;
     else if (!strcmp(argv[i], "--only") && i + 1 < argc) only = argv[++i];
+    else if (!strcmp(argv[i], "--cache-size") && i + 1 < argc) cache_size = (size_t)strtoull(argv[++i], NULL, 10);
+    else if (!strcmp(argv[i], "--regimes")) regimes = true;
     else {
       fprintf(stderr, "usage: bench_paths --csv FILE --dir DIR [--threads T] [--runs R] [--engine jit|interp] [--keep]"
-                      " [--only TEXT]\n");
+                      " [--only TEXT] [--cache-size BYTES] [--regimes]\n");
       return 2;
     }
   }
@@ -78,6 +128,7 @@ int main(int argc, char **argv) {
   sky_db_options_init(&opt);
   opt.threads = threads;
   opt.load_dir = "/";
+  opt.cache_bytes = cache_size;
   sky_error err;
   sky_db *db = sky_db_open(db_dir, &opt, &err);
   if (!db) die("open", &err);
@@ -104,6 +155,12 @@ int main(int argc, char **argv) {
   printf("%.0f events, %s, %u threads (0 = all), best and median of %d warm runs\n", events,
          interp ? "interpreter" : "JIT", threads, runs);
 
+  if (regimes) {
+    run_regimes(db, c, events, runs);
+    sky_conn_free(c);
+    sky_db_close(db);
+    return 0;
+  }
   char *q32 = long_funnel(32, ""), *q64 = long_funnel(64, "");
   const char *queries[] = {
       "FUNNEL action = 'view' THEN action = 'add_to_cart' THEN action = 'purchase' WITHIN 7d",

@@ -37,6 +37,7 @@
 #include "codegen/select.h"
 #include "parser/plan.h"
 #include "storage/storage.h"
+#include "storage/stream.h"
 
 /* A run-time value: the 64-bit word of plan.h plus the NULL flag (the word
  * of a NULL is 0). */
@@ -300,6 +301,11 @@ typedef struct sky_part_source {
   int (*read)(void *ctx, uint32_t part, const sky_colset *need, sky_chunk *out, sky_error *err);
   void (*release)(void *ctx, sky_chunk *chunk);
   void *ctx;
+  /* Optional: a partition as slices of whole objects (storage/stream.h);
+   * *it = NULL means read it whole with `read`. *spare: the worker's last
+   * finished stream, whose buffers a new one takes over. */
+  int (*stream)(void *ctx, uint32_t part, const sky_colset *need, sky_pstream **spare, sky_pstream **it,
+                sky_error *err);
 } sky_part_source;
 
 /* Runs rt->plan over every partition of `src` (rt prepared, its deadline

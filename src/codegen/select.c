@@ -40,17 +40,43 @@ typedef struct run {
   _Atomic uint32_t lowest_failed; /* n_parts while none failed */
   _Atomic uint64_t groups_seen;   /* groups of the partitions finished so far ... */
   _Atomic uint64_t parts_seen;    /* ... and how many they are */
+  sky_pstream *spare[SKY_PARTITIONS]; /* per worker: its last finished stream (buffers to reuse) */
 } run;
 
-static int scan_partition(run *r, uint32_t part, part_state *ps) {
+/* A streamed partition: every slice in order, the deadline checked per
+ * slice. */
+static int scan_slices(run *r, sky_pstream *it, part_state *ps, sky_chunk *chunk) {
+  for (;;) {
+    if (sky_rt_should_stop(r->rt)) return SKY_SCAN_STOPPED;
+    int more = sky_pstream_next(it, chunk, &ps->err);
+    if (more < 0) return PART_STORAGE_ERROR;
+    if (more == 0) return SKY_SCAN_OK;
+    int rc = r->scan(r->rt, chunk, &ps->groups, &ps->err_expr);
+    if (rc != SKY_SCAN_OK) return rc;
+  }
+}
+
+static int scan_partition(run *r, uint32_t part, unsigned worker, part_state *ps) {
   if (sky_rt_should_stop(r->rt)) return SKY_SCAN_STOPPED;
   uint64_t parts = atomic_load(&r->parts_seen), mean = parts ? atomic_load(&r->groups_seen) / parts : 0;
   if (sky_groups_init_sized(&ps->groups, r->rt->plan, &r->rt->budget, mean) != 0) return SKY_SCAN_NO_MEMORY;
   sky_chunk chunk;
   memset(&chunk, 0, sizeof chunk);
-  if (r->src->read(r->src->ctx, part, r->need, &chunk, &ps->err) != 0) return PART_STORAGE_ERROR;
-  int rc = r->scan(r->rt, &chunk, &ps->groups, &ps->err_expr);
-  r->src->release(r->src->ctx, &chunk);
+  sky_pstream *it = NULL, **spare = worker < SKY_PARTITIONS ? &r->spare[worker] : NULL;
+  if (r->src->stream && r->src->stream(r->src->ctx, part, r->need, spare, &it, &ps->err) != 0)
+    return PART_STORAGE_ERROR;
+  int rc;
+  if (it) { /* slices of whole objects, accumulating into the same table */
+    rc = scan_slices(r, it, ps, &chunk);
+    if (spare && !*spare)
+      *spare = it;
+    else
+      sky_pstream_close(it);
+  } else {
+    if (r->src->read(r->src->ctx, part, r->need, &chunk, &ps->err) != 0) return PART_STORAGE_ERROR;
+    rc = r->scan(r->rt, &chunk, &ps->groups, &ps->err_expr);
+    r->src->release(r->src->ctx, &chunk);
+  }
   atomic_fetch_add(&r->groups_seen, ps->groups.count);
   atomic_fetch_add(&r->parts_seen, 1);
   return rc;
@@ -58,7 +84,6 @@ static int scan_partition(run *r, uint32_t part, part_state *ps) {
 
 /* A pool task: partition `task`, skipped when a lower one already failed. */
 static void run_partition(void *arg, size_t task, unsigned worker) {
-  (void)worker;
   run *r = arg;
   uint32_t part = (uint32_t)task;
   part_state *ps = &r->parts[part];
@@ -66,7 +91,7 @@ static void run_partition(void *arg, size_t task, unsigned worker) {
     ps->status = PART_SKIPPED;
     return;
   }
-  ps->status = scan_partition(r, part, ps);
+  ps->status = scan_partition(r, part, worker, ps);
   if (ps->status == SKY_SCAN_OK) return;
   uint32_t low = atomic_load(&r->lowest_failed);
   while (part < low && !atomic_compare_exchange_weak(&r->lowest_failed, &low, part)) {
@@ -122,6 +147,7 @@ sky_result *sky_select_run_source(sky_runtime *rt, const sky_part_source *src, c
   } else {
     for (uint32_t p = 0; p < n; p++) run_partition(&r, p, 0);
   }
+  for (uint32_t w = 0; w < SKY_PARTITIONS; w++) sky_pstream_close(r.spare[w]);
   sky_result *res = NULL;
   uint32_t lowest = atomic_load(&r.lowest_failed);
   if (lowest < n) {
@@ -154,6 +180,11 @@ static int snapshot_read(void *ctx, uint32_t part, const sky_colset *need, sky_c
   return sky_snapshot_read_partition(ctx, part, need, out, err);
 }
 
+static int snapshot_stream(void *ctx, uint32_t part, const sky_colset *need, sky_pstream **spare, sky_pstream **it,
+                           sky_error *err) {
+  return sky_snapshot_stream(ctx, part, need, spare, it, err);
+}
+
 static void snapshot_release(void *ctx, sky_chunk *chunk) {
   (void)ctx;
   sky_chunk_release(chunk);
@@ -175,7 +206,8 @@ sky_result *sky_select_run(const sky_plan *plan, sky_snapshot *snap, const sky_s
   }
   for (uint32_t i = 0; i < plan->n_props && i < schema->n_props; i++) props[i] = plan->need_props && plan->need_props[i];
   sky_colset need = {.ts = plan->need_ts || plan->session_gap_us >= 0, .action = plan->need_action, .props = props};
-  sky_part_source src = {.n_parts = SKY_PARTITIONS, .read = snapshot_read, .release = snapshot_release, .ctx = snap};
+  sky_part_source src = {
+      .n_parts = SKY_PARTITIONS, .read = snapshot_read, .release = snapshot_release, .ctx = snap, .stream = snapshot_stream};
   sky_result *res = sky_select_run_source(&rt, &src, &need, opts, err);
   sky_free(props);
   sky_runtime_free(&rt);

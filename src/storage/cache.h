@@ -11,6 +11,7 @@
 #ifndef SKY_STORAGE_CACHE_H
 #define SKY_STORAGE_CACHE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -37,6 +38,10 @@ sky_centry *sky_cache_get(sky_cache *c, const sky_ckey *k);
  * inserted the same key first, `data` is freed and that entry returned.
  * NULL (data freed) when out of memory. */
 sky_centry *sky_cache_put(sky_cache *c, const sky_ckey *k, void *data, size_t bytes, sky_cache_free_fn free_fn);
+/* Whether `k` is cached now (no pin, not counted as a hit or miss). */
+bool sky_cache_has(sky_cache *c, const sky_ckey *k);
+/* The byte bound given at creation. */
+size_t sky_cache_capacity(const sky_cache *c);
 void sky_cache_unpin(sky_cache *c, sky_centry *e);
 void *sky_centry_data(const sky_centry *e);
 

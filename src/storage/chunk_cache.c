@@ -207,6 +207,15 @@ void sky_cache_unpin(sky_cache *c, sky_centry *e) {
   free_list(victims);
 }
 
+bool sky_cache_has(sky_cache *c, const sky_ckey *k) {
+  pthread_mutex_lock(&c->mu);
+  bool found = find(c, k) != NULL;
+  pthread_mutex_unlock(&c->mu);
+  return found;
+}
+
+size_t sky_cache_capacity(const sky_cache *c) { return c->cap; }
+
 void *sky_centry_data(const sky_centry *e) { return e->data; }
 
 void sky_cache_get_stats(sky_cache *c, sky_cache_stats *out) {

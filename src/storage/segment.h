@@ -135,4 +135,8 @@ int sky_seg_decode_action(const sky_segment *s, const sky_section *sec, uint32_t
 int sky_seg_decode_prop(const sky_segment *s, const sky_section *sec, uint32_t prop, sky_prop_type type,
                         uint32_t dict_limit, void *vals, uint8_t *pres, sky_error *err);
 
+/* io_error "segment file '<path>' is corrupt: <what> (partition P, <column>
+ * block)"; returns -1. For decoders outside this file (stream.c). */
+int sky_seg_corrupt(const sky_segment *s, const sky_section *sec, uint32_t col, const char *what, sky_error *err);
+
 #endif

@@ -323,3 +323,7 @@ int sky_seg_decode_prop(const sky_segment *s, const sky_section *sec, uint32_t p
   sky_free(dense);
   return 0;
 }
+
+int sky_seg_corrupt(const sky_segment *s, const sky_section *sec, uint32_t col, const char *what, sky_error *err) {
+  return seg_corrupt(s, sec, col, what, err);
+}

@@ -50,6 +50,12 @@ typedef struct sky_store_options {
    * table. NULL = silent. */
   void (*log)(void *ctx, const char *line);
   void *log_ctx;
+  /* Streaming scans (src/storage/stream.h): 0 = when a partition's columns
+   * are not cached and the table's decoded columns exceed cache_bytes;
+   * N > 0 = always, in slices of about N events (tests use tiny ones);
+   * -1 = never. The environment variable SKY_STREAM_SLICE, when set,
+   * overrides it. */
+  int64_t stream_slice;
 } sky_store_options;
 
 void sky_store_options_init(sky_store_options *opt);

@@ -17,6 +17,7 @@
 #include <stdarg.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/random.h>
@@ -287,6 +288,8 @@ sky_store *sky_store_open(const char *dir, const sky_store_options *opt, sky_err
   if (st->opt.cache_bytes == 0) st->opt.cache_bytes = default_cache_bytes();
   if (st->opt.memtable_max_rows == 0) st->opt.memtable_max_rows = 1000000;
   if (st->opt.max_wal_fds == 0) st->opt.max_wal_fds = 64;
+  const char *slice = getenv("SKY_STREAM_SLICE");
+  if (slice && *slice) st->opt.stream_slice = strtoll(slice, NULL, 10);
   atomic_init(&st->next_id, 1);
   pthread_mutex_init(&st->mu, NULL);
   pthread_mutex_init(&st->bg_mu, NULL);

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "random/rq.h"
+#include "storage/storage.h"
 
 const rq_prop rq_props[RQ_N_PROPS] = {
     [RQ_P_S1] = {"s1", true, RQ_STR},    [RQ_P_S2] = {"s2", true, RQ_INT},
@@ -85,6 +86,19 @@ static uint64_t pick_object_id(rq_rng *r) {
 }
 
 static void generate_expiry(rq_dataset *ds, uint64_t seed);
+
+/* SKY_RQ_ONE_LOAD (streamed scans): the small ids 1..1000 become the 1st,
+ * 2nd, ... ids of object 1's partition, keeping their order, so that one
+ * partition holds many objects and slices hold several (the huge edge ids
+ * stay as they are). */
+static uint64_t same_partition_id(uint64_t id) {
+  if (id > 1000) return id;
+  uint32_t part = sky_partition_of(1);
+  uint64_t c = 0;
+  for (uint64_t k = 0; k < id;)
+    if (sky_partition_of(++c) == part) k++;
+  return c;
+}
 
 static rq_val random_value(rq_rng *r, rq_type t) {
   switch (t) {
@@ -178,6 +192,14 @@ void rq_dataset_generate(rq_dataset *ds, uint64_t seed) {
   for (size_t i = 0; i < ds->n_ev; i++) {
     ds->ev[i].seq = (uint32_t)i;
     ds->ev[i].batch = (uint8_t)(ds->n_ev ? i * (size_t)ds->n_batches / ds->n_ev : 0);
+  }
+  const char *one = getenv("SKY_RQ_ONE_LOAD");
+  if (one && *one && strcmp(one, "0") != 0) { /* after the draws: the seed's data does not change */
+    ds->n_batches = 1;
+    for (size_t i = 0; i < ds->n_ev; i++) {
+      ds->ev[i].batch = 0;
+      ds->ev[i].obj = same_partition_id(ds->ev[i].obj);
+    }
   }
   generate_expiry(ds, seed);
 }
