@@ -175,6 +175,13 @@ static jit_val op_prop_state(jit_cg *cg, const sky_expr *e, const jit_val *a, LL
 
 /* age(p): µs since the register's set time, NULL when never set
  * (sky_rt_state_age). */
+/* duration(): DURING plans are not compiled (sky_jit_compiles). */
+static jit_val op_piece_duration(jit_cg *cg, const sky_expr *e, const jit_val *a, LLVMValueRef guard) {
+  (void)a, (void)guard;
+  jit_fail(cg, "duration() of expr %u outside a DURING scan", e->id);
+  return null_of(cg, SKY_VT_INT);
+}
+
 static jit_val op_state_age(jit_cg *cg, const sky_expr *e, const jit_val *a, LLVMValueRef guard) {
   LLVMBuilderRef b = cg->b;
   int32_t r = state_reg(cg, e->index);
@@ -627,6 +634,7 @@ void jit_expr_prepare(jit_cg *cg) {
 #define JIT_OP_IN op_in, false
 #define JIT_OP_IN_SET op_in_set, true
 #define JIT_OP_STATE_AGE op_state_age, false
+#define JIT_OP_PIECE_DURATION op_piece_duration, false
 
 static const struct jit_op {
   jit_op_fn emit;
