@@ -306,8 +306,7 @@ uint64_t sky_jit_plan_cost(const sky_plan *plan) {
 
 int sky_jit_explain_ir(sky_jit *jit, const sky_plan *plan, sky_buf *out, sky_error *err) {
   if (!sky_jit_compiles(plan)) {
-    sky_buf_printf(out, "; not compiled: %s%s plans run on the interpreter\n", sky_plan_kind_name(plan->kind),
-                   plan->during ? " ... DURING" : "");
+    sky_buf_printf(out, "; not compiled: %s plans run on the interpreter\n", sky_plan_kind_name(plan->kind));
     return 0;
   }
   uint64_t cost = sky_jit_plan_cost(plan);
