@@ -353,8 +353,9 @@ select:
                                         { A($$ = ast_select_during(ctx, ast_select(ctx, $2, &$3, $5, $6, $7, $8, $9), $4)); }
   ;
 
-/* DURING t1 TO t2 [EVERY period] (PATHS.md §7). AS OF (§6) is exclusive
- * with it: the binder reports the pair (bind_during.c). */
+/* DURING t1 TO t2 [EVERY period] (PATHS.md §7). AS OF (§6, built on
+ * another branch) is to be exclusive with it: bind_during() is the place
+ * to report the pair, at AS OF's position. */
 opt_during:
     %empty                              { $$ = NULL; }
   | KW_DURING as_of_value KW_TO as_of_value opt_every
