@@ -180,6 +180,8 @@ int main(int argc, char **argv) {
       "SELECT count(), objects() WHERE action = 'add_to_cart' GROUP BY next(action), next(action, 2) ORDER BY 1 DESC "
       "LIMIT 20",
       "SELECT count() WHERE action = 'add_to_cart' GROUP BY next(DISTINCT action)",
+      /* time in state (PATHS.md §7; issue 12's goal: >= 200 M events/s on 2 threads) */
+      "SELECT sum(duration()) DURING '2026-01-05' TO '2026-04-05' EVERY DAY GROUP BY day(timestamp), state.plan",
   };
   double *ms = malloc(sizeof *ms * (size_t)runs);
   for (size_t q = 0; q < sizeof queries / sizeof *queries; q++) {

@@ -92,6 +92,7 @@ static void yyerror(sky_loc *loc, sky_parse_ctx *ctx, const char *msg) {
   ast_stepno stepno;
   ast_cohort *cohort;
   bool flag;
+  ast_during *during;
 }
 
 %token YYEOF 0 "end of input"
@@ -130,9 +131,13 @@ static void yyerror(sky_loc *loc, sky_parse_ctx *ctx, const char *msg) {
 %token KW_PATHS "PATHS" KW_BEFORE "BEFORE"
 /* EXPIRES AFTER d [TO literal] (PATHS.md §8): non-reserved, so `expires` stays a name */
 %token KW_EXPIRES "EXPIRES"
+/* SELECT ... DURING t1 TO t2 [EVERY period] (PATHS.md §7): reserved */
+%token KW_DURING "DURING"
 
 %type <stmt> stmt query select funnel retention lifecycle stickiness paths
 %type <cohort> retention_head
+%type <during> opt_during
+%type <ival> opt_every
 %type <flag> retention_mode opt_rolling opt_on_or_after
 %type <funnel> funnel_head
 %type <list> steps excludes opt_holding
@@ -344,8 +349,22 @@ query:
   ;
 
 select:
-    KW_SELECT items opt_from opt_where group_session opt_having opt_order opt_limit
-                                        { A($$ = ast_select(ctx, $2, &$3, $4, $5, $6, $7, $8)); }
+    KW_SELECT items opt_from opt_during opt_where group_session opt_having opt_order opt_limit
+                                        { A($$ = ast_select_during(ctx, ast_select(ctx, $2, &$3, $5, $6, $7, $8, $9), $4)); }
+  ;
+
+/* DURING t1 TO t2 [EVERY period] (PATHS.md §7). AS OF (§6, built on
+ * another branch) is to be exclusive with it: bind_during() is the place
+ * to report the pair, at AS OF's position. */
+opt_during:
+    %empty                              { $$ = NULL; }
+  | KW_DURING as_of_value KW_TO as_of_value opt_every
+                                        { A($$ = ast_during_new(ctx, $2, $4, $5, &@1, &@5)); }
+  ;
+
+opt_every:
+    %empty                              { $$ = -1; }
+  | KW_EVERY period                     { $$ = $2; }
   ;
 
 items:

@@ -81,8 +81,45 @@ int sky_walk_add_row(sky_walk *s) {
   return SKY_SCAN_OK;
 }
 
+/* DURING (plan.h): the pieces of the current event's interval [its
+ * timestamp, the next event's or t2), clipped to [t1, t2) and cut at the
+ * EVERY boundaries and at the lapse instants of the timed registers, in
+ * time order; each piece that passes the filter is a row. */
+static int during_event(sky_walk *s) {
+  const sky_plan *p = s->plan;
+  const sky_during *d = p->during;
+  const sky_chunk *c = s->env.chunk;
+  uint64_t i = s->env.event;
+  int64_t lo = c->ts[i], hi = i + 1 < s->obj_end ? c->ts[i + 1] : d->to_us;
+  if (lo < d->from_us) lo = d->from_us;
+  if (hi > d->to_us) hi = d->to_us;
+  int rc = SKY_SCAN_OK;
+  for (int64_t cur = lo; cur < hi && rc == SKY_SCAN_OK;) {
+    int64_t next = hi;
+    if (d->every >= 0) {
+      int64_t b = sky_period_start_us((sky_period)d->every, sky_period_of((sky_period)d->every, cur) + 1);
+      if (b < next) next = b;
+    }
+    for (uint32_t r = 0; p->state_lapse && r < p->n_state; r++) {
+      int64_t after = p->state_lapse[r].after_us, at;
+      if (after <= 0 || s->set_us[r] == SKY_STATE_NEVER || __builtin_add_overflow(s->set_us[r], after, &at)) continue;
+      if (at > cur && at < next) next = at;
+    }
+    s->env.in_piece = true;
+    s->env.piece_start = cur;
+    s->env.piece_len = next - cur;
+    bool match;
+    rc = walk_condition(s, p->filter, &match);
+    if (rc == SKY_SCAN_OK && match) rc = sky_walk_add_row(s);
+    cur = next;
+  }
+  s->env.in_piece = false;
+  return rc;
+}
+
 /* A SELECT: each event that passes the filter is a row. */
 static int select_event(sky_walk *s) {
+  if (s->plan->during) return during_event(s);
   bool match;
   int rc = walk_condition(s, s->plan->filter, &match);
   return rc != SKY_SCAN_OK || !match ? rc : sky_walk_add_row(s);
@@ -151,6 +188,7 @@ static int scan_init(sky_walk *s, const sky_runtime *rt, const sky_chunk *chunk,
   }
   for (uint32_t i = 0; i < p->n_props; i++) s->reg_of[i] = -1;
   for (uint32_t r = 0; r < p->n_state; r++) s->reg_of[p->state_props[r]] = (int32_t)r;
+  for (uint32_t r = 0; p->state_lapse && r < p->n_state; r++) s->reg_type[r] = p->state_lapse[r].type;
   note_register_types(s, p->filter);
   for (uint32_t j = 0; j < p->n_keys; j++) note_register_types(s, p->keys[j]);
   for (uint32_t a = 0; a < p->n_aggs; a++) note_register_types(s, p->aggs[a].arg), note_register_types(s, p->aggs[a].filter);
@@ -318,6 +356,7 @@ static int scan_object(sky_walk *s, uint64_t k, uint32_t *until_check) {
   const sky_chunk *c = s->env.chunk;
   uint64_t first = c->obj_start[k], end = c->obj_start[k + 1];
   s->env.obj = c->obj_id[k];
+  s->obj_end = end;
   if (s->plan->n_path_fns) {
     int rc = path_values(s, first, end, until_check);
     if (rc != SKY_SCAN_OK) return rc;

@@ -76,6 +76,17 @@ static inline sky_ival sky_rt_state_age(int64_t set_us, int64_t t_us) {
   return (sky_ival){(uint64_t)t_us - (uint64_t)set_us, false};
 }
 
+/* The value register `reg` reads during a DURING piece starting at
+ * start_us (PATHS.md §8): a value set at s covers [s, s + d), so a piece
+ * starting at s + d or later reads the TO value. */
+static inline sky_ival sky_rt_state_in_piece(const sky_runtime *rt, uint32_t reg, sky_ival raw, int64_t set_us,
+                                             int64_t start_us) {
+  const sky_state_lapse *l = rt->plan->state_lapse ? &rt->plan->state_lapse[reg] : NULL;
+  if (raw.null || !l || l->after_us <= 0 || start_us <= set_us) return raw;
+  if ((uint64_t)start_us - (uint64_t)set_us < (uint64_t)l->after_us) return raw;
+  return sky_rt_state_to(rt, reg);
+}
+
 /* Evaluation outcomes. */
 enum {
   SKY_EVAL_OK = 0,
@@ -100,6 +111,8 @@ typedef struct sky_eval_env {
   const uint64_t *path_base; /* next, prev, nth: the object's resolved arrays (pathfn.h) */
   uint64_t path_first;       /* the chunk index of the object's first event */
   uint64_t path_m;           /* its events */
+  bool in_piece;             /* DURING: the row is a piece of the event's interval */
+  int64_t piece_start, piece_len; /* its start (`timestamp`, the STATE reading instant) and length */
   /* post aggregation */
   const uint64_t *slot;        /* the group's slot (groups.h layout) */
   const sky_ival *aggs;        /* [plan->n_aggs] aggregate results */
@@ -186,6 +199,7 @@ typedef struct sky_walk {
   sky_path_parts parts; /* a path statement's per-event part */
   sky_ival *path_vals;  /* [parts.n_vals] the event's values */
   sky_pathfn_buf pathfn; /* next, prev, nth: the object's arrays */
+  uint64_t obj_end;     /* one past the current object's last event */
   void *state;         /* the plan kind's */
   size_t charged;      /* bytes the kind's state took from the budget (sky_walk_charge) */
 } sky_walk;

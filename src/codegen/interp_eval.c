@@ -82,7 +82,7 @@ EVAL(OBJECT) {
 
 EVAL(TIMESTAMP) {
   (void)e;
-  *out = word((uint64_t)env->chunk->ts[env->event]);
+  *out = word((uint64_t)(env->in_piece ? env->piece_start : env->chunk->ts[env->event]));
   return SKY_EVAL_OK;
 }
 
@@ -101,13 +101,22 @@ EVAL(PROP_EVENT) {
 EVAL(PROP_STATE) {
   int32_t r = env->reg_of[e->index];
   *out = env->regs[r];
-  if (env->set_us) *out = sky_rt_state_at(env->rt, (uint32_t)r, *out, env->set_us[r], env->chunk->ts[env->event]);
+  if (env->set_us && env->in_piece)
+    *out = sky_rt_state_in_piece(env->rt, (uint32_t)r, *out, env->set_us[r], env->piece_start);
+  else if (env->set_us)
+    *out = sky_rt_state_at(env->rt, (uint32_t)r, *out, env->set_us[r], env->chunk->ts[env->event]);
   return SKY_EVAL_OK;
 }
 
 EVAL(STATE_AGE) {
   int32_t r = env->reg_of[e->index];
-  *out = sky_rt_state_age(env->set_us[r], env->chunk->ts[env->event]);
+  *out = sky_rt_state_age(env->set_us[r], env->in_piece ? env->piece_start : env->chunk->ts[env->event]);
+  return SKY_EVAL_OK;
+}
+
+EVAL(PIECE_DURATION) {
+  (void)e;
+  *out = word((uint64_t)env->piece_len);
   return SKY_EVAL_OK;
 }
 

@@ -59,7 +59,9 @@ int sky_jit_explain_ir(sky_jit *jit, const sky_plan *plan, sky_buf *out, sky_err
  * interpreter. Every kind: SELECT, and the path statements' per-event part
  * (jit_path.c); with OVER OBJECT, a pre-pass per object (jit_object.c). A
  * new plan kind that the JIT cannot compile yet is listed here as false. */
-static inline bool sky_jit_compiles(const sky_plan *plan) { return plan->kind < SKY_PLAN_KIND_COUNT_; }
+static inline bool sky_jit_compiles(const sky_plan *plan) {
+  return plan->kind < SKY_PLAN_KIND_COUNT_;
+}
 
 /* Statistics for benchmarks and tests. */
 typedef struct sky_jit_stats {

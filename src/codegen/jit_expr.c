@@ -111,6 +111,7 @@ static jit_val op_object(jit_cg *cg, const sky_expr *e, const jit_val *a, LLVMVa
 }
 
 static jit_val op_timestamp(jit_cg *cg, const sky_expr *e, const jit_val *a, LLVMValueRef guard) {
+  if (cg->piece_t) return not_null(cg, cg->piece_t); /* DURING: the piece's start */
   LLVMValueRef p = LLVMBuildGEP2(cg->b, cg->t_i64, cg->ts, &cg->ev, 1, "");
   return not_null(cg, LLVMBuildLoad2(cg->b, cg->t_i64, p, "ts"));
 }
@@ -163,14 +164,26 @@ static jit_val op_prop_state(jit_cg *cg, const sky_expr *e, const jit_val *a, LL
   const sky_state_lapse *l = p->state_lapse ? &p->state_lapse[r] : NULL;
   if (!l || l->after_us <= 0 || !cg->reg_set[r]) return cg->reg_null[r] ? jv(v, null) : jvf(v, null);
   LLVMValueRef set = LLVMBuildLoad2(b, cg->t_i64, cg->reg_set[r], "set");
-  LLVMValueRef t = LLVMBuildLoad2(b, cg->t_i64, LLVMBuildGEP2(b, cg->t_i64, cg->ts, &cg->ev, 1, ""), "ts");
+  LLVMValueRef t = cg->piece_t ? cg->piece_t
+                               : LLVMBuildLoad2(b, cg->t_i64, LLVMBuildGEP2(b, cg->t_i64, cg->ts, &cg->ev, 1, ""), "ts");
   LLVMValueRef later = LLVMBuildICmp(b, LLVMIntSGT, t, set, "");
-  LLVMValueRef over = LLVMBuildICmp(b, LLVMIntUGT, LLVMBuildSub(b, t, set, ""), jit_const_i64(cg, (uint64_t)l->after_us), "");
+  /* at an event the value holds while t - set <= d; a DURING piece
+   * starting at set + d already reads the TO value (sky_rt_state_in_piece) */
+  LLVMValueRef over = LLVMBuildICmp(b, cg->piece_t ? LLVMIntUGE : LLVMIntUGT, LLVMBuildSub(b, t, set, ""),
+                                    jit_const_i64(cg, (uint64_t)l->after_us), "");
   LLVMValueRef lapsed = LLVMBuildAnd(b, LLVMBuildAnd(b, later, over, ""), LLVMBuildNot(b, null, ""), "lapsed");
   jit_val to = lapse_to(cg, l, e->type);
   LLVMValueRef nv = LLVMBuildSelect(b, lapsed, to.v, v, "state.at");
   if (!cg->reg_null[r]) return jvf(nv, LLVMBuildICmp(b, LLVMIntEQ, nv, jit_const_i64(cg, 0), ""));
   return jv(nv, LLVMBuildSelect(b, lapsed, to.null, null, ""));
+}
+
+/* duration(): the DURING piece's length. */
+static jit_val op_piece_duration(jit_cg *cg, const sky_expr *e, const jit_val *a, LLVMValueRef guard) {
+  (void)a, (void)guard;
+  if (cg->piece_len) return not_null(cg, cg->piece_len);
+  jit_fail(cg, "duration() of expr %u outside a DURING scan", e->id);
+  return null_of(cg, SKY_VT_INT);
 }
 
 /* age(p): µs since the register's set time, NULL when never set
@@ -183,7 +196,8 @@ static jit_val op_state_age(jit_cg *cg, const sky_expr *e, const jit_val *a, LLV
     return null_of(cg, SKY_VT_INT);
   }
   LLVMValueRef set = LLVMBuildLoad2(b, cg->t_i64, cg->reg_set[r], "set");
-  LLVMValueRef t = LLVMBuildLoad2(b, cg->t_i64, LLVMBuildGEP2(b, cg->t_i64, cg->ts, &cg->ev, 1, ""), "ts");
+  LLVMValueRef t = cg->piece_t ? cg->piece_t
+                               : LLVMBuildLoad2(b, cg->t_i64, LLVMBuildGEP2(b, cg->t_i64, cg->ts, &cg->ev, 1, ""), "ts");
   LLVMValueRef never = LLVMBuildICmp(b, LLVMIntEQ, set, jit_const_i64(cg, (uint64_t)SKY_STATE_NEVER), "");
   return jv(LLVMBuildSelect(b, never, jit_const_i64(cg, 0), LLVMBuildSub(b, t, set, ""), "age"), never);
 }
@@ -575,6 +589,10 @@ void jit_expr_prepare(jit_cg *cg) {
     LLVMBuildStore(cg->b, jit_const_i64(cg, 0), cg->bucket_hi[id]);
     LLVMBuildStore(cg->b, jit_const_i64(cg, 0), cg->bucket_val[id]);
   }
+  if (cg->period_lo) { /* DURING's EVERY period cache (jit_loop.c during_event) */
+    LLVMBuildStore(cg->b, jit_const_i64(cg, 1), cg->period_lo);
+    LLVMBuildStore(cg->b, jit_const_i64(cg, 0), cg->period_hi);
+  }
 }
 
 /* ---- the operator table and the walker ------------------------------------- */
@@ -627,6 +645,7 @@ void jit_expr_prepare(jit_cg *cg) {
 #define JIT_OP_IN op_in, false
 #define JIT_OP_IN_SET op_in_set, true
 #define JIT_OP_STATE_AGE op_state_age, false
+#define JIT_OP_PIECE_DURATION op_piece_duration, false
 
 static const struct jit_op {
   jit_op_fn emit;
@@ -689,6 +708,10 @@ static int64_t day_start_us(int64_t day, bool *overflow) {
 
 /* sky_bucket_month() (timeutil.c) with the month's first and next first day
  * from the same civil date: one civil_from_days per cache miss. */
+int64_t sky_jit_period_next(int32_t every, int64_t ts_us) {
+  return sky_period_start_us((sky_period)every, sky_period_of((sky_period)every, ts_us) + 1);
+}
+
 int64_t sky_jit_month_range(int64_t ts_us, int64_t *range) {
   static const unsigned char days_in[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   int64_t day = sky_bucket_day(ts_us), y;

@@ -59,13 +59,16 @@
   X(PATHFN_OPEN, sky_pathfn_jit_open, "pp") \
   X(PATHFN_CLOSE, sky_pathfn_jit_close, "vp") \
   X(PATHFN_RESERVE, sky_pathfn_jit_reserve, "pppl") \
-  X(PATHFN_RESOLVE, sky_pathfn_jit_resolve, "vppl")
+  X(PATHFN_RESOLVE, sky_pathfn_jit_resolve, "vppl") \
+  X(PERIOD_NEXT, sky_jit_period_next, "lil")
 
 /* month(ts) out of line: the month number, and in range[0..1] the µs
  * range [lo, hi) of that month (empty when it overflows int64). The one
  * definition is timeutil.c's; inlined, the civil-date arithmetic doubled
  * the compile time of a month query for a call once per month change. */
 int64_t sky_jit_month_range(int64_t ts_us, int64_t *range);
+/* DURING: the first EVERY boundary (sky_period `every`) after ts_us. */
+int64_t sky_jit_period_next(int32_t every, int64_t ts_us);
 
 typedef enum jit_helper_id {
 #define JIT_X_ID(id, sym, sig) JIT_H_##id,
@@ -202,6 +205,11 @@ typedef struct jit_cg {
   LLVMValueRef *reg_set;                            /* timed registers: set time (i64 µs, plan.h) */
   LLVMValueRef *bucket_lo, *bucket_hi, *bucket_val; /* allocas per time bucket expr id */
   LLVMValueRef month_tmp;                           /* alloca [2 x i64]: the month helper's range */
+  LLVMValueRef obj_end;                             /* i64: one past the object's last event */
+  LLVMValueRef piece_t, piece_len;                  /* DURING: the current piece's start and length
+                                                       (timestamp, state and age read at piece_t) */
+  LLVMValueRef piece_cur, piece_next;               /* DURING: allocas i64 of the piece walk */
+  LLVMValueRef period_lo, period_hi;                /* DURING EVERY: allocas, the cached period */
 
   /* group addressing */
   bool reg_mode;           /* no keys: aggregates in the local slot */

@@ -227,6 +227,20 @@ static shape plan_shape(jit_cg *cg) {
     s.per_object = true;
     s.session = p->session_gap_us >= 0;
   }
+  if (p->during) { /* pieces end at the next event; every lapse cuts, read or not */
+    s.per_object = true;
+    if (p->during->every >= 0) { /* the EVERY period of the last piece (jit_expr_prepare empties it) */
+      cg->period_lo = jit_entry_alloca(cg, cg->t_i64, "period.lo");
+      cg->period_hi = jit_entry_alloca(cg, cg->t_i64, "period.hi");
+    }
+    for (uint32_t r = 0; p->state_lapse && r < p->n_state; r++) {
+      if (cg->reg_v[r] || p->state_lapse[r].after_us <= 0) continue;
+      sky_vtype t = p->state_lapse[r].type;
+      cg->reg_v[r] = jit_entry_alloca(cg, t == SKY_VT_BOOL ? cg->t_i1 : t == SKY_VT_FLOAT ? cg->t_f64 : cg->t_i64, "reg");
+      if (t != SKY_VT_STRING) cg->reg_null[r] = jit_entry_alloca(cg, cg->t_i1, "reg.null");
+      cg->reg_set[r] = jit_entry_alloca(cg, cg->t_i64, "reg.set");
+    }
+  }
   if (s.bad_id) jit_fail(cg, "expression id out of range");
   if (s.session && p->session_gap_us < 0) jit_fail(cg, "session numbers without WITHIN SESSION");
   /* Register mode keeps every state word live across the loop: past
@@ -399,11 +413,96 @@ static void pre_event(jit_cg *cg, LLVMValueRef prev_ts) {
   if (prev_ts) update_session(cg, prev_ts);
 }
 
+static LLVMValueRef smin(jit_cg *cg, LLVMValueRef x, LLVMValueRef y) {
+  return LLVMBuildSelect(cg->b, LLVMBuildICmp(cg->b, LLVMIntSLT, x, y, ""), x, y, "");
+}
+
+/* DURING (plan.h): the pieces of the event's interval [ts, next ts or t2)
+ * clipped to [t1, t2), in time order: from `cur`, the next cut is the
+ * nearest of the interval's end, the next EVERY boundary (a helper call)
+ * and each lapsing register's set + after beyond cur; each piece runs the
+ * filter and the group update with piece_t / piece_len set, as the
+ * interpreter's during_event does. Ends with a branch to `next`. */
+static void during_event(jit_cg *cg, LLVMBasicBlockRef next) {
+  const sky_plan *p = cg->plan;
+  const sky_during *d = p->during;
+  LLVMBuilderRef b = cg->b;
+  if (!cg->piece_cur) cg->piece_cur = jit_entry_alloca(cg, cg->t_i64, "piece.cur");
+  if (!cg->piece_next) cg->piece_next = jit_entry_alloca(cg, cg->t_i64, "piece.next");
+  if (d->every >= 0 && !cg->period_lo) {
+    jit_fail(cg, "DURING EVERY without its period cache");
+    return;
+  }
+  LLVMValueRef t1 = jit_const_i64(cg, (uint64_t)d->from_us), t2 = jit_const_i64(cg, (uint64_t)d->to_us);
+  LLVMValueRef ts = load_elem(cg, cg->t_i64, cg->ts, cg->ev, "ts");
+  LLVMValueRef i1 = LLVMBuildAdd(b, cg->ev, jit_const_i64(cg, 1), "");
+  LLVMValueRef has_next = LLVMBuildICmp(b, LLVMIntULT, i1, cg->obj_end, "");
+  /* the next event's timestamp, read only when there is one */
+  LLVMValueRef at = LLVMBuildSelect(b, has_next, i1, cg->ev, "");
+  LLVMValueRef ts_next = LLVMBuildSelect(b, has_next, load_elem(cg, cg->t_i64, cg->ts, at, "ts.next"), t2, "");
+  LLVMValueRef lo = LLVMBuildSelect(b, LLVMBuildICmp(b, LLVMIntSLT, ts, t1, ""), t1, ts, "lo");
+  LLVMValueRef hi = smin(cg, ts_next, t2);
+  LLVMBuildStore(b, lo, cg->piece_cur);
+  LLVMBasicBlockRef piece = jit_block(cg, "piece"), piece_next = jit_block(cg, "piece.next");
+  LLVMBuildCondBr(b, LLVMBuildICmp(b, LLVMIntSLT, lo, hi, ""), piece, next);
+
+  LLVMPositionBuilderAtEnd(b, piece);
+  LLVMValueRef cur = LLVMBuildLoad2(b, cg->t_i64, cg->piece_cur, "piece.start");
+  LLVMValueRef cut = hi;
+  if (d->every >= 0) { /* the helper only when cur leaves the cached period [lo, hi) */
+    LLVMValueRef lo_a = cg->period_lo, hi_a = cg->period_hi;
+    LLVMValueRef in = LLVMBuildAnd(b, LLVMBuildICmp(b, LLVMIntSGE, cur, LLVMBuildLoad2(b, cg->t_i64, lo_a, ""), ""),
+                                   LLVMBuildICmp(b, LLVMIntSLT, cur, LLVMBuildLoad2(b, cg->t_i64, hi_a, ""), ""), "");
+    LLVMBasicBlockRef miss = jit_block(cg, "period.miss"), have = jit_block(cg, "period.have");
+    jit_br_unlikely(cg, LLVMBuildNot(b, in, ""), miss, have);
+    LLVMPositionBuilderAtEnd(b, miss);
+    LLVMValueRef args[2] = {LLVMConstInt(cg->t_i32, (uint64_t)d->every, 0), cur};
+    LLVMBuildStore(b, cur, lo_a); /* a lower bound of the period is enough */
+    LLVMBuildStore(b, jit_call(cg, JIT_H_PERIOD_NEXT, args, 2, "boundary"), hi_a);
+    LLVMBuildBr(b, have);
+    LLVMPositionBuilderAtEnd(b, have);
+    cut = smin(cg, cut, LLVMBuildLoad2(b, cg->t_i64, hi_a, "boundary"));
+  }
+  for (uint32_t r = 0; p->state_lapse && r < p->n_state; r++) {
+    int64_t after = p->state_lapse[r].after_us;
+    if (after <= 0 || !cg->reg_set[r]) continue;
+    LLVMValueRef set = LLVMBuildLoad2(b, cg->t_i64, cg->reg_set[r], "set");
+    LLVMValueRef when = LLVMBuildAdd(b, set, jit_const_i64(cg, (uint64_t)after), "lapse");
+    /* never set, or beyond int64 (the sum wrapped below set): no cut */
+    LLVMValueRef ok = LLVMBuildAnd(b, LLVMBuildICmp(b, LLVMIntNE, set, jit_const_i64(cg, (uint64_t)SKY_STATE_NEVER), ""),
+                                   LLVMBuildICmp(b, LLVMIntSGT, when, set, ""), "");
+    ok = LLVMBuildAnd(b, ok, LLVMBuildICmp(b, LLVMIntSGT, when, cur, ""), "");
+    ok = LLVMBuildAnd(b, ok, LLVMBuildICmp(b, LLVMIntSLT, when, cut, ""), "");
+    cut = LLVMBuildSelect(b, ok, when, cut, "");
+  }
+  LLVMBuildStore(b, cut, cg->piece_next);
+  cg->piece_t = cur;
+  cg->piece_len = LLVMBuildSub(b, cut, cur, "piece.len");
+  if (p->filter) {
+    jit_val f = jit_expr(cg, p->filter, jit_const_i1(cg, true));
+    LLVMBasicBlockRef match = jit_block(cg, "match");
+    LLVMBuildCondBr(b, jit_truth(cg, f), match, piece_next);
+    LLVMPositionBuilderAtEnd(b, match);
+  }
+  jit_groups_event(cg);
+  LLVMBuildBr(b, piece_next);
+  cg->piece_t = cg->piece_len = NULL;
+
+  LLVMPositionBuilderAtEnd(b, piece_next);
+  LLVMValueRef nx = LLVMBuildLoad2(b, cg->t_i64, cg->piece_next, "");
+  LLVMBuildStore(b, nx, cg->piece_cur);
+  LLVMBuildCondBr(b, LLVMBuildICmp(b, LLVMIntSLT, nx, hi, ""), piece, next);
+}
+
 /* The work of one event; ends with a branch to `next`. */
 static void emit_event(jit_cg *cg, LLVMValueRef prev_ts, LLVMBasicBlockRef next) {
   emit_prefetches(cg);
   update_registers(cg);
   if (prev_ts) update_session(cg, prev_ts);
+  if (cg->plan->during) {
+    during_event(cg, next);
+    return;
+  }
   if (cg->plan->filter) {
     jit_val f = jit_expr(cg, cg->plan->filter, jit_const_i1(cg, true));
     LLVMBasicBlockRef match = jit_block(cg, "match");
@@ -621,6 +720,7 @@ static void object_events(jit_cg *cg, obj_loop *L, LLVMBasicBlockRef obj_next) {
   LLVMPositionBuilderAtEnd(b, ev);
   LLVMValueRef i = LLVMBuildPhi(b, cg->t_i64, "i");
   cg->ev = i;
+  cg->obj_end = L->end;
   emit_event(cg, cg->session ? L->prev_ts : NULL, next);
   LLVMPositionBuilderAtEnd(b, next);
   LLVMValueRef i1 = LLVMBuildAdd(b, i, jit_const_i64(cg, 1), "");

@@ -66,6 +66,19 @@ int64_t sky_period_of_label(sky_period unit, int64_t label) {
   return unit == SKY_PERIOD_WEEK ? sky_floor_div(label + 3, 7) : label;
 }
 
+int64_t sky_period_start_us(sky_period unit, int64_t period) {
+  switch (unit) {
+  case SKY_PERIOD_HOUR: return period * SKY_US_PER_HOUR;
+  case SKY_PERIOD_DAY: return period * SKY_US_PER_DAY;
+  case SKY_PERIOD_WEEK: return (period * 7 - 3) * SKY_US_PER_DAY;
+  case SKY_PERIOD_MONTH: {
+    int64_t y = 1970 + sky_floor_div(period, 12);
+    return sky_days_from_civil(y, (unsigned)(period - (y - 1970) * 12) + 1, 1) * SKY_US_PER_DAY;
+  }
+  }
+  return 0;
+}
+
 int64_t sky_period_us(sky_period unit) {
   static const int64_t us[] = {SKY_US_PER_HOUR, SKY_US_PER_DAY, 7 * SKY_US_PER_DAY, 30 * SKY_US_PER_DAY};
   return us[unit];

@@ -62,6 +62,9 @@ static inline int64_t sky_period_label(sky_period unit, int64_t period) {
   return unit == SKY_PERIOD_WEEK ? period * 7 - 3 : period;
 }
 int64_t sky_period_of_label(sky_period unit, int64_t label);
+/* The first instant of period number `period` (DURING's cuts). For the
+ * periods of stored timestamps' years (0000..9999) and their neighbours. */
+int64_t sky_period_start_us(sky_period unit, int64_t period);
 /* ROLLING length of a period: 1 h, 1 d, 7 d, 30 d. */
 int64_t sky_period_us(sky_period unit);
 /* ISO-8601 UTC form of a timestamp, e.g. 2026-03-01T10:00:00.123456Z

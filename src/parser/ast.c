@@ -451,6 +451,26 @@ sky_stmt *ast_funnel_stmt(sky_parse_ctx *ctx, ast_funnel *head, const ast_ident 
 
 /* ---- RETENTION, LIFECYCLE, STICKINESS ------------------------------------------ */
 
+/* DURING t1 TO t2 [EVERY period] */
+ast_during *ast_during_new(sky_parse_ctx *ctx, const sky_lit *from, const sky_lit *to, int every, const sky_loc *loc,
+                           const sky_loc *every_loc) {
+  if (ctx->failed || !from || !to) return NULL;
+  ast_during *d = alloc0(ctx, sizeof *d);
+  if (!d) return NULL;
+  d->loc = *loc;
+  d->from = from;
+  d->to = to;
+  d->every = every;
+  d->every_loc = *every_loc;
+  return d;
+}
+
+sky_stmt *ast_select_during(sky_parse_ctx *ctx, sky_stmt *s, ast_during *during) {
+  (void)ctx;
+  if (s) s->select->during = during;
+  return s;
+}
+
 ast_cohort *ast_period_head(sky_parse_ctx *ctx, int unit, const sky_loc *loc) {
   if (ctx->failed) return NULL;
   ast_cohort *c = alloc0(ctx, sizeof *c);

@@ -199,6 +199,14 @@ typedef struct ast_paths {
 } ast_paths;
 
 /* SELECT, and the clauses the path statements share with it. */
+/* SELECT ... DURING t1 TO t2 [EVERY period] (PATHS.md §7). */
+typedef struct ast_during {
+  sky_loc loc;           /* of DURING */
+  const sky_lit *from, *to;
+  int every;             /* sky_period, or -1 */
+  sky_loc every_loc;     /* of the EVERY clause */
+} ast_during;
+
 struct sky_select {
   const char *text; /* the statement text (item source text, positions) */
   ast_funnel *funnel; /* FUNNEL: its own clauses; the items are unused */
@@ -214,6 +222,7 @@ struct sky_select {
   uint32_t n_order;
   ast_order **order;
   ast_expr *limit; /* INT literal, or NULL */
+  ast_during *during; /* SELECT ... DURING, or NULL */
 };
 
 /* One lexed token, kept for the normalized text. */
@@ -341,6 +350,9 @@ ast_cohort *ast_retention_head(sky_parse_ctx *ctx, bool recurring, ast_expr *sta
                                bool rolling, ast_expr *n, bool on_or_after, const sky_loc *loc);
 /* LIFECYCLE / STICKINESS EVERY unit */
 ast_cohort *ast_period_head(sky_parse_ctx *ctx, int unit, const sky_loc *loc);
+ast_during *ast_during_new(sky_parse_ctx *ctx, const sky_lit *from, const sky_lit *to, int every, const sky_loc *loc,
+                           const sky_loc *every_loc);
+sky_stmt *ast_select_during(sky_parse_ctx *ctx, sky_stmt *s, ast_during *during);
 sky_stmt *ast_cohort_stmt(sky_parse_ctx *ctx, sky_stmt_kind kind, ast_cohort *head, const ast_ident *from,
                           ast_expr *where, ast_gs gs, ast_expr *having, ast_list *order, ast_expr *limit);
 

@@ -16,6 +16,7 @@
  *   bind_units.c timestamps and durations: units and display types
  *   bind_pathfn.c next, prev, nth, dwell
  *   bind_state.c age(p); timed STATE registers and their lapses
+ *   bind_during.c SELECT ... DURING: pieces' instants, duration(), misuses
  *
  * An expression is bound in one of two modes. EVENT: a per-event value
  * (WHERE, GROUP BY, aggregate arguments); aggregates are errors there.
@@ -144,6 +145,17 @@ sky_expr *bind_state_fn(bind_ctx *b, const sky_fn *fn, const ast_expr *a);
 /* Fills plan->state_lapse when a register lapses or its age is read (and
  * then reads timestamps). false with the error set (out of memory). */
 bool bind_state_lapses(bind_ctx *b);
+
+/* ---- bind_during.c ------------------------------------------------------------- */
+
+/* DURING t1 TO t2 [EVERY period] of b->sel: plan->during and a timed
+ * register per lapsing STATE property. false with the error set. */
+bool bind_during(bind_ctx *b);
+/* duration(): a SKY_FN_PIECE function (only with DURING). */
+sky_expr *bind_piece_fn(bind_ctx *b, const sky_fn *fn, const ast_expr *a);
+/* f(...) in a DURING query: false (error set) for OVER OBJECT, a path
+ * function, or a time bucket EVERY does not cut at. */
+bool bind_during_call(bind_ctx *b, const sky_fn *fn, const ast_expr *a);
 
 /* ---- bind_call.c --------------------------------------------------------------- */
 

@@ -269,6 +269,7 @@ sky_expr *bind_call(bind_ctx *b, const ast_expr *a) {
     sky_error_quote(q, a->s, a->len);
     return bind_fail(b, SKY_ERR_UNKNOWN_FUNCTION, a, "unknown function '%s'", q);
   }
+  if (!bind_during_call(b, fn, a)) return NULL;
   if (a->filter && !sky_fn_is_aggregate(fn))
     return bind_fail(b, SKY_ERR_SEMANTIC, a, "FILTER applies to an aggregate, not %s()", fn->name);
   if (a->where && fn->cls != SKY_FN_PATH)
@@ -279,6 +280,7 @@ sky_expr *bind_call(bind_ctx *b, const ast_expr *a) {
   if (a->over) return bind_over_object(b, fn, a);
   if (fn->cls == SKY_FN_PATH) return bind_path_call(b, fn, a);
   if (fn->cls == SKY_FN_STATE) return bind_state_fn(b, fn, a);
+  if (fn->cls == SKY_FN_PIECE) return bind_piece_fn(b, fn, a);
   return fn->cls == SKY_FN_BUCKET ? bind_bucket(b, fn, a) : bind_aggregate(b, fn, a);
 }
 

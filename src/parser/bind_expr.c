@@ -65,7 +65,7 @@ bool ast_is_leaf_ref(const ast_expr *a) {
   case AST_SESSION: return true;
   case AST_CALL: { /* agg(x) OVER OBJECT: the object's value; age(p): the event's */
     const sky_fn *fn = sky_fn_find(a->s, a->len);
-    return a->over || (fn && fn->cls == SKY_FN_STATE);
+    return a->over || (fn && (fn->cls == SKY_FN_STATE || fn->cls == SKY_FN_PIECE));
   }
   default: return false;
   }

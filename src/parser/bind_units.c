@@ -79,6 +79,7 @@ sky_unit sky_expr_unit(const sky_plan *p, const sky_expr *e) {
   case SKY_OP_CONST: return e->unit; /* the binder marks duration literals */
   case SKY_OP_TIMESTAMP: return SKY_UNIT_TIMESTAMP;
   case SKY_OP_STATE_AGE: return SKY_UNIT_DURATION;
+  case SKY_OP_PIECE_DURATION: return SKY_UNIT_DURATION;
   case SKY_OP_KEY_REF: return sky_expr_unit(p, p->keys[e->index]);
   case SKY_OP_AGG_REF: return agg_unit(p, &p->aggs[e->index]);
   case SKY_OP_OBJ_AGG: return agg_unit(p, &p->obj_aggs[e->index]);

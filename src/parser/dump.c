@@ -201,6 +201,11 @@ static void put_explain(sky_buf *b, const sky_stmt *s) {
 static void put_sources(sky_buf *b, const sky_stmt *s) {
   const sky_select *q = s->select;
   put_table(b, "\n  from ", s);
+  if (q->during) {
+    static const char *const every[] = {"HOUR", "DAY", "WEEK", "MONTH"};
+    sky_buf_puts(b, "\n  during "), put_lit(b, q->during->from), sky_buf_puts(b, " to "), put_lit(b, q->during->to);
+    if (q->during->every >= 0) sky_buf_printf(b, " every %s", every[q->during->every]);
+  }
   if (q->where) sky_buf_puts(b, "\n  where "), put_expr(b, q->where);
   for (uint32_t i = 0; i < q->n_group; i++) sky_buf_puts(b, "\n  group "), put_expr(b, q->group[i]);
   if (q->session) sky_buf_puts(b, "\n  within session "), put_expr(b, q->session);

@@ -234,6 +234,15 @@ static void put_inputs(const explain_ctx *x) {
   else
     sky_buf_printf(b, "  session: gap %lld us%s\n", (long long)p->session_gap_us,
                    p->uses_session_number ? ", session numbers used" : "");
+  if (p->during) {
+    static const char *const every[] = {"HOUR", "DAY", "WEEK", "MONTH"};
+    char t1[48], t2[48];
+    sky_format_timestamp(p->during->from_us, t1);
+    sky_format_timestamp(p->during->to_us, t2);
+    sky_buf_printf(b, "  during: pieces of [%s, %s)", t1, t2);
+    if (p->during->every >= 0) sky_buf_printf(b, ", cut every %s", every[p->during->every]);
+    sky_buf_puts(b, ", cut at lapses of every EXPIRES property\n");
+  }
 }
 
 /* Aggregate #i: its line, its argument's tree, then its FILTER's. */

@@ -26,6 +26,8 @@ typedef enum sky_fn_class {
                        values of the whole path (bind_pathfn.c) */
   SKY_FN_STATE,     /* scalar over a STATE property named by its one argument
                        (age(p)); code = sky_op (bind_state.c) */
+  SKY_FN_PIECE,     /* no argument: a value of the current DURING piece (duration());
+                       code = sky_op (bind_during.c) */
 } sky_fn_class;
 
 /* Scalar functions: X(name, class, code, result type, result domain) */
@@ -39,7 +41,8 @@ typedef enum sky_fn_class {
   X(prev, SKY_FN_PATH, SKY_PATH_FN_PREV, SKY_VT_NULL, SKY_DOM_NONE)     \
   X(nth, SKY_FN_PATH, SKY_PATH_FN_NTH, SKY_VT_INT, SKY_DOM_NONE)        \
   X(dwell, SKY_FN_PATH, -1, SKY_VT_INT, SKY_DOM_NONE)    \
-  X(age, SKY_FN_STATE, SKY_OP_STATE_AGE, SKY_VT_INT, SKY_DOM_NONE)
+  X(age, SKY_FN_STATE, SKY_OP_STATE_AGE, SKY_VT_INT, SKY_DOM_NONE)      \
+  X(duration, SKY_FN_PIECE, SKY_OP_PIECE_DURATION, SKY_VT_INT, SKY_DOM_NONE)
 
 typedef struct sky_fn {
   const char *name;

@@ -38,7 +38,7 @@ int sky_lex_error_token(void) { return SKY_YYerror; }
   X(bool, KW_BOOL, 0) X(bucket, KW_BUCKET, 0) X(by, KW_BY, 1) X(create, KW_CREATE, 1)                 \
   X(csv, KW_CSV, 0) X(day, KW_DAY, 0) X(delete, KW_DELETE, 1) X(desc, KW_DESC, 1)                     \
   X(describe, KW_DESCRIBE, 1) X(distinct, KW_DISTINCT, 1) X(drop, KW_DROP, 1)                         \
-  X(dropped, KW_DROPPED, 0) X(errors, KW_ERRORS, 0) X(event, KW_EVENT, 1) X(every, KW_EVERY, 0)       \
+  X(dropped, KW_DROPPED, 0) X(during, KW_DURING, 1) X(errors, KW_ERRORS, 0) X(event, KW_EVENT, 1) X(every, KW_EVERY, 0)       \
   X(exclude, KW_EXCLUDE, 1) X(expires, KW_EXPIRES, 0) X(explain, KW_EXPLAIN, 1) X(false, KW_FALSE, 1) X(filter, KW_FILTER, 0)   \
   X(first, KW_FIRST, 0) X(float, KW_FLOAT, 0) X(for, KW_FOR, 0) X(format, KW_FORMAT, 0)               \
   X(from, KW_FROM, 1)                                                                                 \

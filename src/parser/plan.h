@@ -164,7 +164,8 @@ static inline uint32_t sky_period_dom(sky_period unit) {
   X(IN, -1, "IN")                      /* args[0] IN (args[1..]); SQL NULL rules */         \
   /* leaves read at an instant (PATHS.md §7 age(), §8) */                                \
   X(STATE_AGE, 0, "age")               /* INT µs since property e->index was last set at \
-                                          or before the current event; NULL if never */
+                                          or before the current event; NULL if never */ \
+  X(PIECE_DURATION, 0, "duration")     /* DURING: INT µs, the current piece's length */
 
 typedef enum sky_op {
 #define SKY_X_OP(name, arity, text) SKY_OP_##name,
@@ -559,6 +560,23 @@ typedef struct sky_state_lapse {
                         when the property was created, so never missing); else -1 */
 } sky_state_lapse;
 
+/* ---- SELECT ... DURING (PATHS.md §7) -----------------------------------------------
+ *
+ * The rows of a DURING SELECT are *pieces* of time, not events: each event
+ * of an object's path covers [its timestamp, the next event's) — the last
+ * one [its timestamp, to_us) — clipped to [from_us, to_us) and cut at every
+ * boundary of `every` and at every lapse instant (set time + EXPIRES AFTER)
+ * of each lapsing STATE property of the table (the binder gives each one a
+ * timed register, read or not); empty pieces are dropped. A piece is
+ * evaluated at its event (action, event.p) with `timestamp` = its start,
+ * STATE read at its start under the piece rule (a value set at s covers
+ * [s, s + d): sky_rt_state_in_piece), age() at its start and
+ * PIECE_DURATION = its length. */
+typedef struct sky_during {
+  int64_t from_us, to_us; /* from_us < to_us */
+  int every;              /* sky_period, or -1: no calendar cut */
+} sky_during;
+
 typedef struct sky_plan {
   sky_plan_kind kind;
   sky_funnel *funnel;                  /* SKY_PLAN_FUNNEL: the per-object part */
@@ -613,6 +631,7 @@ typedef struct sky_plan {
   uint32_t n_sets;
   sky_in_set *sets;                    /* IN_SET operands' constant sets */
   uint32_t n_exprs;                    /* ids are 0..n_exprs-1 */
+  sky_during *during;                  /* SELECT ... DURING: rows are pieces; else NULL */
 } sky_plan;
 
 /* The per-event expressions of a path statement's per-object part, in the

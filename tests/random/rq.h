@@ -224,6 +224,7 @@ typedef enum rq_kind {
                     distinct), nth (args[0] the condition), dwell (): PATHS.md §4 */
   RQ_E_RAW,      /* mutants only: text as is, never evaluated */
   RQ_E_AGE,      /* age(prop): µs since the STATE property was last set (PATHS.md §7) */
+  RQ_E_DURATION, /* duration(): the DURING piece's length (rq_during.c) */
 } rq_kind;
 
 typedef enum rq_op {
@@ -310,6 +311,11 @@ typedef struct rq_query {
   rq_expect expect;
   int expect_code; /* sky_code, for RQ_EXPECT_CODE */
   char truncate_at_pct; /* mutant: cut the text (0 = no) */
+  /* DURING during_from TO during_to [EVERY during_every] (rq_during.c) */
+  bool during;
+  int64_t during_from, during_to;
+  int during_every; /* rq_bucket RQ_HOUR, RQ_DAY, RQ_WEEK, RQ_MONTH; -1 none */
+  char during_text[2][64];
 } rq_query;
 
 /* A fresh well-typed random query over the dataset (or, rarely, a mutant
@@ -331,6 +337,27 @@ bool rq_query_uses_state_time(const rq_query *q, const rq_dataset *ds, bool laps
 bool rq_query_uses_filter(const rq_query *q);
 /* Whether it holds next, prev, nth or dwell (or a misuse of one). */
 bool rq_query_uses_path(const rq_query *q);
+
+/* ---- SELECT ... DURING (rq_during.c, PATHS.md §7) ------------------------- */
+
+/* Sometimes turns a freshly generated query into a DURING query (when it
+ * holds nothing DURING forbids): a range cutting through the data, an EVERY
+ * every time bucket of the query allows, and duration() items or WHERE. */
+void rq_during_maybe(rq_query *q, const rq_dataset *ds, rq_rng *r);
+/* A piece: [start, start + len) of the interval of path-order event `at`. */
+typedef struct rq_piece {
+  size_t at;
+  int64_t start, len;
+} rq_piece;
+/* The pieces of the events in path order (`order`, n events, each object's
+ * events adjacent, `set_ts[i][p]` the set times after event i), from
+ * PATHS.md §7 alone: per object, every cut instant (t1, t2, its events'
+ * timestamps, the EVERY boundaries in the range, and each lapse instant
+ * s + d still current there), sorted; consecutive cuts from the object's
+ * first event on make the pieces, each belonging to the last event at or
+ * before its start. *n_out pieces; the caller frees the array. */
+rq_piece *rq_during_pieces(const rq_dataset *ds, const rq_query *q, const rq_event *const *order,
+                           const int64_t (*set_ts)[RQ_N_PROPS], size_t n, size_t *n_out);
 
 /* ---- building expressions (rq_build.c) ------------------------------------ */
 

@@ -44,6 +44,8 @@ typedef struct row {
   rq_val raw[RQ_N_PROPS];     /* the latest non-NULL value */
   int64_t set_ts[RQ_N_PROPS]; /* when it was set (age()); RQ_NEVER_SET */
   int64_t session;
+  bool piece;                 /* DURING: a piece of the event's interval (rq_during.c) */
+  int64_t start, len;         /* its start (timestamp, the reading instant) and length */
 } row;
 
 typedef struct group {
@@ -74,7 +76,32 @@ static void *xcalloc(size_t n, size_t size) {
 
 /* ---- path order, state and sessions ------------------------------------ */
 
-static row *build_rows(const rq_dataset *ds, const rq_query *q) {
+/* DURING: the pieces as rows. A piece reads STATE at its start: a value
+ * set at s covers [s, s + d), so from s + d on it reads the TO value. */
+static row *piece_rows(const rq_dataset *ds, const rq_query *q, const rq_event **order, row *ev, size_t *n_out) {
+  int64_t (*set_ts)[RQ_N_PROPS] = xcalloc(ds->n_ev, sizeof *set_ts);
+  for (size_t i = 0; i < ds->n_ev; i++) memcpy(set_ts[i], ev[i].set_ts, sizeof set_ts[i]);
+  size_t n;
+  rq_piece *pieces = rq_during_pieces(ds, q, order, (const int64_t (*)[RQ_N_PROPS])set_ts, ds->n_ev, &n);
+  row *rows = xcalloc(n, sizeof *rows);
+  for (size_t k = 0; k < n; k++) {
+    row *r = &rows[k];
+    *r = ev[pieces[k].at];
+    r->piece = true;
+    r->start = pieces[k].start;
+    r->len = pieces[k].len;
+    for (int p = 0; p < RQ_N_PROPS; p++) {
+      bool lapsed = r->raw[p].t != RQ_NULL && ds->expires_us[p] > 0 && r->start - r->set_ts[p] >= ds->expires_us[p];
+      r->carried[p] = lapsed ? ds->expires_to[p] : r->raw[p];
+    }
+  }
+  free(pieces);
+  free(set_ts);
+  *n_out = n;
+  return rows;
+}
+
+static row *build_rows(const rq_dataset *ds, const rq_query *q, size_t *n_rows) {
   const rq_event **order = rq_path_order(ds);
   row *rows = xcalloc(ds->n_ev, sizeof *rows);
   for (size_t i = 0; i < ds->n_ev; i++) {
@@ -86,6 +113,12 @@ static row *build_rows(const rq_dataset *ds, const rq_query *q) {
     rq_carry(ds, e, first, rows[i].raw, rows[i].set_ts, rows[i].carried);
     rows[i].session = first ? 0 : rows[i - 1].session;
     if (!first && q->has_session && e->ts - order[i - 1]->ts > q->session_us) rows[i].session++;
+  }
+  *n_rows = ds->n_ev;
+  if (q->during) {
+    row *pieces = piece_rows(ds, q, order, rows, n_rows);
+    free(rows);
+    rows = pieces;
   }
   free(order);
   return rows;
@@ -438,7 +471,8 @@ static rq_val eval(const ctx *c, const rq_node *n) {
   switch (n->kind) {
   case RQ_E_LIT: return n->val;
   case RQ_E_OBJECT: return rq_obj(c->cur->e->obj);
-  case RQ_E_TIMESTAMP: return rq_int(c->cur->e->ts);
+  case RQ_E_TIMESTAMP: return rq_int(c->cur->piece ? c->cur->start : c->cur->e->ts);
+  case RQ_E_DURATION: return rq_int(c->cur->len);
   case RQ_E_ACTION: return c->cur->e->action;
   case RQ_E_PROP: return eval_prop(c, n);
   case RQ_E_SESSNUM: return rq_int(c->cur->session);
@@ -468,7 +502,7 @@ static rq_val eval(const ctx *c, const rq_node *n) {
   case RQ_E_RAW: abort(); /* mutants are never evaluated */
   case RQ_E_AGE: { /* since last set, heartbeats included; a lapse does not change it */
     int64_t set = c->cur->set_ts[n->prop];
-    return set == RQ_NEVER_SET ? rq_null() : rq_int(c->cur->e->ts - set);
+    return set == RQ_NEVER_SET ? rq_null() : rq_int((c->cur->piece ? c->cur->start : c->cur->e->ts) - set);
   }
   }
   abort();
@@ -520,13 +554,13 @@ static void group_add(group *g, size_t row_index) {
   g->rows[g->n++] = row_index;
 }
 
-static group *group_events(const rq_dataset *ds, const rq_query *q, const row *rows, bool *overflow, size_t *n_out) {
+static group *group_events(size_t n_rows, const rq_query *q, const row *rows, bool *overflow, size_t *n_out) {
   group *groups = NULL;
   size_t n_groups = 0;
   rq_val none[RQ_MAX_KEYS] = {rq_null(), rq_null()};
   if (q->n_keys == 0) find_group(&groups, &n_groups, none, 0); /* exactly one row without GROUP BY */
-  ctx c = {.q = q, .rows = rows, .n_rows = ds->n_ev, .overflow = overflow};
-  for (size_t i = 0; i < ds->n_ev; i++) {
+  ctx c = {.q = q, .rows = rows, .n_rows = n_rows, .overflow = overflow};
+  for (size_t i = 0; i < n_rows; i++) {
     c.cur = &rows[i];
     if (q->where) {
       rq_val w = eval(&c, q->where);
@@ -573,14 +607,15 @@ static bool finish_group(const ctx *c, out_row *o) {
 void rq_evaluate(const rq_dataset *ds, const rq_query *q, rq_answer *out) {
   memset(out, 0, sizeof *out);
   out->n_cols = q->n_items;
-  row *rows = build_rows(ds, q);
+  size_t n_rows;
+  row *rows = build_rows(ds, q, &n_rows);
   bool overflow = false;
   size_t n_groups;
-  group *groups = group_events(ds, q, rows, &overflow, &n_groups);
+  group *groups = group_events(n_rows, q, rows, &overflow, &n_groups);
   out_row *res = xcalloc(n_groups, sizeof *res);
   size_t n_res = 0;
   for (size_t i = 0; i < n_groups; i++) {
-    ctx c = {.q = q, .rows = rows, .n_rows = ds->n_ev, .grp = &groups[i], .overflow = &overflow};
+    ctx c = {.q = q, .rows = rows, .n_rows = n_rows, .grp = &groups[i], .overflow = &overflow};
     if (finish_group(&c, &res[n_res])) n_res++;
   }
   qsort(res, n_res, sizeof *res, out_order);

@@ -1085,6 +1085,7 @@ static void generate(gen *g) {
   if (rq_chance(&g->r, 45)) gen_order(g);
   if (rq_chance(&g->r, 30)) q->limit = rq_chance(&g->r, 10) ? 100 : rq_range(&g->r, 0, 6);
   if (rq_chance(&g->r, 4)) mutate(g);
+  rq_during_maybe(q, g->ds, &g->r);
 }
 
 void rq_query_generate(rq_query *q, const rq_dataset *ds, uint64_t seed) {

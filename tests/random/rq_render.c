@@ -144,6 +144,7 @@ static void render_bare(rq_buf *b, const rq_query *q, const rq_node *n) {
   case RQ_E_TIMESTAMP: rq_buf_puts(b, "timestamp"); break;
   case RQ_E_ACTION: rq_buf_puts(b, "action"); break;
   case RQ_E_SESSNUM: rq_buf_puts(b, "session.number"); break;
+  case RQ_E_DURATION: rq_buf_puts(b, n->upper ? "DURATION()" : "duration()"); break;
   case RQ_E_AGE:
     rq_buf_printf(b, "%s(%s", n->upper ? "AGE" : "age", n->ref == 1 ? "state." : "");
     rq_buf_printf(b, n->quoted ? "\"%s\")" : "%s)", rq_props[n->prop].name);
@@ -235,6 +236,14 @@ void rq_query_render(rq_buf *b, const rq_query *q) {
     if (q->alias[i][0]) rq_buf_printf(b, " %s %s", kw(q, "AS", "as"), q->alias[i]);
   }
   if (q->from) rq_buf_printf(b, "%s%s t", sep(q), kw(q, "FROM", "from"));
+  if (q->during) {
+    static const char *const every[][2] = {[RQ_HOUR] = {"HOUR", "hour"}, [RQ_DAY] = {"DAY", "day"},
+                                           [RQ_WEEK] = {"WEEK", "week"}, [RQ_MONTH] = {"MONTH", "month"}};
+    rq_buf_printf(b, "%s%s %s %s %s", sep(q), kw(q, "DURING", "during"), q->during_text[0], kw(q, "TO", "to"),
+                  q->during_text[1]);
+    if (q->during_every >= 0)
+      rq_buf_printf(b, " %s %s", kw(q, "EVERY", "every"), every[q->during_every][q->lower_keywords]);
+  }
   if (q->where) {
     rq_buf_printf(b, "%s%s ", sep(q), kw(q, "WHERE", "where"));
     render(b, q, q->where);
