@@ -101,13 +101,15 @@ EVAL(PROP_EVENT) {
 EVAL(PROP_STATE) {
   int32_t r = env->reg_of[e->index];
   *out = env->regs[r];
-  if (env->set_us) *out = sky_rt_state_at(env->rt, (uint32_t)r, *out, env->set_us[r], env->chunk->ts[env->event]);
+  if (env->set_us)
+    *out = sky_rt_state_at(env->rt, (uint32_t)r, *out, env->set_us[r],
+                           sky_rt_read_instant(env->rt->plan, env->chunk->ts[env->event]));
   return SKY_EVAL_OK;
 }
 
 EVAL(STATE_AGE) {
   int32_t r = env->reg_of[e->index];
-  *out = sky_rt_state_age(env->set_us[r], env->chunk->ts[env->event]);
+  *out = sky_rt_state_age(env->set_us[r], sky_rt_read_instant(env->rt->plan, env->chunk->ts[env->event]));
   return SKY_EVAL_OK;
 }
 

@@ -1,0 +1,39 @@
+/* chunk_at.c — a path read at an instant (GET OBJECT ... AS OF and
+ * SELECT ... AS OF, PATHS.md §6): which events are at or before it, and
+ * which of them last carried a column.
+ *
+ * One definition for the statement layer's GET OBJECT ... AS OF and the
+ * compiled AS OF scan (the interpreter, the oracle, walks the path
+ * directly). Both are binary searches: an object's events are in path
+ * order, so its timestamps ascend, and a sparse column's `pos` list is
+ * ascending; a dense column is scanned backwards from the cut, where the
+ * answer is near.
+ */
+#include "storage/storage.h"
+
+uint64_t sky_ts_upto(const int64_t *ts, uint64_t first, uint64_t end, int64_t t) {
+  uint64_t lo = first, hi = end;
+  while (lo < hi) {
+    uint64_t mid = lo + (hi - lo) / 2;
+    if (ts[mid] <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+uint64_t sky_col_last(const sky_chunk_col *col, uint64_t first, uint64_t cut) {
+  if (!col->present || cut <= first) return UINT64_MAX;
+  if (col->pos) {
+    /* the number of listed events before cut; the one before it, if in range */
+    uint64_t lo = 0, hi = col->n_pos;
+    while (lo < hi) {
+      uint64_t mid = lo + (hi - lo) / 2;
+      if (col->pos[mid] < cut) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo > 0 && col->pos[lo - 1] >= first ? col->pos[lo - 1] : UINT64_MAX;
+  }
+  for (uint64_t i = cut; i > first; i--)
+    if (col->present[i - 1]) return i - 1;
+  return UINT64_MAX;
+}
