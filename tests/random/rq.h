@@ -310,6 +310,11 @@ typedef struct rq_query {
   rq_expect expect;
   int expect_code; /* sky_code, for RQ_EXPECT_CODE */
   char truncate_at_pct; /* mutant: cut the text (0 = no) */
+  /* AS OF (PATHS.md §6): one row per object, at its last event at or
+   * before as_of_us, states and age() read at as_of_us */
+  bool has_as_of;
+  int64_t as_of_us;
+  char as_of_text[48]; /* as written: µs or a quoted ISO string */
 } rq_query;
 
 /* A fresh well-typed random query over the dataset (or, rarely, a mutant

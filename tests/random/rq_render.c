@@ -235,6 +235,7 @@ void rq_query_render(rq_buf *b, const rq_query *q) {
     if (q->alias[i][0]) rq_buf_printf(b, " %s %s", kw(q, "AS", "as"), q->alias[i]);
   }
   if (q->from) rq_buf_printf(b, "%s%s t", sep(q), kw(q, "FROM", "from"));
+  if (q->has_as_of) rq_buf_printf(b, "%s%s %s", sep(q), kw(q, "AS OF", "as of"), q->as_of_text);
   if (q->where) {
     rq_buf_printf(b, "%s%s ", sep(q), kw(q, "WHERE", "where"));
     render(b, q, q->where);

@@ -49,6 +49,20 @@ SELECT object, count() AS OF -1 GROUP BY object
 GET OBJECT 1 AS OF 600000000
 GET OBJECT 2 AS OF 600000001
 EXPLAIN SELECT plan, count() AS OF '2026-03-01' WHERE online GROUP BY plan
+-- A sparse STATE column (at most one event in 8 carries it, so the chunk
+-- lists its events): object 1 ticks every minute 0..16 with tier gold at
+-- 3m and silver at 12m; object 2 the same with bronze at 5m only. At 11m:
+-- 1 gold (age 8m), 2 bronze (age 6m); at 12m: 1 silver (age 0); at 4m: 1
+-- gold (age 1m), 2 never set (NULL); at 2m: neither set.
+CREATE TABLE s (tier STATE STRING)
+USE s
+INSERT INTO s (object, timestamp, action, tier) VALUES (1, 0, 'tick', NULL), (1, 60000000, 'tick', NULL), (1, 120000000, 'tick', NULL), (1, 180000000, 'tick', 'gold'), (1, 240000000, 'tick', NULL), (1, 300000000, 'tick', NULL), (1, 360000000, 'tick', NULL), (1, 420000000, 'tick', NULL), (1, 480000000, 'tick', NULL), (1, 540000000, 'tick', NULL), (1, 600000000, 'tick', NULL), (1, 660000000, 'tick', NULL), (1, 720000000, 'tick', 'silver'), (1, 780000000, 'tick', NULL), (1, 840000000, 'tick', NULL), (1, 900000000, 'tick', NULL), (1, 960000000, 'tick', NULL)
+INSERT INTO s (object, timestamp, action, tier) VALUES (2, 0, 'tick', NULL), (2, 60000000, 'tick', NULL), (2, 120000000, 'tick', NULL), (2, 180000000, 'tick', NULL), (2, 240000000, 'tick', NULL), (2, 300000000, 'tick', 'bronze'), (2, 360000000, 'tick', NULL), (2, 420000000, 'tick', NULL), (2, 480000000, 'tick', NULL), (2, 540000000, 'tick', NULL), (2, 600000000, 'tick', NULL), (2, 660000000, 'tick', NULL), (2, 720000000, 'tick', NULL), (2, 780000000, 'tick', NULL), (2, 840000000, 'tick', NULL), (2, 900000000, 'tick', NULL), (2, 960000000, 'tick', NULL)
+SELECT object, tier, age(tier) AS OF 660000000 GROUP BY object, tier, age(tier)
+SELECT object, tier, age(tier) AS OF 720000000 GROUP BY object, tier, age(tier)
+SELECT object, tier, age(tier) AS OF 240000000 GROUP BY object, tier, age(tier)
+SELECT tier, count() AS OF 120000000 GROUP BY tier
+GET OBJECT 1 AS OF 720000000
 -- misuse: what needs more than one event of a path is refused with AS OF
 SELECT count() AS OF 0 WITHIN SESSION 30m
 SELECT next(action), count() AS OF 0 GROUP BY next(action)
