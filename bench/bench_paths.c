@@ -6,7 +6,7 @@
  *               [--only TEXT]
  *
  * LOADs FILE into DIR/db (unless --keep finds it loaded), then runs each
- * path query (FUNNEL, RETENTION, LIFECYCLE, STICKINESS, PATHS, next(); --only: those whose
+ * path query (FUNNEL, RETENTION, LIFECYCLE, STICKINESS, PATHS, next(), AS OF; --only: those whose
  * text contains TEXT) warm (best and median of R runs, events/s over the
  * table's events), prints its first rows so the answer can be checked
  * against the peers', and the compile time of fresh 3-, 32- and 64-step
@@ -123,6 +123,8 @@ int main(int argc, char **argv) {
       "SELECT count(), objects() WHERE action = 'add_to_cart' GROUP BY next(action), next(action, 2) ORDER BY 1 DESC "
       "LIMIT 20",
       "SELECT count() WHERE action = 'add_to_cart' GROUP BY next(DISTINCT action)",
+      /* the population at an instant (PATHS.md §6; issue 12's goal: >= 1 G events/s on 2 threads) */
+      "SELECT objects() AS OF '2026-03-01' GROUP BY state.plan",
   };
   double *ms = malloc(sizeof *ms * (size_t)runs);
   for (size_t q = 0; q < sizeof queries / sizeof *queries; q++) {

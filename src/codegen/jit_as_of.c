@@ -4,18 +4,20 @@
  * does not: per object it finds the end of its events at or before ts by
  * a binary search over the object's (ascending) timestamps, and each STATE
  * register's value as the last event before that end carrying the
- * property (a binary search in the column's `pos` list when it is sparse,
- * else a backward scan of `present`; storage/chunk_at.c, the definition
- * GET OBJECT ... AS OF uses too), with that event's time as its set time.
+ * property, with that event's time as its set time (storage/chunk_at.c,
+ * the definition GET OBJECT ... AS OF uses too: a walk of a sparse
+ * column's `pos` list with one cursor per register, as objects come in
+ * chunk order, else a backward scan of `present` from the end).
  * The object's one row is then the ordinary per-event code (filter, keys,
  * aggregates: jit_groups_event) at its last event at or before ts, with
- * every STATE read at ts (jit_read_instant). So AS OF costs
- * O(objects · log events), not O(events). The stop check runs every
+ * every STATE read at ts (jit_read_instant). The per-event code runs once
+ * per object, not once per event. The stop check runs every
  * STOP_EVERY objects.
  */
 #include <stddef.h>
 
 #include "codegen/jit_internal.h"
+#include "common/alloc.h"
 #include "storage/storage.h"
 
 enum { STOP_EVERY = 65536 }; /* objects between two sky_rt_should_stop checks */
@@ -31,7 +33,8 @@ static LLVMValueRef elem(jit_cg *cg, LLVMTypeRef ty, LLVMValueRef base, LLVMValu
 
 /* Register r as of the cut: the value of the last event of [start, cut)
  * carrying its property, and that event's time; never set when none. */
-static void load_register(jit_cg *cg, uint32_t r, LLVMValueRef cols, LLVMValueRef start, LLVMValueRef cut) {
+static void load_register(jit_cg *cg, uint32_t r, LLVMValueRef cols, LLVMValueRef start, LLVMValueRef cut,
+                          LLVMValueRef cursor) {
   LLVMBuilderRef b = cg->b;
   const sky_plan *p = cg->plan;
   uint32_t prop = p->state_props[r];
@@ -41,8 +44,8 @@ static void load_register(jit_cg *cg, uint32_t r, LLVMValueRef cols, LLVMValueRe
                 : ty == cg->t_f64 ? SKY_VT_FLOAT
                                   : SKY_VT_INT;
   LLVMValueRef col = jit_gep8(cg, cols, jit_const_i64(cg, (uint64_t)prop * sizeof(sky_chunk_col)), "col");
-  LLVMValueRef args[3] = {col, start, cut};
-  LLVMValueRef at = jit_call(cg, JIT_H_COL_LAST, args, 3, "set.at");
+  LLVMValueRef args[4] = {col, start, cut, cursor};
+  LLVMValueRef at = jit_call(cg, JIT_H_COL_LAST, args, 4, "set.at");
   LLVMValueRef none = LLVMBuildICmp(b, LLVMIntEQ, at, jit_const_i64(cg, UINT64_MAX), "never");
   LLVMValueRef ev = cg->ev;
   cg->ev = LLVMBuildSelect(b, none, start, at, ""); /* a valid index either way */
@@ -65,6 +68,17 @@ void jit_as_of_loop(jit_cg *cg, LLVMBasicBlockRef done) {
   LLVMValueRef cols = jit_load_at(cg, cg->t_ptr, cg->a_chunk, offsetof(sky_chunk, cols), "cols");
   LLVMValueRef instant = jit_const_i64(cg, (uint64_t)p->as_of_us);
   LLVMBuildStore(b, jit_const_i64(cg, 0), k_a);
+  /* per register: its place in the column's pos list (sky_col_last_from) */
+  LLVMValueRef *cursor = sky_calloc(p->n_state + 1, sizeof *cursor);
+  if (!cursor) {
+    jit_fail(cg, "out of memory");
+    return;
+  }
+  for (uint32_t r = 0; r < p->n_state; r++) {
+    if (!cg->reg_v[r]) continue;
+    cursor[r] = jit_entry_alloca(cg, cg->t_i64, "pos.cursor");
+    LLVMBuildStore(b, jit_const_i64(cg, 0), cursor[r]);
+  }
   LLVMBasicBlockRef head = jit_block(cg, "asof.object"), stop = jit_block(cg, "asof.stop");
   LLVMBasicBlockRef go = jit_block(cg, "asof.go"), row = jit_block(cg, "asof.row");
   LLVMBasicBlockRef next = jit_block(cg, "asof.next");
@@ -91,7 +105,8 @@ void jit_as_of_loop(jit_cg *cg, LLVMBasicBlockRef done) {
   cg->obj = elem(cg, cg->t_i64, cg->obj_ids, k, "obj");
   cg->ev = LLVMBuildSub(b, cut, jit_const_i64(cg, 1), "ev");
   for (uint32_t r = 0; r < p->n_state; r++)
-    if (cg->reg_v[r]) load_register(cg, r, cols, start, cut);
+    if (cg->reg_v[r]) load_register(cg, r, cols, start, cut, cursor[r]);
+  sky_free(cursor);
   if (p->filter) {
     jit_val f = jit_expr(cg, p->filter, jit_const_i1(cg, true));
     LLVMBasicBlockRef match = jit_block(cg, "asof.match");

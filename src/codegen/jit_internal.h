@@ -60,7 +60,7 @@
   X(PATHFN_RESERVE, sky_pathfn_jit_reserve, "pppl") \
   X(PATHFN_RESOLVE, sky_pathfn_jit_resolve, "vppl") \
   X(TS_UPTO, sky_ts_upto, "lplll")          \
-  X(COL_LAST, sky_col_last, "lpll")
+  X(COL_LAST, sky_col_last_from, "lpllp")
 
 /* month(ts) out of line: the month number, and in range[0..1] the µs
  * range [lo, hi) of that month (empty when it overflows int64). The one

@@ -7,7 +7,9 @@
  * directly). Both are binary searches: an object's events are in path
  * order, so its timestamps ascend, and a sparse column's `pos` list is
  * ascending; a dense column is scanned backwards from the cut, where the
- * answer is near.
+ * answer is near. A scan visiting objects in chunk order walks `pos` with a
+ * cursor instead (sky_col_last_from): sequential, where a binary search
+ * over the whole list per object missed the cache at every step.
  */
 #include "storage/storage.h"
 
@@ -36,4 +38,14 @@ uint64_t sky_col_last(const sky_chunk_col *col, uint64_t first, uint64_t cut) {
   for (uint64_t i = cut; i > first; i--)
     if (col->present[i - 1]) return i - 1;
   return UINT64_MAX;
+}
+
+uint64_t sky_col_last_from(const sky_chunk_col *col, uint64_t first, uint64_t cut, uint64_t *cursor) {
+  if (!col->pos) return sky_col_last(col, first, cut);
+  uint64_t j = *cursor;
+  while (j < col->n_pos && col->pos[j] < first) j++;
+  *cursor = j; /* the object's first listed event: later objects start here or after */
+  uint64_t at = UINT64_MAX;
+  for (; j < col->n_pos && col->pos[j] < cut; j++) at = col->pos[j];
+  return at;
 }

@@ -194,6 +194,9 @@ uint64_t sky_ts_upto(const int64_t *ts, uint64_t first, uint64_t end, int64_t t)
 /* The last event of [first, cut) carrying a value in `col`, or UINT64_MAX
  * when none does. */
 uint64_t sky_col_last(const sky_chunk_col *col, uint64_t first, uint64_t cut);
+/* The same for a caller visiting ranges with ascending `first` (objects in
+ * chunk order): *cursor (0 before the first call) keeps its place in `pos`. */
+uint64_t sky_col_last_from(const sky_chunk_col *col, uint64_t first, uint64_t cut, uint64_t *cursor);
 
 /* ---- testing hooks ------------------------------------------------------ */
 
