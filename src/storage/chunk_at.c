@@ -14,13 +14,15 @@
 #include "storage/storage.h"
 
 uint64_t sky_ts_upto(const int64_t *ts, uint64_t first, uint64_t end, int64_t t) {
-  uint64_t lo = first, hi = end;
-  while (lo < hi) {
-    uint64_t mid = lo + (hi - lo) / 2;
-    if (ts[mid] <= t) lo = mid + 1;
-    else hi = mid;
+  if (end <= first) return first;
+  /* branch-free: the step is a conditional move, not a mispredicted jump */
+  uint64_t base = first, n = end - first;
+  while (n > 1) {
+    uint64_t half = n / 2;
+    base = ts[base + half] <= t ? base + half : base;
+    n -= half;
   }
-  return lo;
+  return base + (ts[base] <= t);
 }
 
 uint64_t sky_col_last(const sky_chunk_col *col, uint64_t first, uint64_t cut) {
