@@ -14,7 +14,8 @@
 #include "storage/storage.h"
 
 uint64_t sky_ts_upto(const int64_t *ts, uint64_t first, uint64_t end, int64_t t) {
-  if (end <= first) return first;
+  if (end <= first || ts[first] > t) return first;
+  if (ts[end - 1] <= t) return end; /* most objects lie wholly before or after t */
   /* branch-free: the step is a conditional move, not a mispredicted jump */
   uint64_t base = first, n = end - first;
   while (n > 1) {
