@@ -17,8 +17,9 @@
  * RETENTION, LIFECYCLE, STICKINESS; next()/prev()/nth()/dwell() are calls,
  * with `WHERE c` inside next's and prev's parentheses; `f(...) FILTER (WHERE c) OVER OBJECT` is one primary (FILTER
  * is non-reserved: nothing else may follow a call, so `filter` stays a
- * name); AS OF on SELECT will be a merged AS_OF token from
- * the lexer (one token of lookahead, like NOT LIKE) after the items.
+ * name); AS OF (GET OBJECT's and SELECT's, PATHS.md §6) is one merged
+ * T_AS_OF token from the lexer (one token of lookahead, like NOT LIKE), so
+ * that `SELECT x AS OF ts` is no alias.
  */
 
 %code requires {
@@ -97,7 +98,7 @@ static void yyerror(sky_loc *loc, sky_parse_ctx *ctx, const char *msg) {
 
 %token YYEOF 0 "end of input"
 %token <tok> T_IDENT "identifier" T_STRING "string" T_INTEGER "integer" T_FLOAT "number" T_DURATION "duration"
-%token T_NE "'!='" T_LE "'<='" T_GE "'>='" T_NOT_LIKE "NOT LIKE" T_NOT_IN "NOT IN"
+%token T_NE "'!='" T_LE "'<='" T_GE "'>='" T_NOT_LIKE "NOT LIKE" T_NOT_IN "NOT IN" T_AS_OF "AS OF"
 
 /* Reserved keywords (never names). */
 %token KW_ACTION "ACTION" KW_ALTER "ALTER" KW_AND "AND" KW_AS "AS" KW_ASC "ASC" KW_BY "BY"
@@ -327,7 +328,7 @@ load_max:
 
 opt_as_of:
     %empty                              { $$ = NULL; }
-  | KW_AS KW_OF as_of_value             { $$ = $3; }
+  | T_AS_OF as_of_value                 { $$ = $2; }
   ;
 
 as_of_value:
@@ -351,11 +352,13 @@ query:
 select:
     KW_SELECT items opt_from opt_during opt_where group_session opt_having opt_order opt_limit
                                         { A($$ = ast_select_during(ctx, ast_select(ctx, $2, &$3, $5, $6, $7, $8, $9), $4)); }
+  /* AS OF ts (PATHS.md §6): one row per object at the instant. DURING
+   * after it parses so that the binder can name the pair's misuse. */
+  | KW_SELECT items opt_from T_AS_OF as_of_value opt_during opt_where group_session opt_having opt_order opt_limit
+                                        { A($$ = ast_select_during(ctx, ast_select_as_of(ctx, ast_select(ctx, $2, &$3, $7, $8, $9, $10, $11), $5, &@4), $6)); }
   ;
 
-/* DURING t1 TO t2 [EVERY period] (PATHS.md §7). AS OF (§6, built on
- * another branch) is to be exclusive with it: bind_during() is the place
- * to report the pair, at AS OF's position. */
+/* DURING t1 TO t2 [EVERY period] (PATHS.md §7). */
 opt_during:
     %empty                              { $$ = NULL; }
   | KW_DURING as_of_value KW_TO as_of_value opt_every

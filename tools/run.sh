@@ -50,6 +50,7 @@ skyd is running on 127.0.0.1:$port (data in $data); the shell starts on the demo
   LIFECYCLE EVERY MONTH;
   SELECT next(action), count() WHERE action = 'add_to_cart' GROUP BY next(action) ORDER BY 2 DESC;
   PATHS AFTER action = 'add_to_cart' STEPS 3;
+  SELECT state.plan, objects() AS OF '2026-03-01' GROUP BY state.plan;
 
 \\help lists the shell's commands; Ctrl-C cancels a running statement; \\q quits (and stops skyd).
 MSG

@@ -350,6 +350,25 @@ int32_t sky_obj_aggs_conclude(const sky_runtime *rt, uint64_t *state, sky_ival *
   return rc;
 }
 
+/* AS OF's walk does nothing at an event but load its registers. */
+static int as_of_event(sky_walk *s) {
+  (void)s;
+  return SKY_SCAN_OK;
+}
+
+/* SELECT ... AS OF (PATHS.md §6), the direct way: the object's events up
+ * to the last one at or before the instant load the registers, then that
+ * event is the object's one row (its states read at the instant:
+ * sky_rt_read_instant). An object whose first event is later has none. */
+static int scan_as_of(sky_walk *s, uint64_t first, uint64_t end, uint32_t *until_check) {
+  const sky_chunk *c = s->env.chunk;
+  uint64_t cut = first;
+  while (cut < end && c->ts[cut] <= s->plan->as_of_us) cut++;
+  if (cut == first) return SKY_SCAN_OK;
+  int rc = walk_events(s, first, cut, until_check, as_of_event);
+  return rc != SKY_SCAN_OK ? rc : select_event(s); /* env.event is cut - 1 */
+}
+
 /* Object k: the OVER OBJECT pre-pass when the plan has one, then the walk
  * (begin, each event, flush). */
 static int scan_object(sky_walk *s, uint64_t k, uint32_t *until_check) {
@@ -357,6 +376,7 @@ static int scan_object(sky_walk *s, uint64_t k, uint32_t *until_check) {
   uint64_t first = c->obj_start[k], end = c->obj_start[k + 1];
   s->env.obj = c->obj_id[k];
   s->obj_end = end;
+  if (s->plan->as_of) return scan_as_of(s, first, end, until_check);
   if (s->plan->n_path_fns) {
     int rc = path_values(s, first, end, until_check);
     if (rc != SKY_SCAN_OK) return rc;

@@ -69,6 +69,12 @@ static inline sky_ival sky_rt_state_at(const sky_runtime *rt, uint32_t reg, sky_
   return sky_rt_state_to(rt, reg);
 }
 
+/* The instant a STATE read at an event with timestamp `event_ts` is at:
+ * that time, or under AS OF (PATHS.md §6) the plan's instant. */
+static inline int64_t sky_rt_read_instant(const sky_plan *p, int64_t event_ts) {
+  return p->as_of ? p->as_of_us : event_ts;
+}
+
 /* age(p) at instant t_us (PATHS.md §7): µs since the set time, NULL when
  * never set. A lapse does not change it. */
 static inline sky_ival sky_rt_state_age(int64_t set_us, int64_t t_us) {

@@ -104,13 +104,15 @@ EVAL(PROP_STATE) {
   if (env->set_us && env->in_piece)
     *out = sky_rt_state_in_piece(env->rt, (uint32_t)r, *out, env->set_us[r], env->piece_start);
   else if (env->set_us)
-    *out = sky_rt_state_at(env->rt, (uint32_t)r, *out, env->set_us[r], env->chunk->ts[env->event]);
+    *out = sky_rt_state_at(env->rt, (uint32_t)r, *out, env->set_us[r],
+                           sky_rt_read_instant(env->rt->plan, env->chunk->ts[env->event]));
   return SKY_EVAL_OK;
 }
 
 EVAL(STATE_AGE) {
   int32_t r = env->reg_of[e->index];
-  *out = sky_rt_state_age(env->set_us[r], env->in_piece ? env->piece_start : env->chunk->ts[env->event]);
+  *out = sky_rt_state_age(env->set_us[r], env->in_piece ? env->piece_start
+                                                         : sky_rt_read_instant(env->rt->plan, env->chunk->ts[env->event]));
   return SKY_EVAL_OK;
 }
 

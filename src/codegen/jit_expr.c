@@ -164,8 +164,7 @@ static jit_val op_prop_state(jit_cg *cg, const sky_expr *e, const jit_val *a, LL
   const sky_state_lapse *l = p->state_lapse ? &p->state_lapse[r] : NULL;
   if (!l || l->after_us <= 0 || !cg->reg_set[r]) return cg->reg_null[r] ? jv(v, null) : jvf(v, null);
   LLVMValueRef set = LLVMBuildLoad2(b, cg->t_i64, cg->reg_set[r], "set");
-  LLVMValueRef t = cg->piece_t ? cg->piece_t
-                               : LLVMBuildLoad2(b, cg->t_i64, LLVMBuildGEP2(b, cg->t_i64, cg->ts, &cg->ev, 1, ""), "ts");
+  LLVMValueRef t = cg->piece_t ? cg->piece_t : jit_read_instant(cg);
   LLVMValueRef later = LLVMBuildICmp(b, LLVMIntSGT, t, set, "");
   /* at an event the value holds while t - set <= d; a DURING piece
    * starting at set + d already reads the TO value (sky_rt_state_in_piece) */
@@ -196,8 +195,7 @@ static jit_val op_state_age(jit_cg *cg, const sky_expr *e, const jit_val *a, LLV
     return null_of(cg, SKY_VT_INT);
   }
   LLVMValueRef set = LLVMBuildLoad2(b, cg->t_i64, cg->reg_set[r], "set");
-  LLVMValueRef t = cg->piece_t ? cg->piece_t
-                               : LLVMBuildLoad2(b, cg->t_i64, LLVMBuildGEP2(b, cg->t_i64, cg->ts, &cg->ev, 1, ""), "ts");
+  LLVMValueRef t = cg->piece_t ? cg->piece_t : jit_read_instant(cg);
   LLVMValueRef never = LLVMBuildICmp(b, LLVMIntEQ, set, jit_const_i64(cg, (uint64_t)SKY_STATE_NEVER), "");
   return jv(LLVMBuildSelect(b, never, jit_const_i64(cg, 0), LLVMBuildSub(b, t, set, ""), "age"), never);
 }

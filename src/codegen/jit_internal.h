@@ -60,7 +60,9 @@
   X(PATHFN_CLOSE, sky_pathfn_jit_close, "vp") \
   X(PATHFN_RESERVE, sky_pathfn_jit_reserve, "pppl") \
   X(PATHFN_RESOLVE, sky_pathfn_jit_resolve, "vppl") \
-  X(PERIOD_NEXT, sky_jit_period_next, "lil")
+  X(PERIOD_NEXT, sky_jit_period_next, "lil") \
+  X(TS_UPTO, sky_ts_upto, "lplll")          \
+  X(COL_LAST, sky_col_last_from, "lpllp")
 
 /* month(ts) out of line: the month number, and in range[0..1] the µs
  * range [lo, hi) of that month (empty when it overflows int64). The one
@@ -365,5 +367,13 @@ void jit_groups_finish(jit_cg *cg);
 void jit_block_counters_create(jit_cg *cg);
 void jit_block_counters_reset(jit_cg *cg);
 void jit_block_counters_flush(jit_cg *cg);
+
+/* jit_as_of.c */
+/* SELECT ... AS OF (PATHS.md §6): per object, the one row at its last
+ * event at or before the instant; branches to `done` after the last. */
+void jit_as_of_loop(jit_cg *cg, LLVMBasicBlockRef done);
+/* The instant a STATE read at the current event is at: its timestamp, or
+ * the plan's AS OF instant (interp.h sky_rt_read_instant). */
+LLVMValueRef jit_read_instant(jit_cg *cg);
 
 #endif

@@ -905,7 +905,9 @@ int jit_codegen_scan(jit_cg *cg, const char *name) {
   if (jit_path_plan(cg)) jit_path_prepare(cg);
   else jit_groups_prepare(cg);
   LLVMBasicBlockRef done = jit_block(cg, "done");
-  if (s.per_object)
+  if (cg->plan->as_of)
+    jit_as_of_loop(cg, done);
+  else if (s.per_object)
     object_loop(cg, done);
   else
     flat_scan(cg, done);

@@ -8,4 +8,5 @@ target_sources(sky PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/jit_agg.c
   ${CMAKE_CURRENT_LIST_DIR}/jit_path.c
   ${CMAKE_CURRENT_LIST_DIR}/jit_cohort.c
-  ${CMAKE_CURRENT_LIST_DIR}/jit_object.c)
+  ${CMAKE_CURRENT_LIST_DIR}/jit_object.c
+  ${CMAKE_CURRENT_LIST_DIR}/jit_as_of.c)

@@ -206,8 +206,7 @@ static sky_result *state_row(sky_snapshot *snap, const sky_chunk *c, int64_t ts,
   if (!r || sky_result_set_column(r, 0, "timestamp", 9, SKY_COLUMN_TIMESTAMP)) goto oom;
   for (uint32_t p = 0; p < schema->n_props; p++)
     if (schema->props[p].kind == SKY_KIND_STATE && set_prop_column(r, col++, &schema->props[p])) goto oom;
-  uint64_t n = 0; /* events at or before ts */
-  while (n < c->n_events && c->ts[n] <= ts) n++;
+  uint64_t n = sky_ts_upto(c->ts, 0, c->n_events, ts); /* events at or before ts */
   if (n == 0) return r; /* nothing known yet at ts */
   sky_value *row = sky_result_append_row(r);
   if (!row) goto oom;
@@ -216,12 +215,11 @@ static sky_result *state_row(sky_snapshot *snap, const sky_chunk *c, int64_t ts,
   col = 1;
   for (uint32_t p = 0; p < schema->n_props; p++) {
     if (schema->props[p].kind != SKY_KIND_STATE) continue;
-    uint64_t i = n;
-    while (i > 0 && !c->cols[p].present[i - 1]) i--;
+    uint64_t i = sky_col_last(&c->cols[p], 0, n); /* the event that set it */
     const sky_prop *prop = &schema->props[p];
-    if (i > 0 && sky_state_lapsed(prop->expires_us, c->ts[i - 1], ts)) {
+    if (i != UINT64_MAX && sky_state_lapsed(prop->expires_us, c->ts[i], ts)) {
       if (lapsed_cell(r, &row[col], prop)) goto oom;
-    } else if (i > 0 && sky_exec_prop_cell(r, &row[col], snap, p, c, i - 1)) {
+    } else if (i != UINT64_MAX && sky_exec_prop_cell(r, &row[col], snap, p, c, i)) {
       goto oom;
     }
     col++;

@@ -392,6 +392,16 @@ sky_stmt *ast_select(sky_parse_ctx *ctx, ast_list *items, const ast_ident *from,
   return s;
 }
 
+/* select: SELECT items opt_from AS OF as_of_value ... */
+sky_stmt *ast_select_as_of(sky_parse_ctx *ctx, sky_stmt *s, sky_lit *as_of, const sky_loc *at) {
+  (void)ctx;
+  if (!s || !as_of) return NULL;
+  s->select->has_as_of = true;
+  s->select->as_of = *as_of;
+  s->select->as_of_at = *at;
+  return s;
+}
+
 /* stmt: EXPLAIN [IR] query */
 sky_stmt *ast_explain(sky_parse_ctx *ctx, sky_stmt *query, bool ir) {
   (void)ctx;

@@ -223,6 +223,11 @@ struct sky_select {
   ast_order **order;
   ast_expr *limit; /* INT literal, or NULL */
   ast_during *during; /* SELECT ... DURING, or NULL */
+  /* SELECT ... AS OF ts (PATHS.md §6): the literal as written (INT µs or
+   * ISO-8601 STRING) and where AS OF is */
+  bool has_as_of;
+  sky_lit as_of;
+  sky_loc as_of_at;
 };
 
 /* One lexed token, kept for the normalized text. */
@@ -328,6 +333,8 @@ ast_order *ast_order_new(sky_parse_ctx *ctx, ast_expr *e, bool desc);
 ast_gs ast_gs_make(ast_list *group, ast_expr *session);
 sky_stmt *ast_select(sky_parse_ctx *ctx, ast_list *items, const ast_ident *from, ast_expr *where, ast_gs gs,
                      ast_expr *having, ast_list *order, ast_expr *limit);
+/* SELECT ... AS OF ts: `s` with its instant (passes a NULL `s` on). */
+sky_stmt *ast_select_as_of(sky_parse_ctx *ctx, sky_stmt *s, sky_lit *as_of, const sky_loc *at);
 sky_stmt *ast_explain(sky_parse_ctx *ctx, sky_stmt *select, bool ir);
 
 /* ---- FUNNEL ---------------------------------------------------------------- */

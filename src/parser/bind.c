@@ -177,7 +177,7 @@ int sky_bind_select(const sky_stmt *stmt, const sky_schema *schema, sky_arena *a
   if (!(b.plan = bind_new_plan(&b, schema, SKY_PLAN_SELECT))) return -1;
   sky_plan *p = b.plan;
 
-  if (!bind_during(&b) || !bind_session(&b)) return -1;
+  if (!bind_during(&b) || !bind_as_of(&b) || !bind_session(&b)) return -1;
   if (sel->where && !(p->filter = bind_condition(&b, bind_event_expr(&b, sel->where, "WHERE"), sel->where, "WHERE")))
     return -1;
   if (!bind_keys(&b) || !bind_items(&b)) return -1;

@@ -208,4 +208,11 @@ uint64_t bind_float_word(double d);
 /* HAVING, ORDER BY (no aggregates: they name result columns), LIMIT. */
 int bind_entry_finish(bind_ctx *b, sky_plan **out);
 
+/* ---- bind_as_of.c --------------------------------------------------------------- */
+
+/* AS OF ts of b->sel, when given: plan->as_of and its instant. */
+bool bind_as_of(bind_ctx *b);
+/* semantic_error: `what` (NULL: a's text) is not allowed with AS OF. */
+void *bind_as_of_refuse(bind_ctx *b, const ast_expr *a, const char *what);
+
 #endif

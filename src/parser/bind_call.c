@@ -108,6 +108,7 @@ static bool agg_shape(bind_ctx *b, const sky_fn *fn, const ast_expr *a, sky_agg 
   case SKY_AARGS_NONE:
     if (a->n_args) return arity_error(b, fn, a, "no arguments"), false;
     if (def->flags & SKY_AGGF_SESSION) {
+      if (b->sel->has_as_of) return bind_as_of_refuse(b, a, NULL), false;
       if (!b->sel->session) return bind_fail(b, SKY_ERR_SEMANTIC, a, "%s() needs WITHIN SESSION", fn->name), false;
       b->plan->uses_session_number = true;
     }
@@ -213,6 +214,7 @@ static sky_expr *bind_over_object(bind_ctx *b, const sky_fn *fn, const ast_expr 
   char q[80];
   if (!sky_fn_is_aggregate(fn))
     return bind_fail(b, SKY_ERR_SEMANTIC, a, "OVER OBJECT applies to an aggregate, not %s()", fn->name);
+  if (b->sel && b->sel->has_as_of) return bind_as_of_refuse(b, a, NULL);
   if (b->in_agg)
     return bind_fail(b, SKY_ERR_SEMANTIC, a, "%s is not allowed inside another aggregate",
                      bind_quote(bind_src(b, a), q));

@@ -48,7 +48,7 @@ bool bind_during(bind_ctx *b) {
   ast_expr at = at_loc(d->loc.line, d->loc.column);
   if (b->sel->session)
     return bind_fail(b, SKY_ERR_SEMANTIC, b->sel->session, "WITHIN SESSION cannot be used with DURING"), false;
-  /* AS OF (PATHS.md §6) with DURING: a semantic_error here, once SELECT has AS OF. */
+  if (b->sel->has_as_of) return bind_as_of_refuse(b, &at, "DURING"), false; /* PATHS.md §6 */
   sky_during *pd = sky_arena_calloc(b->arena, sizeof *pd);
   if (!pd) return bind_oom(b), false;
   if (!instant(b, d->from, &pd->from_us) || !instant(b, d->to, &pd->to_us)) return false;

@@ -123,6 +123,7 @@ static sky_expr *bind_ref(bind_ctx *b, const ast_expr *a) {
       sky_error_quote(q, a->s, a->len);
       return bind_fail(b, SKY_ERR_UNKNOWN_PROPERTY, a, "unknown property 'session.%s' (sessions have 'number')", q);
     }
+    if (b->sel->has_as_of) return bind_as_of_refuse(b, a, NULL);
     if (!b->sel->session) return bind_fail(b, SKY_ERR_SEMANTIC, a, "session.number needs WITHIN SESSION");
     p->uses_session_number = true;
     return bx_new(b, SKY_OP_SESSION_NUMBER, SKY_VT_INT, SKY_DOM_NONE, a);

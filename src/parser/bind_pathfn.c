@@ -120,6 +120,7 @@ static sky_expr *bind_dwell(bind_ctx *b, const ast_expr *a) {
 
 sky_expr *bind_path_call(bind_ctx *b, const sky_fn *fn, const ast_expr *a) {
   char q[80], outer[80];
+  if (b->sel && b->sel->has_as_of) return bind_as_of_refuse(b, a, NULL);
   if (b->mode != BIND_EVENT)
     return bind_fail(b, SKY_ERR_SEMANTIC, a, "%s must appear in GROUP BY or be inside an aggregate",
                      bind_quote(bind_src(b, a), q));

@@ -206,6 +206,11 @@ static void put_sources(sky_buf *b, const sky_stmt *s) {
     sky_buf_puts(b, "\n  during "), put_lit(b, q->during->from), sky_buf_puts(b, " to "), put_lit(b, q->during->to);
     if (q->during->every >= 0) sky_buf_printf(b, " every %s", every[q->during->every]);
   }
+  if (q->has_as_of) {
+    sky_buf_puts(b, "\n  as of ");
+    put_lit(b, &q->as_of);
+    put_pos(b, q->as_of.pos);
+  }
   if (q->where) sky_buf_puts(b, "\n  where "), put_expr(b, q->where);
   for (uint32_t i = 0; i < q->n_group; i++) sky_buf_puts(b, "\n  group "), put_expr(b, q->group[i]);
   if (q->session) sky_buf_puts(b, "\n  within session "), put_expr(b, q->session);

@@ -243,6 +243,12 @@ static void put_inputs(const explain_ctx *x) {
     if (p->during->every >= 0) sky_buf_printf(b, ", cut every %s", every[p->during->every]);
     sky_buf_puts(b, ", cut at lapses of every EXPIRES property\n");
   }
+  if (p->as_of) { /* PATHS.md §6 */
+    char t[48];
+    if (sky_ts_valid(p->as_of_us)) sky_format_timestamp(p->as_of_us, t);
+    else snprintf(t, sizeof t, "%lld us", (long long)p->as_of_us);
+    sky_buf_printf(b, "  as of: %s: one row per object, at its last event at or before; states read at the instant\n", t);
+  }
 }
 
 /* Aggregate #i: its line, its argument's tree, then its FILTER's. */

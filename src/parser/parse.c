@@ -2,7 +2,8 @@
  *
  * It owns the parse context (statement copy, scanner, token log), the
  * parser's token stream (raw tokens with NOT LIKE / NOT IN merged into one
- * token, as PostgreSQL does, so they take the precedence of LIKE and IN),
+ * token, as PostgreSQL does, so they take the precedence of LIKE and IN,
+ * and AS OF into one, so that `SELECT x AS OF ts` is not read as an alias),
  * the wording of syntax errors, and the normalized text of a query.
  *
  * Syntax errors read "unexpected 'GROUP', expected expression": the token
@@ -36,11 +37,15 @@ int sky_lex_next(sky_parse_ctx *ctx, sky_tokval *val, sky_loc *loc) {
   } else {
     kind = sky_scanner_next(ctx, val, loc);
   }
-  if (kind != KW_NOT) return kind;
+  if (kind != KW_NOT && kind != KW_AS) return kind;
   int next = sky_scanner_next(ctx, &ctx->peek_val, &ctx->peek_loc);
-  if (next == KW_LIKE || next == KW_IN) {
+  if (kind == KW_NOT && (next == KW_LIKE || next == KW_IN)) {
     loc->end = ctx->peek_loc.end;
     return next == KW_LIKE ? T_NOT_LIKE : T_NOT_IN;
+  }
+  if (kind == KW_AS && next == KW_OF) {
+    loc->end = ctx->peek_loc.end;
+    return T_AS_OF;
   }
   ctx->has_peek = true;
   ctx->peek_kind = next;

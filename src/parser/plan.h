@@ -544,8 +544,8 @@ const char *sky_path_fn_name(sky_path_fn_kind k);
  *    else the register's value (NULL when never set);
  *  - age at t (sky_rt_state_age): t - set, NULL when never set; never
  *    affected by a lapse.
- * Today t is the current event's timestamp; AS OF and DURING read the same
- * pair at their instant. A plan whose properties never lapse and that reads
+ * t is the current event's timestamp, or under AS OF plan->as_of_us;
+ * DURING reads the same pair at its instant. A plan whose properties never lapse and that reads
  * no age() has state_lapse NULL and no engine does any of this. */
 #define SKY_STATE_NEVER INT64_MIN /* the set time of a register never set */
 
@@ -593,6 +593,11 @@ typedef struct sky_plan {
   sky_state_lapse *state_lapse;        /* [n_state], or NULL when no register is timed */
   int64_t session_gap_us;              /* WITHIN SESSION gap; -1 when absent */
   bool uses_session_number;            /* session.number or sessions() */
+  /* AS OF (PATHS.md §6): per object one row, at its last event at or
+   * before as_of_us (none: the object is left out), STATE values and age()
+   * read at as_of_us itself; no sessions, path functions or OVER OBJECT */
+  bool as_of;
+  int64_t as_of_us;
 
   /* per object, before its events (agg(x) OVER OBJECT, PATHS.md §5): over
    * the object's matching events; read per event by OBJ_AGG leaves */

@@ -192,6 +192,18 @@ void sky_chunk_release(sky_chunk *c);
 /* The partition of an object (a hash of the id modulo SKY_PARTITIONS). */
 uint32_t sky_partition_of(uint64_t obj);
 
+/* ---- a path at an instant (AS OF, chunk_at.c) ---------------------------- */
+
+/* The end of the events of [first, end) at or before t (their timestamps
+ * ascend): the first index whose timestamp is later, or end. */
+uint64_t sky_ts_upto(const int64_t *ts, uint64_t first, uint64_t end, int64_t t);
+/* The last event of [first, cut) carrying a value in `col`, or UINT64_MAX
+ * when none does. */
+uint64_t sky_col_last(const sky_chunk_col *col, uint64_t first, uint64_t cut);
+/* The same for a caller visiting ranges with ascending `first` (objects in
+ * chunk order): *cursor (0 before the first call) keeps its place in `pos`. */
+uint64_t sky_col_last_from(const sky_chunk_col *col, uint64_t first, uint64_t cut, uint64_t *cursor);
+
 /* ---- testing hooks ------------------------------------------------------ */
 
 /* Makes the n-th next write or fsync of the storage I/O layer (and every

@@ -316,6 +316,11 @@ typedef struct rq_query {
   int64_t during_from, during_to;
   int during_every; /* rq_bucket RQ_HOUR, RQ_DAY, RQ_WEEK, RQ_MONTH; -1 none */
   char during_text[2][64];
+  /* AS OF (PATHS.md §6): one row per object, at its last event at or
+   * before as_of_us, states and age() read at as_of_us */
+  bool has_as_of;
+  int64_t as_of_us;
+  char as_of_text[48]; /* as written: µs or a quoted ISO string */
 } rq_query;
 
 /* A fresh well-typed random query over the dataset (or, rarely, a mutant

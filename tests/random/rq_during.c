@@ -73,7 +73,7 @@ static rq_node *duration_node(rq_query *q, rq_rng *r) {
 }
 
 void rq_during_maybe(rq_query *q, const rq_dataset *ds, rq_rng *r) {
-  if (!rq_chance(r, 20) || q->expect != RQ_EXPECT_ROWS || q->truncate_at_pct || q->has_session) return;
+  if (!rq_chance(r, 20) || q->expect != RQ_EXPECT_ROWS || q->truncate_at_pct || q->has_session || q->has_as_of) return;
   scan s = {0};
   for (int k = 0; k < q->n_keys; k++) walk(q->keys[k], &s);
   for (int i = 0; i < q->n_items; i++) walk(q->items[i], &s);

@@ -29,6 +29,11 @@
  *
  * next, prev, nth and dwell walk the current event's object one event at
  * a time from the current event (eval_path), again quadratic.
+ *
+ * AS OF ts (PATHS.md §6): the rows are then one per object, its last event
+ * with a timestamp <= ts in path order, its STATE values re-read at ts
+ * (the EXPIRES TO value where ts - set time > d) and age() taken at ts
+ * (as_of_rows); everything after that is the same.
  */
 #include <math.h>
 #include <stdio.h>
@@ -46,6 +51,7 @@ typedef struct row {
   int64_t session;
   bool piece;                 /* DURING: a piece of the event's interval (rq_during.c) */
   int64_t start, len;         /* its start (timestamp, the reading instant) and length */
+  int64_t now;                /* the instant STATE reads and age() are at: the event's time, or AS OF's */
 } row;
 
 typedef struct group {
@@ -88,7 +94,7 @@ static row *piece_rows(const rq_dataset *ds, const rq_query *q, const rq_event *
     row *r = &rows[k];
     *r = ev[pieces[k].at];
     r->piece = true;
-    r->start = pieces[k].start;
+    r->start = r->now = pieces[k].start;
     r->len = pieces[k].len;
     for (int p = 0; p < RQ_N_PROPS; p++) {
       bool lapsed = r->raw[p].t != RQ_NULL && ds->expires_us[p] > 0 && r->start - r->set_ts[p] >= ds->expires_us[p];
@@ -113,6 +119,7 @@ static row *build_rows(const rq_dataset *ds, const rq_query *q, size_t *n_rows) 
     rq_carry(ds, e, first, rows[i].raw, rows[i].set_ts, rows[i].carried);
     rows[i].session = first ? 0 : rows[i - 1].session;
     if (!first && q->has_session && e->ts - order[i - 1]->ts > q->session_us) rows[i].session++;
+    rows[i].now = e->ts;
   }
   *n_rows = ds->n_ev;
   if (q->during) {
@@ -121,6 +128,29 @@ static row *build_rows(const rq_dataset *ds, const rq_query *q, size_t *n_rows) 
     rows = pieces;
   }
   free(order);
+  return rows;
+}
+
+/* AS OF: per object, its last row at or before the instant, with every
+ * STATE value read again at the instant (a value set at s lapses once
+ * instant - s > d). Objects without such a row are left out. */
+static row *as_of_rows(const rq_dataset *ds, const rq_query *q, const row *all, size_t *n_out) {
+  row *rows = xcalloc(ds->n_ev, sizeof *rows);
+  size_t n = 0;
+  for (size_t i = 0; i < ds->n_ev; i++) {
+    bool last_of_object = i + 1 == ds->n_ev || all[i + 1].e->obj != all[i].e->obj;
+    bool in = all[i].e->ts <= q->as_of_us;
+    bool next_in = !last_of_object && all[i + 1].e->ts <= q->as_of_us;
+    if (!in || next_in) continue;
+    row r = all[i];
+    r.now = q->as_of_us;
+    for (int p = 0; p < RQ_N_PROPS; p++) {
+      bool lapsed = r.raw[p].t != RQ_NULL && ds->expires_us[p] > 0 && r.now - r.set_ts[p] > ds->expires_us[p];
+      r.carried[p] = lapsed ? ds->expires_to[p] : r.raw[p];
+    }
+    rows[n++] = r;
+  }
+  *n_out = n;
   return rows;
 }
 
@@ -502,7 +532,7 @@ static rq_val eval(const ctx *c, const rq_node *n) {
   case RQ_E_RAW: abort(); /* mutants are never evaluated */
   case RQ_E_AGE: { /* since last set, heartbeats included; a lapse does not change it */
     int64_t set = c->cur->set_ts[n->prop];
-    return set == RQ_NEVER_SET ? rq_null() : rq_int((c->cur->piece ? c->cur->start : c->cur->e->ts) - set);
+    return set == RQ_NEVER_SET ? rq_null() : rq_int(c->cur->now - set);
   }
   }
   abort();
@@ -609,6 +639,11 @@ void rq_evaluate(const rq_dataset *ds, const rq_query *q, rq_answer *out) {
   out->n_cols = q->n_items;
   size_t n_rows;
   row *rows = build_rows(ds, q, &n_rows);
+  if (q->has_as_of) {
+    row *all = rows;
+    rows = as_of_rows(ds, q, all, &n_rows);
+    free(all);
+  }
   bool overflow = false;
   size_t n_groups;
   group *groups = group_events(n_rows, q, rows, &overflow, &n_groups);
@@ -633,7 +668,7 @@ void rq_evaluate(const rq_dataset *ds, const rq_query *q, rq_answer *out) {
 
 rq_val rq_eval_at(const rq_query *q, const rq_event *e, const rq_val *carried, const int64_t *set_ts, int64_t session,
                   const rq_node *n, bool *overflow) {
-  row r = {.e = e, .session = session};
+  row r = {.e = e, .session = session, .now = e->ts};
   memcpy(r.carried, carried, sizeof r.carried);
   memcpy(r.set_ts, set_ts, sizeof r.set_ts);
   ctx c = {.q = q, .rows = &r, .n_rows = 1, .cur = &r, .overflow = overflow};

@@ -31,6 +31,11 @@
  * in a little arithmetic or comparison. Elsewhere they appear only through
  * their key: the SELECT item that is it (by its text, or as `... AS a1`
  * with GROUP BY a1), and key references in items, HAVING and ORDER BY.
+ *
+ * About one query in seven is SELECT ... AS OF ts (PATHS.md §6), ts exactly
+ * a data timestamp, one µs either side of one, before or after all data,
+ * written as µs or an ISO string; such a query holds no path function,
+ * dwell(), OVER OBJECT or session (a few mutants try them: semantic_error).
  */
 #include <stdio.h>
 #include <string.h>
@@ -243,7 +248,7 @@ static rq_node *any_null(gen *g) { return lit(g, rq_null(), RQ_NULL); }
 static rq_node *path_fn(gen *g, rq_type t);
 
 static rq_node *ev_leaf(gen *g, rq_type t, bool null_ok) {
-  if (!g->in_path && t != RQ_NULL && rq_chance(&g->r, 6)) return path_fn(g, t);
+  if (!g->in_path && !g->q->has_as_of && t != RQ_NULL && rq_chance(&g->r, 6)) return path_fn(g, t);
   unsigned r = (unsigned)rq_below(&g->r, 100);
   if (null_ok && r < 6) return any_null(g);
   switch (t) {
@@ -362,7 +367,7 @@ static rq_node *agg(gen *g, rq_agg kind, rq_type arg_type) {
     arg = node(&sub, RQ_E_TIMESTAMP, RQ_INT); /* large INT: only as a whole item */
   else if (arg_type == RQ_INT && (kind == RQ_COUNT || kind == RQ_COUNT_DISTINCT) && rq_chance(&g->r, 15))
     arg = ts_expr(&sub);
-  else if (arg_type == RQ_INT && kind != RQ_AVG && g->top && rq_chance(&g->r, 6))
+  else if (arg_type == RQ_INT && kind != RQ_AVG && g->top && !g->q->has_as_of && rq_chance(&g->r, 6))
     arg = dwell(&sub); /* large INT: only as a whole item */
   else if (arg_type == RQ_INT && kind != RQ_AVG && g->top && rq_chance(&g->r, 3))
     arg = bin(&sub, RQ_MUL, RQ_INT, prop(&sub, RQ_P_EI), lit(&sub, rq_int(INT64_C(1000000000000000000)), RQ_INT));
@@ -883,10 +888,11 @@ static void gen_keys(gen *g) {
   rq_buf_init(&b);
   for (int tries = 0; q->n_keys < want && tries < 20; tries++) {
     static const rq_type types[] = {RQ_STR, RQ_STR, RQ_INT, RQ_INT, RQ_FLOAT, RQ_BOOL, RQ_OBJ};
-    rq_node *k = rq_chance(&g->r, 14) ? over_key(g)
+    bool as_of = q->has_as_of;
+    rq_node *k = !as_of && rq_chance(&g->r, 14) ? over_key(g)
                  : rq_chance(&g->r, 8) ? ts_expr(g)
-                 : rq_chance(&g->r, 4) ? dwell(g)
-                 : rq_chance(&g->r, 10) ? path_fn(g, types[rq_below(&g->r, sizeof types / sizeof *types)])
+                 : !as_of && rq_chance(&g->r, 4) ? dwell(g)
+                 : !as_of && rq_chance(&g->r, 10) ? path_fn(g, types[rq_below(&g->r, sizeof types / sizeof *types)])
                  : expr(g, types[rq_below(&g->r, sizeof types / sizeof *types)], rq_chance(&g->r, 25) ? 1 : 0, false);
     if (!has_ref(k)) continue;
     rq_buf_reset(&a);
@@ -1047,6 +1053,10 @@ static void mutate(gen *g) {
   const mutant *m = &mutants[rq_below(&g->r, sizeof mutants / sizeof *mutants)];
   bool needs_no_session = strstr(m->text, "session") != NULL;
   if (needs_no_session && q->has_session) return;
+  /* under AS OF these are refused for AS OF first (mutate_as_of) */
+  static const char *const as_of_first[] = {"next(", "prev(", "nth(", "dwell(", "session", "OVER OBJECT", "over object"};
+  for (size_t i = 0; q->has_as_of && i < sizeof as_of_first / sizeof *as_of_first; i++)
+    if (strstr(m->text, as_of_first[i])) return;
   if (strcmp(m->text, "e1") == 0)
     for (int k = 0; k < q->n_keys; k++)
       if (q->keys[k]->kind == RQ_E_PROP && q->keys[k]->prop == RQ_P_E1) return;
@@ -1067,6 +1077,70 @@ static void mutate(gen *g) {
   q->expect_code = m->code;
 }
 
+/* AS OF's instant: a data timestamp, one µs either side, before or after
+ * all data; µs or an ISO string. */
+static void gen_as_of(gen *g) {
+  rq_query *q = g->q;
+  const rq_event *e = some_event(g);
+  int64_t lo = INT64_MAX, hi = INT64_MIN;
+  for (size_t i = 0; i < g->ds->n_ev; i++) {
+    if (g->ds->ev[i].ts < lo) lo = g->ds->ev[i].ts;
+    if (g->ds->ev[i].ts > hi) hi = g->ds->ev[i].ts;
+  }
+  int64_t ts = e ? e->ts : 0;
+  unsigned r = (unsigned)rq_below(&g->r, 100);
+  if (!e) ts = rq_utc(2026, 3, 1, 0, 0, 0);
+  else if (r < 45) ts = e->ts;
+  else if (r < 60) ts = e->ts - 1;
+  else if (r < 75) ts = e->ts + 1;
+  else if (r < 82) ts = lo - (rq_chance(&g->r, 50) ? 1 : RQ_US_PER_DAY);
+  else if (r < 89) ts = hi + (rq_chance(&g->r, 50) ? 0 : RQ_US_PER_DAY);
+  else ts = rq_utc(2026, 3, (int)rq_range(&g->r, 1, 28), 0, 0, 0);
+  q->has_as_of = true;
+  q->as_of_us = ts;
+  rq_buf b;
+  rq_buf_init(&b);
+  /* ISO text exists for years 0000-9999 only: µs beyond */
+  bool iso_ok = ts >= INT64_C(-62167219200000000) && ts <= INT64_C(253402300799999999);
+  if (!iso_ok || rq_chance(&g->r, 50)) {
+    rq_buf_printf(&b, "%lld", (long long)ts);
+  } else {
+    rq_buf_puts(&b, "'");
+    rq_format_iso(&b, ts, (unsigned)rq_below(&g->r, 256));
+    rq_buf_puts(&b, "'");
+  }
+  snprintf(q->as_of_text, sizeof q->as_of_text, "%s", b.data);
+  rq_buf_free(&b);
+}
+
+/* What AS OF refuses (semantic_error), as an item or in WHERE. */
+static const mutant as_of_mutants[] = {
+    {"next(ei) IS NULL", SKY_ERR_SEMANTIC, false}, {"prev(action, 2) = 'view'", SKY_ERR_SEMANTIC, false},
+    {"nth(sb) > 1", SKY_ERR_SEMANTIC, false},     {"max(dwell())", SKY_ERR_SEMANTIC, true},
+    {"sessions()", SKY_ERR_SEMANTIC, true},       {"session.number = 0", SKY_ERR_SEMANTIC, false},
+};
+
+static void mutate_as_of(gen *g) {
+  rq_query *q = g->q;
+  if (rq_chance(&g->r, 20)) { /* WITHIN SESSION with AS OF */
+    gen_session(g);
+  } else {
+    const mutant *m = &as_of_mutants[rq_below(&g->r, sizeof as_of_mutants / sizeof *as_of_mutants)];
+    rq_node *raw = node(g, RQ_E_RAW, RQ_BOOL);
+    raw->paren = false;
+    snprintf(raw->text, sizeof raw->text, "%s", m->text);
+    if (m->item) {
+      if (q->n_items == RQ_MAX_ITEMS) q->n_items--;
+      q->alias[q->n_items][0] = '\0';
+      q->items[q->n_items++] = raw;
+    } else {
+      q->where = q->where ? bin(g, RQ_AND, RQ_BOOL, q->where, raw) : raw;
+    }
+  }
+  q->expect = RQ_EXPECT_CODE;
+  q->expect_code = SKY_ERR_SEMANTIC;
+}
+
 static void generate(gen *g) {
   rq_query *q = g->q;
   q->lower_keywords = rq_chance(&g->r, 15);
@@ -1074,7 +1148,8 @@ static void generate(gen *g) {
   q->from = rq_chance(&g->r, 40);
   q->semicolon = rq_chance(&g->r, 15);
   q->limit = -1;
-  if (rq_chance(&g->r, 35)) gen_session(g);
+  if (rq_chance(&g->r, 14)) gen_as_of(g);
+  else if (rq_chance(&g->r, 35)) gen_session(g);
   gen_keys(g);
   gen_items(g);
   g->post = false;
@@ -1084,7 +1159,8 @@ static void generate(gen *g) {
   if (rq_chance(&g->r, 25)) q->having = expr(g, RQ_BOOL, (int)rq_range(&g->r, 1, 2), false);
   if (rq_chance(&g->r, 45)) gen_order(g);
   if (rq_chance(&g->r, 30)) q->limit = rq_chance(&g->r, 10) ? 100 : rq_range(&g->r, 0, 6);
-  if (rq_chance(&g->r, 4)) mutate(g);
+  if (q->has_as_of && rq_chance(&g->r, 5)) mutate_as_of(g);
+  else if (rq_chance(&g->r, 4)) mutate(g);
   rq_during_maybe(q, g->ds, &g->r);
 }
 

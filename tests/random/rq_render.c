@@ -236,6 +236,7 @@ void rq_query_render(rq_buf *b, const rq_query *q) {
     if (q->alias[i][0]) rq_buf_printf(b, " %s %s", kw(q, "AS", "as"), q->alias[i]);
   }
   if (q->from) rq_buf_printf(b, "%s%s t", sep(q), kw(q, "FROM", "from"));
+  if (q->has_as_of) rq_buf_printf(b, "%s%s %s", sep(q), kw(q, "AS OF", "as of"), q->as_of_text);
   if (q->during) {
     static const char *const every[][2] = {[RQ_HOUR] = {"HOUR", "hour"}, [RQ_DAY] = {"DAY", "day"},
                                            [RQ_WEEK] = {"WEEK", "week"}, [RQ_MONTH] = {"MONTH", "month"}};

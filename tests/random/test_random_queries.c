@@ -66,6 +66,7 @@ typedef struct stats {
   long age, age_rows;       /* statements with age(): all, answers compared */
   long lapse, lapse_rows;   /* statements reading a STATE property that lapses (EXPIRES) */
   long during, during_rows; /* SELECT ... DURING: all, answers compared */
+  long as_of, as_of_rows, as_of_nonempty, as_of_errors; /* SELECT ... AS OF: all, answers, non-empty ones, errors */
 } stats;
 
 /* ---- comparing answers --------------------------------------------------------- */
@@ -274,6 +275,12 @@ static void run_one(const config *cfg, rqd_side *s, const context *cx, const rq_
     st->filter_errors += o.expected == RQD_ERROR && q->expect != RQ_EXPECT_ERROR;
   }
   if (q->during) st->during++, st->during_rows += o.expected == RQD_ROWS;
+  if (q->has_as_of) {
+    st->as_of++;
+    st->as_of_rows += o.expected == RQD_ROWS;
+    st->as_of_nonempty += o.expected == RQD_ROWS && o.n_rows > 0;
+    st->as_of_errors += o.expected == RQD_ERROR && q->expect != RQ_EXPECT_ERROR;
+  }
   if (rq_query_uses_path(q)) {
     st->path++;
     st->path_rows += o.expected == RQD_ROWS;
@@ -426,11 +433,13 @@ static void test_random_queries(void **state) {
          "FILTER in %ld (%ld answers, %ld errors); "
          "next/prev/nth/dwell in %ld (%ld answers, %ld errors); "
          "age() in %ld (%ld answers); lapsing states read in %ld (%ld answers); DURING in %ld (%ld answers); "
+         "AS OF in %ld (%ld answers, %ld non-empty, %ld errors); "
          "mismatches: %ld naive, %ld jit; %ld load failures; %.1f s (naive %.1f, interpreter %.1f, jit %.1f)\n",
          c->queries, c->interp_only, (unsigned long long)cfg.seed0, (unsigned long long)last, c->rows_checked,
          c->nonempty, c->errors_checked, c->engine_only, st.over, st.over_rows, st.over_errors, st.filter,
          st.filter_rows, st.filter_errors, st.path, st.path_rows, st.path_errors, st.age, st.age_rows, st.lapse,
-         st.lapse_rows, st.during, st.during_rows, c->naive_diff,
+         st.lapse_rows, st.during, st.during_rows, st.as_of, st.as_of_rows, st.as_of_nonempty, st.as_of_errors,
+         c->naive_diff,
          c->engine_diff, c->load_fail, sky_clock_s() - t0, c->secs[0], c->secs[1], c->secs[2]);
   rqd_finish(&cfg, c);
 }
