@@ -51,6 +51,7 @@ skyd is running on 127.0.0.1:$port (data in $data); the shell starts on the demo
   SELECT next(action), count() WHERE action = 'add_to_cart' GROUP BY next(action) ORDER BY 2 DESC;
   PATHS AFTER action = 'add_to_cart' STEPS 3;
   SELECT state.plan, objects() AS OF '2026-03-01' GROUP BY state.plan;
+  SELECT state.plan, sum(duration()) DURING '2026-03-01' TO '2026-04-01' GROUP BY state.plan;
 
 \\help lists the shell's commands; Ctrl-C cancels a running statement; \\q quits (and stops skyd).
 MSG
