@@ -313,8 +313,7 @@ static void plan_prefetch(jit_cg *cg) {
   if (p->filter && r.action && !r.action_always) add_prefetch(cg, cg->action, 4);
 }
 
-/* A prefetch (read, high locality) of element `i` of the `width`-byte array at `base`. */
-static void prefetch_at(jit_cg *cg, LLVMValueRef base, LLVMValueRef i, unsigned width) {
+void jit_prefetch_at(jit_cg *cg, LLVMValueRef base, LLVMValueRef i, unsigned width) {
   if (!base) return;
   const char *name = "llvm.prefetch";
   unsigned iid = LLVMLookupIntrinsicID(name, strlen(name));
@@ -330,7 +329,7 @@ static void prefetch_at(jit_cg *cg, LLVMValueRef base, LLVMValueRef i, unsigned 
 static void emit_prefetches(jit_cg *cg) {
   for (unsigned k = 0; k < cg->n_prefetch; k++) {
     LLVMValueRef ahead = LLVMBuildAdd(cg->b, cg->ev, jit_const_i64(cg, PREFETCH_AHEAD), "");
-    prefetch_at(cg, cg->prefetch_base[k], ahead, cg->prefetch_width[k]);
+    jit_prefetch_at(cg, cg->prefetch_base[k], ahead, cg->prefetch_width[k]);
   }
 }
 
@@ -600,12 +599,12 @@ static void prefetch_event(jit_cg *cg, LLVMValueRef i) {
   col_reads r;
   memset(&r, 0, sizeof r);
   walk_plan(cg, note_width, &r);
-  prefetch_at(cg, cg->ts, i, 8);
-  prefetch_at(cg, cg->action, i, 4);
+  jit_prefetch_at(cg, cg->ts, i, 8);
+  jit_prefetch_at(cg, cg->action, i, 4);
   for (uint32_t k = 0; k < cg->plan->n_props && k < SKY_MAX_PROPS; k++) {
     if (!r.width[k]) continue;
-    prefetch_at(cg, cg->col_values[k], i, r.width[k]);
-    if (r.width[k] != 4) prefetch_at(cg, cg->col_present[k], i, 1);
+    jit_prefetch_at(cg, cg->col_values[k], i, r.width[k]);
+    if (r.width[k] != 4) jit_prefetch_at(cg, cg->col_present[k], i, 1);
   }
 }
 
