@@ -114,12 +114,7 @@ void jit_as_of_loop(jit_cg *cg, LLVMBasicBlockRef done) {
   for (uint32_t r = 0; r < p->n_state; r++)
     if (cg->reg_v[r]) load_register(cg, r, cols, start, cut, cursor[r]);
   sky_free(cursor);
-  if (p->filter) {
-    jit_val f = jit_expr(cg, p->filter, jit_const_i1(cg, true));
-    LLVMBasicBlockRef match = jit_block(cg, "asof.match");
-    LLVMBuildCondBr(b, jit_truth(cg, f), match, next);
-    LLVMPositionBuilderAtEnd(b, match);
-  }
+  jit_filter(cg, next);
   jit_groups_event(cg);
   LLVMBuildBr(b, next);
 

@@ -270,6 +270,10 @@ LLVMValueRef jit_entry_alloca(jit_cg *cg, LLVMTypeRef ty, const char *name);
 LLVMBasicBlockRef jit_block(jit_cg *cg, const char *name);
 /* Conditional branch marked unlikely to take `then`. */
 void jit_br_unlikely(jit_cg *cg, LLVMValueRef cond, LLVMBasicBlockRef then, LLVMBasicBlockRef otherwise);
+/* The plan's WHERE at the current event (or piece): branches to `next`
+ * unless it is TRUE and leaves the builder on the matching side; nothing
+ * without a filter (jit_loop.c). */
+void jit_filter(jit_cg *cg, LLVMBasicBlockRef next);
 /* A prefetch (read, high locality) of element `i` of the `width`-byte array at `base` (jit_loop.c). */
 void jit_prefetch_at(jit_cg *cg, LLVMValueRef base, LLVMValueRef i, unsigned width);
 LLVMValueRef jit_call(jit_cg *cg, jit_helper_id h, LLVMValueRef *args, unsigned n, const char *name);

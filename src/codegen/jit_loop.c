@@ -477,12 +477,7 @@ static void during_event(jit_cg *cg, LLVMBasicBlockRef next) {
   LLVMBuildStore(b, cut, cg->piece_next);
   cg->piece_t = cur;
   cg->piece_len = LLVMBuildSub(b, cut, cur, "piece.len");
-  if (p->filter) {
-    jit_val f = jit_expr(cg, p->filter, jit_const_i1(cg, true));
-    LLVMBasicBlockRef match = jit_block(cg, "match");
-    LLVMBuildCondBr(b, jit_truth(cg, f), match, piece_next);
-    LLVMPositionBuilderAtEnd(b, match);
-  }
+  jit_filter(cg, piece_next);
   jit_groups_event(cg);
   LLVMBuildBr(b, piece_next);
   cg->piece_t = cg->piece_len = NULL;
@@ -491,6 +486,14 @@ static void during_event(jit_cg *cg, LLVMBasicBlockRef next) {
   LLVMValueRef nx = LLVMBuildLoad2(b, cg->t_i64, cg->piece_next, "");
   LLVMBuildStore(b, nx, cg->piece_cur);
   LLVMBuildCondBr(b, LLVMBuildICmp(b, LLVMIntSLT, nx, hi, ""), piece, next);
+}
+
+void jit_filter(jit_cg *cg, LLVMBasicBlockRef next) {
+  if (!cg->plan->filter) return;
+  jit_val f = jit_expr(cg, cg->plan->filter, jit_const_i1(cg, true));
+  LLVMBasicBlockRef match = jit_block(cg, "match");
+  LLVMBuildCondBr(cg->b, jit_truth(cg, f), match, next);
+  LLVMPositionBuilderAtEnd(cg->b, match);
 }
 
 /* The work of one event; ends with a branch to `next`. */
@@ -502,12 +505,7 @@ static void emit_event(jit_cg *cg, LLVMValueRef prev_ts, LLVMBasicBlockRef next)
     during_event(cg, next);
     return;
   }
-  if (cg->plan->filter) {
-    jit_val f = jit_expr(cg, cg->plan->filter, jit_const_i1(cg, true));
-    LLVMBasicBlockRef match = jit_block(cg, "match");
-    LLVMBuildCondBr(cg->b, jit_truth(cg, f), match, next);
-    LLVMPositionBuilderAtEnd(cg->b, match);
-  }
+  jit_filter(cg, next);
   if (jit_path_plan(cg)) {
     jit_path_event(cg, next);
     return;
